@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * ruletrace.bpf.c - the one BPF object. Generic: which rules exist, what they
+ * filter and where their events go is decided at run time by user space through
+ * the rt_ruleset map, the filter maps and the const volatile globals below.
+ *
+ * Every probe runs the same sequence: which rules want this probe, drop the rules
+ * whose pid and comm filters reject the task (one hash lookup per filter kind, in
+ * use only when some rule of the probe has such a filter), then count in a per-CPU
+ * map or emit an event. A rejected event returns before anything is copied.
+ */
+#include "vmlinux_min.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "ruletrace_abi.h"
+
+/* Fixed for a run; set by user space between open and load. */
+const volatile __u32 rt_use_ringbuf = 1;	/* 0: perf event array (kernels < 5.8) */
+const volatile __u32 rt_self_tgid;		/* ruletrace never traces itself */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_ruleset);
+} rt_ruleset SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_MAX_FILTER_KEYS);
+	__type(key, char[RT_COMM_LEN]);
+	__type(value, struct rt_filter_val);
+} rt_comm_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_MAX_FILTER_KEYS);
+	__type(key, __u32);
+	__type(value, struct rt_filter_val);
+} rt_pid_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RT_COUNT_ENTRIES);
+	__type(key, struct rt_count_key);
+	__type(value, __u64);
+} rt_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RT_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct rt_rule_stats);
+} rt_rule_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RT_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} rt_stats SEC(".maps");
+
+/*
+ * Events to user space. A ring buffer (5.8+) by default; on older kernels user
+ * space turns this map into a perf event array before load and clears
+ * rt_use_ringbuf, and the verifier never sees the ring buffer branch.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} rt_events SEC(".maps");
+
+/* An exec event is larger than the 512-byte BPF stack: build it here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_exec_event);
+} rt_exec_heap SEC(".maps");
+
+static __always_inline void rt_stat_inc(__u32 stat)
+{
+	__u64 *v = bpf_map_lookup_elem(&rt_stats, &stat);
+
+	if (v)
+		(*v)++;
+}
+
+/* Drop the rules whose filters of one kind reject key. */
+static __always_inline __u64 rt_apply_filter(void *map, const void *key, __u64 rules,
+					     __u64 include_rules)
+{
+	struct rt_filter_val *v = bpf_map_lookup_elem(map, key);
+	__u64 include = v ? v->include : 0;
+	__u64 exclude = v ? v->exclude : 0;
+
+	/* Rules with an include list keep only listed keys; any rule drops excluded ones. */
+	rules &= include | ~include_rules;
+	return rules & ~exclude;
+}
+
+/*
+ * The rules of probe that accept the current task; comm is filled when the result
+ * is non-zero. Zero means: return now.
+ */
+static __always_inline __u64 rt_match(enum rt_probe probe, __u32 tgid, char *comm,
+				      const struct rt_ruleset **rsp)
+{
+	const struct rt_ruleset *rs;
+	__u32 zero = 0;
+	__u64 rules;
+
+	if (tgid == rt_self_tgid)
+		return 0;
+	rs = bpf_map_lookup_elem(&rt_ruleset, &zero);
+	if (!rs)
+		return 0;
+	rules = rs->probe_rules[probe];
+	if (!rules)
+		return 0;
+	if (rules & rs->pid_lookup_rules) {
+		rules = rt_apply_filter(&rt_pid_filter, &tgid, rules, rs->pid_include_rules);
+		if (!rules)
+			return 0;
+	}
+	bpf_get_current_comm(comm, RT_COMM_LEN);
+	if (rules & rs->comm_lookup_rules)
+		rules = rt_apply_filter(&rt_comm_filter, comm, rules, rs->comm_include_rules);
+	*rsp = rs;
+	return rules;
+}
+
+/* Count one event for each rule in rules, keyed by rule and comm. */
+static __always_inline void rt_count(__u64 rules, const char *comm)
+{
+	struct rt_count_key key = {};
+	__u64 one = 1, *v, i;
+
+	__builtin_memcpy(key.comm, comm, RT_COMM_LEN);
+	/* Shift the mask down: the loop ends at its highest rule, not at bit 63. */
+	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
+		if (!(rules & 1))
+			continue;
+		key.rule = (__u32)i;
+		v = bpf_map_lookup_elem(&rt_counts, &key);
+		if (v) {
+			(*v)++;	/* per-CPU value: no atomic needed */
+			continue;
+		}
+		if (!bpf_map_update_elem(&rt_counts, &key, &one, BPF_NOEXIST))
+			continue;
+		/* Another CPU inserted the key first: our CPU's slot starts at zero. */
+		v = bpf_map_lookup_elem(&rt_counts, &key);
+		if (v)
+			(*v)++;
+		else	/* a full map is counted, never a silent undercount */
+			rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
+	}
+}
+
+/*
+ * Per-rule accounting of a stream event: matched, and lost when it could not be
+ * sent. A global function (5.6+): the verifier checks it once on its own instead of
+ * once per path of the caller, which the exec program's argv loop would multiply.
+ */
+__noinline int rt_account(__u64 rules, int lost)
+{
+	struct rt_rule_stats *st;
+	__u32 idx;
+	__u64 i;
+
+	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
+		if (!(rules & 1))
+			continue;
+		idx = (__u32)i;
+		st = bpf_map_lookup_elem(&rt_rule_stats, &idx);
+		if (!st)
+			continue;
+		st->matched++;
+		if (lost)
+			st->lost++;
+	}
+	return 0;
+}
+
+/* Send size bytes of data to user space; 0 or a negative error (buffer full). */
+static __always_inline long rt_emit(void *ctx, void *data, __u64 size)
+{
+	if (rt_use_ringbuf)
+		return bpf_ringbuf_output(&rt_events, data, size, 0);
+	return bpf_perf_event_output(ctx, &rt_events, BPF_F_CURRENT_CPU, data, size);
+}
+
+static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __u64 rules,
+					__u64 pid_tgid, const char *comm)
+{
+	hdr->ts_ns = bpf_ktime_get_ns();
+	hdr->rules = rules;
+	hdr->type = type;
+	hdr->pid = pid_tgid >> 32;
+	hdr->tid = (__u32)pid_tgid;
+	hdr->uid = (__u32)bpf_get_current_uid_gid();
+	__builtin_memcpy(hdr->comm, comm, RT_COMM_LEN);
+}
+
+/* Shared by the kprobe and the tracepoint: one exec event for the matching rules. */
+static __always_inline int rt_on_execve(void *ctx, const char *filename,
+					const char *const *argv)
+{
+	const struct rt_ruleset *rs = NULL;
+	struct task_struct *task;
+	struct rt_exec_event *ev;
+	char comm[RT_COMM_LEN];
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 zero = 0, len = 0, i;
+	__u64 rules, size;
+	long n;
+
+	rules = rt_match(RT_PROBE_EXECVE, pid_tgid >> 32, comm, &rs);
+	if (!rules)
+		return 0;
+	ev = bpf_map_lookup_elem(&rt_exec_heap, &zero);
+	if (!ev)
+		return 0;
+
+	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, pid_tgid, comm);
+	task = (struct task_struct *)bpf_get_current_task();
+	ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	ev->flags = 0;
+	if (bpf_probe_read_user_str(ev->filename, sizeof(ev->filename), filename) < 0) {
+		ev->filename[0] = '\0';
+		ev->flags |= RT_EXEC_FILENAME_FAULT;
+	}
+
+	/* argv: NUL-separated strings, bounded by RT_MAX_ARGS and RT_ARGS_LEN. */
+	ev->argc = 0;
+	for (i = 0; i < RT_MAX_ARGS; i++) {
+		const char *arg = NULL;
+
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			break;
+		if (len > RT_ARGS_LEN - RT_ARG_LEN) {
+			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
+			break;
+		}
+		n = bpf_probe_read_user_str(&ev->args[len], RT_ARG_LEN, arg);
+		if (n <= 0) {
+			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
+			break;
+		}
+		if (n == RT_ARG_LEN)	/* may have been cut at RT_ARG_LEN - 1 bytes */
+			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
+		len += n;
+		ev->argc++;
+	}
+	if (i == RT_MAX_ARGS) {
+		const char *arg = NULL;
+
+		if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg)
+			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
+	}
+	ev->args_len = len;
+
+	size = __builtin_offsetof(struct rt_exec_event, args) + len;
+	if (size > sizeof(*ev))
+		size = sizeof(*ev);
+	rt_account(rules, rt_emit(ctx, ev, size) < 0);
+	return 0;
+}
+
+/* execve through a kprobe on the syscall (libbpf finds the arch's symbol). */
+SEC("ksyscall/execve")
+int BPF_KSYSCALL(rt_execve_kprobe, const char *filename, const char *const *argv)
+{
+	return rt_on_execve(ctx, filename, argv);
+}
+
+/* execve through the syscall tracepoint: the fallback where kprobes are missing. */
+SEC("tracepoint/syscalls/sys_enter_execve")
+int rt_execve_tp(struct rt_sys_enter_ctx *ctx)
+{
+	return rt_on_execve(ctx, (const char *)ctx->args[0],
+			    (const char *const *)ctx->args[1]);
+}
+
+/* Every syscall entry: count per rule and comm, or stream an event. */
+SEC("raw_tracepoint/sys_enter")
+int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	const struct rt_ruleset *rs = NULL;
+	struct rt_syscall_event ev;
+	char comm[RT_COMM_LEN];
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 rules, counted;
+
+	rules = rt_match(RT_PROBE_SYS_ENTER, pid_tgid >> 32, comm, &rs);
+	if (!rules)
+		return 0;
+	counted = rules & rs->count_rules;
+	if (counted)
+		rt_count(counted, comm);
+	rules &= ~counted;
+	if (!rules)
+		return 0;
+
+	rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, pid_tgid, comm);
+	ev.nr = ctx->args[1];
+	rt_account(rules, rt_emit(ctx, &ev, sizeof(ev)) < 0);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

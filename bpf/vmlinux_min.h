@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmlinux_min.h - the few kernel types ruletrace.bpf.c reads, declared by hand.
+ *
+ * Not generated from any kernel: CO-RE (preserve_access_index) relocates every field
+ * access against the BTF of the kernel the object is loaded on, so only the field
+ * names and types matter here, not their offsets. Defining __VMLINUX_H__ tells
+ * bpf_tracing.h to use the kernel's pt_regs field names (di, si, ...).
+ */
+#ifndef RULETRACE_VMLINUX_MIN_H
+#define RULETRACE_VMLINUX_MIN_H
+
+#define __VMLINUX_H__
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+#if defined(__TARGET_ARCH_x86)
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+} __attribute__((preserve_access_index));
+#elif defined(__TARGET_ARCH_arm64)
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+};
+
+struct pt_regs {
+	union {
+		struct user_pt_regs user_regs;
+		struct {
+			__u64 regs[31];
+			__u64 sp;
+			__u64 pc;
+			__u64 pstate;
+		};
+	};
+	__u64 orig_x0;
+} __attribute__((preserve_access_index));
+#else
+#error "ruletrace: add this architecture's struct pt_regs to bpf/vmlinux_min.h"
+#endif
+
+struct task_struct {
+	int tgid;
+	struct task_struct *real_parent;
+} __attribute__((preserve_access_index));
+
+/*
+ * Context of the syscalls:sys_enter_<name> tracepoints: the common trace header,
+ * the syscall number, then the six arguments as unsigned longs. This layout is the
+ * tracepoint's format file, stable since the syscall tracepoints appeared (2.6.33).
+ */
+struct rt_sys_enter_ctx {
+	__u64 common;
+	int syscall_nr;
+	unsigned long args[6];
+};
+
+#endif /* RULETRACE_VMLINUX_MIN_H */

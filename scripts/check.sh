@@ -1,0 +1,15 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# check.sh: on a fresh Debian 12 machine, as root: install the dependencies, build,
+# and run the whole test suite (unit tests, root integration tests, distcheck).
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh --test
+autoreconf -fi
+./configure
+make -j"$(nproc)"
+if ! make -j"$(nproc)" check; then
+	cat test-suite.log 2>/dev/null || true
+	exit 1
+fi
+make -j"$(nproc)" distcheck

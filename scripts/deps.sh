@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# deps.sh: install what building and testing ruletrace needs on Debian 12 (as root).
+# Runs apt-get update once per machine (a stamp in /var/lib/apt/lists) and installs
+# only what is missing, so a second run costs a second or two.
+set -eu
+
+pkgs="build-essential autoconf automake libtool pkg-config clang llvm bpftool
+libbpf-dev libelf-dev zlib1g-dev libyaml-dev check python3 mandoc strace"
+[ "${1:-}" = --test ] && pkgs="$pkgs rsyslog jq valgrind"
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+stamp=/var/lib/apt/lists/.ruletrace-updated
+if [ ! -e "$stamp" ]; then
+	apt-get update -qq
+	touch "$stamp"
+fi
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing

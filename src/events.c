@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* events.c - event buffer consumer: decode, route by rule mask, fan out to sinks. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/libbpf.h>
+
+#include "events.h"
+#include "syscalls.h"
+
+#define PERF_PAGES 64	/* per CPU, for the perf buffer fallback */
+
+/* The BPF side was compiled by another compiler: hold it to the same layout. */
+_Static_assert(sizeof(struct rt_event_hdr) == 48, "rt_event_hdr layout");
+_Static_assert(sizeof(struct rt_exec_event) == 48 + 16 + RT_FILENAME_LEN + RT_ARGS_LEN,
+	       "rt_exec_event layout");
+_Static_assert(sizeof(struct rt_syscall_event) == 56, "rt_syscall_event layout");
+_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 5), "rt_ruleset layout");
+_Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 8, "rt_count_key layout");
+_Static_assert(RT_MAX_RULES <= 64, "rule masks are __u64");
+
+static void event_wall_time(const struct events *ev, __u64 ts_ns, struct timespec *wall)
+{
+	int64_t real = (int64_t)ts_ns + ev->mono_to_real_ns;
+
+	wall->tv_sec = real / 1000000000;
+	wall->tv_nsec = real % 1000000000;
+}
+
+int events_deliver(struct events *ev, const void *data, size_t size)
+{
+	const struct rt_event_hdr *hdr = data;
+	struct sink_event se = { .hdr = hdr };
+	const char *route[RULES_MAX_OUTPUTS] = { 0 };
+	__u64 rules;
+	size_t i, j;
+
+	if (size < sizeof(*hdr))
+		goto malformed;
+	if (hdr->type == RT_EVENT_EXEC) {
+		if (size < __builtin_offsetof(struct rt_exec_event, args) ||
+		    size < __builtin_offsetof(struct rt_exec_event, args) +
+		    ((const struct rt_exec_event *)data)->args_len)
+			goto malformed;
+		se.exec = data;
+		ev->sum->execs++;
+	} else if (hdr->type == RT_EVENT_SYSCALL) {
+		if (size < sizeof(struct rt_syscall_event))
+			goto malformed;
+		se.sys = data;
+		se.syscall_name = syscalls_name((unsigned long)se.sys->nr);
+	} else {
+		goto malformed;
+	}
+	event_wall_time(ev, hdr->ts_ns, &se.wall);
+
+	/* Each sink gets the event once, named after the first rule routing it there. */
+	rules = hdr->rules;
+	for (i = 0; i < ev->rules->nrules && i < RT_MAX_RULES; i++) {
+		const struct rules_rule *rule = &ev->rules->rules[i];
+
+		if (!(rules & (1ULL << i)))
+			continue;
+		ev->sum->rules[i].delivered++;
+		for (j = 0; j < rule->noutputs; j++)
+			if (!route[rule->outputs[j]])
+				route[rule->outputs[j]] = rule->name;
+	}
+	for (j = 0; j < ev->rules->noutputs && j < RULES_MAX_OUTPUTS; j++) {
+		if (!route[j])
+			continue;
+		se.rule = route[j];
+		sink_write(&ev->sinks[j], &se);
+	}
+	return 0;
+malformed:
+	ev->malformed++;
+	return -EINVAL;
+}
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	events_deliver(ctx, data, size);
+	return 0;	/* a malformed event is counted, not a reason to stop */
+}
+
+static void on_perf(void *ctx, int cpu, void *data, __u32 size)
+{
+	(void)cpu;
+	events_deliver(ctx, data, size);
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 lost)
+{
+	struct events *ev = ctx;
+
+	(void)cpu;
+	ev->perf_lost += lost;
+}
+
+int events_open(struct events *ev, int map_fd, bool ringbuf, const struct rules *r,
+		struct sink *sinks, struct summary *sum, char *err, size_t errlen)
+{
+	struct timespec mono, real;
+	int ret;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->rules = r;
+	ev->sinks = sinks;
+	ev->sum = sum;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	ev->mono_to_real_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
+			      (real.tv_nsec - mono.tv_nsec);
+	if (ringbuf)
+		ev->rb = ring_buffer__new(map_fd, on_ringbuf, ev, NULL);
+	else
+		ev->pb = perf_buffer__new(map_fd, PERF_PAGES, on_perf, on_perf_lost, ev, NULL);
+	if (!ev->rb && !ev->pb) {
+		ret = -errno;
+		snprintf(err, errlen, "open %s buffer: %s", ringbuf ? "ring" : "perf",
+			 strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int events_poll(struct events *ev, int timeout_ms)
+{
+	int ret = ev->rb ? ring_buffer__poll(ev->rb, timeout_ms)
+			 : perf_buffer__poll(ev->pb, timeout_ms);
+
+	return ret == -EINTR ? 0 : ret;
+}
+
+int events_drain(struct events *ev)
+{
+	return ev->rb ? ring_buffer__consume(ev->rb) : perf_buffer__consume(ev->pb);
+}
+
+void events_close(struct events *ev)
+{
+	ring_buffer__free(ev->rb);
+	perf_buffer__free(ev->pb);
+	ev->rb = NULL;
+	ev->pb = NULL;
+}

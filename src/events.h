@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * events.h - the consumer of the kernel's event buffer (ring buffer, or per-CPU
+ * perf buffers on old kernels): decode each event and hand it to the sinks of
+ * every rule that matched it, once per sink.
+ */
+#ifndef EVENTS_H
+#define EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rules.h"
+#include "sink.h"
+#include "summary.h"
+
+struct ring_buffer;
+struct perf_buffer;
+
+struct events {
+	struct ring_buffer *rb;
+	struct perf_buffer *pb;
+	const struct rules *rules;
+	struct sink *sinks;		/* one per rules->outputs */
+	struct summary *sum;		/* delivered counts land here */
+	int64_t mono_to_real_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	uint64_t malformed;		/* events too short to decode */
+	uint64_t perf_lost;		/* perf buffer: samples the kernel dropped */
+};
+
+/* Start consuming map_fd; 0 or -errno with the reason in err. */
+int events_open(struct events *ev, int map_fd, bool ringbuf, const struct rules *r,
+		struct sink *sinks, struct summary *sum, char *err, size_t errlen);
+
+/* Wait up to timeout_ms and deliver what arrived; events consumed, or -errno. */
+int events_poll(struct events *ev, int timeout_ms);
+
+/* Deliver everything still buffered without waiting; events consumed, or -errno. */
+int events_drain(struct events *ev);
+
+void events_close(struct events *ev);
+
+/* Route one raw event to its sinks: exposed for unit tests. 0 or -EINVAL if malformed. */
+int events_deliver(struct events *ev, const void *data, size_t size);
+
+#endif /* EVENTS_H */

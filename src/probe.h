@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * probe.h - what this kernel offers, decided before anything is loaded: ring buffer
+ * or perf buffer, kprobes or the syscall tracepoint for execve, and a tracefs to
+ * find tracepoints in (mounted here when missing).
+ */
+#ifndef PROBE_H
+#define PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rules.h"
+
+#define PROBE_REASON_LEN 192
+
+struct probe_features {
+	bool ringbuf;				/* BPF_MAP_TYPE_RINGBUF (5.8+) */
+	bool kprobes;				/* kprobe PMU or kprobe_events */
+	char kprobe_reason[PROBE_REASON_LEN];	/* why not, when !kprobes */
+	bool execve_tp;				/* syscalls:sys_enter_execve */
+	char tp_reason[PROBE_REASON_LEN];	/* why not, when !execve_tp */
+};
+
+/* How the execve probe ends up attached. */
+enum probe_execve_mode {
+	PROBE_EXECVE_NONE = 0,	/* no execve rule */
+	PROBE_EXECVE_KPROBE,
+	PROBE_EXECVE_TRACEPOINT,
+};
+
+/*
+ * Make sure tracefs is reachable, mounting it at /sys/kernel/tracing when it is
+ * not. Returns 0, or -errno with the reason (and what to do) in err.
+ */
+int probe_tracefs(char *err, size_t errlen);
+
+/* Fill f; need_tp says whether tracepoints matter (tracefs is only probed then). */
+void probe_features(struct probe_features *f, bool need_tp);
+
+/*
+ * Choose the execve attach mode for what the rules ask. Returns 0 with *mode set,
+ * or -ENOTSUP with the reason in err (an explicit mode this kernel lacks).
+ */
+int probe_choose_execve(const struct probe_features *f, enum rules_attach want,
+			enum probe_execve_mode *mode, char *err, size_t errlen);
+
+#endif /* PROBE_H */

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rules.h - a rule file, read and validated: the one config struct the rest of
+ * ruletrace works from. libyaml types never leave rules.c.
+ */
+#ifndef RULES_H
+#define RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "ruletrace_abi.h"
+
+#define RULES_VERSION		1
+#define RULES_MAX_OUTPUTS	16
+#define RULES_MAX_FILE_SIZE	(1024 * 1024)	/* a rule file larger than this is refused */
+#define RULES_MAX_DEPTH		16		/* YAML nesting */
+#define RULES_MAX_NODES		100000		/* YAML nodes in one file */
+#define RULES_MAX_ERRORS	20		/* errors reported before giving up */
+#define RULES_NAME_MAX		64		/* rule and output names */
+#define RULES_DEFAULT_TOP	10
+
+enum rules_attach {
+	RULES_ATTACH_AUTO = 0,
+	RULES_ATTACH_KPROBE,
+	RULES_ATTACH_TRACEPOINT,
+};
+
+enum rules_mode {
+	RULES_MODE_STREAM = 0,
+	RULES_MODE_COUNT,
+};
+
+enum rules_output_type {
+	RULES_OUT_STDOUT = 0,
+	RULES_OUT_CSV,
+	RULES_OUT_SYSLOG,
+	RULES_OUT_JSON,
+};
+
+enum rules_format {
+	RULES_FORMAT_TEXT = 0,
+	RULES_FORMAT_JSON,
+};
+
+/* Where a key or value stood in the rule file; 1-based, 0 when not from a file. */
+struct rules_mark {
+	unsigned line;
+	unsigned column;
+};
+
+struct rules_output {
+	char name[RULES_NAME_MAX + 1];
+	enum rules_output_type type;
+	enum rules_format format;	/* stdout only */
+	char *path;			/* csv, json */
+	bool append;			/* csv, json */
+	char *ident;			/* syslog; default "ruletrace" */
+	int facility;			/* syslog; LOG_* value, default LOG_USER */
+	int priority;			/* syslog; LOG_* level, default LOG_INFO */
+	char *socket;			/* syslog; default "/dev/log" */
+	struct rules_mark mark;
+};
+
+struct rules_filter {
+	char (*comm)[RT_COMM_LEN];	/* NUL-padded kernel comms */
+	size_t ncomm;
+	uint32_t *pid;
+	size_t npid;
+};
+
+struct rules_rule {
+	char name[RULES_NAME_MAX + 1];
+	enum rt_probe probe;
+	enum rules_attach attach;	/* execve only */
+	enum rules_mode mode;		/* sys_enter: count or stream; execve: stream */
+	struct rules_filter include;	/* filter: */
+	struct rules_filter exclude;	/* exclude: */
+	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
+	size_t noutputs;
+	struct rules_mark mark;
+};
+
+struct rules {
+	char *path;			/* as given, for messages */
+	struct rules_output *outputs;
+	size_t noutputs;
+	struct rules_rule *rules;
+	size_t nrules;
+	unsigned summary_top;		/* summary.top */
+	uint64_t duration_ms;		/* duration:, 0 = until signalled */
+};
+
+/*
+ * Read and validate a rule file. On success returns 0 and fills *out. On a bad file
+ * returns -EINVAL and writes one "FILE:LINE:COLUMN: message" line per error (at most
+ * RULES_MAX_ERRORS) to err; on I/O failure returns -errno with a message in err.
+ */
+int rules_load_file(const char *path, struct rules *out, char *err, size_t errlen);
+
+/* As rules_load_file, from a buffer; name is used in messages in place of a path. */
+int rules_load_buffer(const char *name, const char *buf, size_t len,
+		      struct rules *out, char *err, size_t errlen);
+
+/* Free what rules_load_* allocated; safe on a zeroed or already-freed struct. */
+void rules_free(struct rules *r);
+
+/* Parse "500ms", "30s", "2m", "1h" (a bare number is seconds) into milliseconds. */
+int rules_parse_duration(const char *s, uint64_t *ms);
+
+/* Names of enum values, for messages and the summary. */
+const char *rules_probe_name(enum rt_probe p);
+const char *rules_attach_name(enum rules_attach a);
+const char *rules_mode_name(enum rules_mode m);
+const char *rules_output_type_name(enum rules_output_type t);
+
+#endif /* RULES_H */

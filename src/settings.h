@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * settings.h - the validated rules turned into what the kernel reads: the
+ * rt_ruleset bitmasks and the contents of the comm and pid filter maps. Pure: no
+ * kernel, no I/O, so every encoding decision is unit-tested.
+ */
+#ifndef SETTINGS_H
+#define SETTINGS_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "rules.h"
+#include "ruletrace_abi.h"
+
+struct settings_comm {
+	char comm[RT_COMM_LEN];
+	struct rt_filter_val val;
+};
+
+struct settings_pid {
+	__u32 pid;
+	struct rt_filter_val val;
+};
+
+struct settings {
+	struct rt_ruleset ruleset;
+	struct settings_comm *comms;	/* sorted by comm, one entry per distinct comm */
+	size_t ncomms;
+	struct settings_pid *pids;	/* sorted by pid, one entry per distinct pid */
+	size_t npids;
+	enum rules_attach execve_attach;	/* what the execve rules agree on */
+};
+
+/*
+ * Encode r. Returns 0, or -EINVAL with "FILE:LINE:COLUMN: message" in err when the
+ * rules cannot be encoded together (more distinct filter keys than a map holds,
+ * execve rules asking for different attach modes).
+ */
+int settings_build(const struct rules *r, struct settings *s, char *err, size_t errlen);
+
+/* Free what settings_build allocated; safe on a zeroed struct. */
+void settings_free(struct settings *s);
+
+#endif /* SETTINGS_H */

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sink.h - where events go. A sink is an output of the rule file opened for the
+ * run; each type supplies a const table of operations. sink.c owns the failure
+ * policy shared by all of them: a sink that fails while running is reported once,
+ * then counts what it could not write, and never stops the others.
+ */
+#ifndef SINK_H
+#define SINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "rules.h"
+#include "ruletrace_abi.h"
+#include "summary.h"
+#include "util.h"
+
+/* A decoded event as the sinks see it. */
+struct sink_event {
+	const struct rt_event_hdr *hdr;
+	const struct rt_exec_event *exec;	/* RT_EVENT_EXEC, else NULL */
+	const struct rt_syscall_event *sys;	/* RT_EVENT_SYSCALL, else NULL */
+	const char *syscall_name;		/* NULL when unknown */
+	struct timespec wall;			/* CLOCK_REALTIME of the event */
+	const char *rule;			/* the (first) rule that routed it here */
+};
+
+struct sink;
+
+#define SINK_DROPPED 1
+
+struct sink_ops {
+	const char *type;
+	/* Open the destination; 0 or -errno with a message in err. */
+	int (*open)(struct sink *s, char *err, size_t errlen);
+	/*
+	 * Format one event: append it to s->buf (written to s->fd by the next flush),
+	 * or send it at once. 0, SINK_DROPPED when the destination could not take it
+	 * now (counted, the sink stays up), or -errno when the sink has failed.
+	 */
+	int (*write_event)(struct sink *s, const struct sink_event *ev);
+	/* Write this sink's part of the exit summary; 0 or -errno. NULL: none. */
+	int (*write_summary)(struct sink *s, const struct summary *sum);
+	/* Make written data durable (fsync and the like); 0 or -errno. NULL: nothing to do. */
+	int (*sync)(struct sink *s);
+	/* Release what open took; s->fd is closed by sink.c. */
+	void (*close)(struct sink *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	const struct rules_output *cfg;
+	unsigned index;		/* of cfg in rules.outputs */
+	void *priv;
+	int fd;			/* where s->buf is flushed; -1 for none */
+	bool own_fd;		/* close fd at the end */
+	struct strbuf buf;	/* formatted, not yet written */
+	uint64_t pending;	/* events in buf */
+	uint64_t written;	/* events that reached the destination */
+	uint64_t lost;		/* events that did not: dropped, or after a failure */
+	uint64_t dropped;	/* of those, dropped while the sink stayed up */
+	int error;		/* first -errno while running, 0 if none */
+};
+
+/* Open one sink per output of r into *sinks; 0 or -errno with "output 'x': ..." in err. */
+int sink_open_all(const struct rules *r, struct sink **sinks, char *err, size_t errlen);
+
+/* Write ev to s, applying the failure policy. */
+void sink_write(struct sink *s, const struct sink_event *ev);
+
+/* Write the exit summary to s (when its type has one) and flush it. */
+void sink_finish(struct sink *s, const struct summary *sum);
+
+/* Flush every sink, applying the failure policy. */
+void sink_flush_all(struct sink *sinks, size_t n);
+
+/* Close and free n sinks. */
+void sink_close_all(struct sink *sinks, size_t n);
+
+/* Format a CLOCK_REALTIME time as "HH:MM:SS.mmm" (local time) into buf of 16. */
+void sink_format_clock(const struct timespec *ts, char buf[16]);
+
+extern const struct sink_ops sink_stdout_ops;
+extern const struct sink_ops sink_csv_ops;
+extern const struct sink_ops sink_json_ops;
+extern const struct sink_ops sink_syslog_ops;
+
+#endif /* SINK_H */

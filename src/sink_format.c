@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sink_format.c - the JSON, CSV and key=value forms of events and summaries.
+ * Every byte that came from a process goes through one of escape.h's functions.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "escape.h"
+#include "sink_format.h"
+
+void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts)
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+
+	gmtime_r(&t, &tm);
+	strbuf_addf(sb, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    ts->tv_nsec / 1000);
+}
+
+/* Calls fn for each argument of e, in order. */
+static void for_each_arg(const struct rt_exec_event *e,
+			 void (*fn)(struct strbuf *, const char *, size_t, bool),
+			 struct strbuf *sb)
+{
+	size_t len = e->args_len < RT_ARGS_LEN ? e->args_len : RT_ARGS_LEN;
+	size_t off = 0, n;
+	__u32 i;
+
+	for (i = 0; i < e->argc && off < len; i++) {
+		n = strnlen(e->args + off, len - off);
+		fn(sb, e->args + off, n, i == 0);
+		off += n + 1;
+	}
+}
+
+static void add_quoted_arg(struct strbuf *sb, const char *arg, size_t n, bool first)
+{
+	size_t i;
+
+	if (!first)
+		strbuf_addc(sb, ' ');
+	if (n && !memchr(arg, ' ', n) && !memchr(arg, '"', n)) {
+		strbuf_add(sb, arg, n);
+		return;
+	}
+	strbuf_addc(sb, '"');
+	for (i = 0; i < n; i++) {
+		if (arg[i] == '"')
+			strbuf_addc(sb, '\\');
+		strbuf_addc(sb, arg[i]);
+	}
+	strbuf_addc(sb, '"');
+}
+
+void sink_format_argv(struct strbuf *sb, const struct rt_exec_event *e)
+{
+	for_each_arg(e, add_quoted_arg, sb);
+}
+
+static void json_str(struct strbuf *sb, const char *key, const char *s, size_t n)
+{
+	strbuf_addf(sb, ",\"%s\":\"", key);
+	escape_json(sb, s, n);
+	strbuf_addc(sb, '"');
+}
+
+static void json_arg(struct strbuf *sb, const char *arg, size_t n, bool first)
+{
+	strbuf_adds(sb, first ? "\"" : ",\"");
+	escape_json(sb, arg, n);
+	strbuf_addc(sb, '"');
+}
+
+void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
+{
+	const struct rt_event_hdr *h = ev->hdr;
+
+	strbuf_adds(sb, "{\"time\":\"");
+	sink_format_rfc3339(sb, &ev->wall);
+	strbuf_addc(sb, '"');
+	json_str(sb, "rule", ev->rule, strlen(ev->rule));
+	strbuf_addf(sb, ",\"event\":\"%s\",\"pid\":%u,\"tid\":%u", ev->exec ? "exec" : "syscall",
+		    h->pid, h->tid);
+	if (ev->exec)
+		strbuf_addf(sb, ",\"ppid\":%u", ev->exec->ppid);
+	strbuf_addf(sb, ",\"uid\":%u", h->uid);
+	json_str(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
+	if (ev->exec) {
+		const struct rt_exec_event *e = ev->exec;
+
+		if (e->flags & RT_EXEC_FILENAME_FAULT)
+			strbuf_adds(sb, ",\"filename\":null");
+		else
+			json_str(sb, "filename", e->filename,
+				 strnlen(e->filename, RT_FILENAME_LEN));
+		strbuf_adds(sb, ",\"argv\":[");
+		for_each_arg(e, json_arg, sb);
+		strbuf_addf(sb, "],\"argv_truncated\":%s",
+			    e->flags & RT_EXEC_ARGS_TRUNCATED ? "true" : "false");
+	} else {
+		if (ev->syscall_name)
+			strbuf_addf(sb, ",\"syscall\":\"%s\"", ev->syscall_name);
+		else
+			strbuf_adds(sb, ",\"syscall\":null");
+		strbuf_addf(sb, ",\"nr\":%llu", (unsigned long long)ev->sys->nr);
+	}
+	strbuf_addc(sb, '}');
+}
+
+void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
+			      const struct summary_rule *sr)
+{
+	const struct rules_rule *rule = sr->rule;
+	size_t i;
+
+	strbuf_adds(sb, "{\"event\":\"summary\"");
+	json_str(sb, "rule", rule->name, strlen(rule->name));
+	strbuf_addf(sb, ",\"probe\":\"%s\",\"mode\":\"%s\",\"attach\":\"%s\","
+		    "\"run_seconds\":%.3f", rules_probe_name(rule->probe),
+		    rules_mode_name(rule->mode), sr->attach, sum->run_seconds);
+	if (rule->mode != RULES_MODE_COUNT) {
+		strbuf_addf(sb, ",\"delivered\":%llu,\"lost\":%llu}",
+			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
+		return;
+	}
+	strbuf_addf(sb, ",\"counted\":%llu,\"counts\":[", (unsigned long long)sr->counted);
+	for (i = 0; i < sr->ncounts; i++) {
+		strbuf_adds(sb, i ? ",{\"comm\":\"" : "{\"comm\":\"");
+		escape_json(sb, sr->counts[i].comm,
+			    escape_comm_len(sr->counts[i].comm, RT_COMM_LEN));
+		strbuf_addf(sb, "\",\"count\":%llu}", (unsigned long long)sr->counts[i].count);
+	}
+	strbuf_addf(sb, "],\"count_map_full\":%llu}", (unsigned long long)sum->count_map_full);
+}
+
+static void csv_field(struct strbuf *sb, const char *s, size_t n)
+{
+	escape_csv_field(sb, s, n);
+	strbuf_addc(sb, ',');
+}
+
+static void csv_time(struct strbuf *sb, const struct timespec *ts)
+{
+	sink_format_rfc3339(sb, ts);
+	strbuf_addc(sb, ',');
+}
+
+void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
+{
+	const struct rt_event_hdr *h = ev->hdr;
+	struct strbuf argv;
+
+	csv_time(sb, &ev->wall);
+	csv_field(sb, ev->rule, strlen(ev->rule));
+	strbuf_addf(sb, "%s,%u,%u,", ev->exec ? "exec" : "syscall", h->pid, h->tid);
+	if (ev->exec)
+		strbuf_addf(sb, "%u", ev->exec->ppid);
+	strbuf_addf(sb, ",%u,", h->uid);
+	csv_field(sb, h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
+	if (ev->exec) {
+		const struct rt_exec_event *e = ev->exec;
+
+		strbuf_addc(sb, ',');
+		csv_field(sb, e->filename, strnlen(e->filename, RT_FILENAME_LEN));
+		strbuf_init(&argv);
+		sink_format_argv(&argv, e);
+		csv_field(sb, argv.buf, argv.len);
+		strbuf_free(&argv);
+		strbuf_addf(sb, "%d,,\r\n", e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0);
+	} else {
+		if (ev->syscall_name)
+			strbuf_adds(sb, ev->syscall_name);
+		else
+			strbuf_addf(sb, "%llu", (unsigned long long)ev->sys->nr);
+		strbuf_adds(sb, ",,,,,\r\n");
+	}
+}
+
+void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
+			     const struct summary_rule *sr)
+{
+	const struct rules_rule *rule = sr->rule;
+	struct timespec now;
+	size_t i;
+
+	(void)sum;
+	clock_gettime(CLOCK_REALTIME, &now);
+	csv_time(sb, &now);
+	csv_field(sb, rule->name, strlen(rule->name));
+	if (rule->mode != RULES_MODE_COUNT) {
+		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu\r\n",
+			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
+		return;
+	}
+	strbuf_addf(sb, "summary,,,,,,,,,,%llu,\r\n", (unsigned long long)sr->counted);
+	for (i = 0; i < sr->ncounts; i++) {
+		csv_time(sb, &now);
+		csv_field(sb, rule->name, strlen(rule->name));
+		strbuf_adds(sb, "count,,,,,");
+		csv_field(sb, sr->counts[i].comm,
+			  escape_comm_len(sr->counts[i].comm, RT_COMM_LEN));
+		strbuf_addf(sb, ",,,,%llu,\r\n", (unsigned long long)sr->counts[i].count);
+	}
+}
+
+static void kv(struct strbuf *sb, const char *key, const char *s, size_t n)
+{
+	strbuf_addf(sb, " %s=", key);
+	escape_syslog_value(sb, s, n);
+}
+
+void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
+{
+	const struct rt_event_hdr *h = ev->hdr;
+
+	strbuf_adds(sb, "rule=");
+	escape_syslog_value(sb, ev->rule, strlen(ev->rule));
+	strbuf_addf(sb, " event=%s pid=%u tid=%u", ev->exec ? "exec" : "syscall", h->pid,
+		    h->tid);
+	if (ev->exec)
+		strbuf_addf(sb, " ppid=%u", ev->exec->ppid);
+	strbuf_addf(sb, " uid=%u", h->uid);
+	kv(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
+	if (ev->exec) {
+		const struct rt_exec_event *e = ev->exec;
+		struct strbuf argv;
+
+		kv(sb, "filename", e->filename, strnlen(e->filename, RT_FILENAME_LEN));
+		strbuf_init(&argv);
+		sink_format_argv(&argv, e);
+		kv(sb, "argv", argv.buf, argv.len);
+		strbuf_free(&argv);
+		strbuf_addf(sb, " truncated=%d", e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0);
+	} else if (ev->syscall_name) {
+		strbuf_addf(sb, " syscall=%s", ev->syscall_name);
+	} else {
+		strbuf_addf(sb, " syscall=%llu", (unsigned long long)ev->sys->nr);
+	}
+}
+
+void sink_format_kv_summary(struct strbuf *sb, const struct summary *sum,
+			    const struct summary_rule *sr)
+{
+	const struct rules_rule *rule = sr->rule;
+
+	strbuf_adds(sb, "rule=");
+	escape_syslog_value(sb, rule->name, strlen(rule->name));
+	strbuf_addf(sb, " event=summary probe=%s mode=%s run_seconds=%.3f",
+		    rules_probe_name(rule->probe), rules_mode_name(rule->mode),
+		    sum->run_seconds);
+	if (rule->mode != RULES_MODE_COUNT)
+		strbuf_addf(sb, " delivered=%llu lost=%llu", (unsigned long long)sr->delivered,
+			    (unsigned long long)sr->lost);
+	else
+		strbuf_addf(sb, " counted=%llu comms=%zu", (unsigned long long)sr->counted,
+			    sr->ncounts);
+}
+
+bool sink_rule_uses_output(const struct summary_rule *sr, unsigned out)
+{
+	size_t i;
+
+	for (i = 0; i < sr->rule->noutputs; i++)
+		if (sr->rule->outputs[i] == out)
+			return true;
+	return false;
+}

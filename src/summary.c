@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* summary.c - exit summary: per-rule counts merged, sorted and shown as text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "summary.h"
+
+void summary_init(struct summary *s, const struct rules *r)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->top = r->summary_top ? r->summary_top : RULES_DEFAULT_TOP;
+	s->nrules = r->nrules;
+	s->rules = xcalloc(r->nrules + 1, sizeof(*s->rules));
+	for (i = 0; i < r->nrules; i++)
+		s->rules[i].rule = &r->rules[i];
+	s->nsinks = r->noutputs;
+	s->sinks = xcalloc(r->noutputs + 1, sizeof(*s->sinks));
+	for (i = 0; i < r->noutputs; i++)
+		s->sinks[i].output = &r->outputs[i];
+}
+
+void summary_add_count(struct summary_rule *sr, const char *comm, uint64_t n)
+{
+	sr->counted += n;
+	sr->counts = xreallocarray(sr->counts, sr->ncounts + 1, sizeof(*sr->counts));
+	memcpy(sr->counts[sr->ncounts].comm, comm, RT_COMM_LEN);
+	sr->counts[sr->ncounts].count = n;
+	sr->ncounts++;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct summary_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return memcmp(x->comm, y->comm, RT_COMM_LEN);
+}
+
+void summary_sort(struct summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrules; i++)
+		if (s->rules[i].ncounts)
+			qsort(s->rules[i].counts, s->rules[i].ncounts,
+			      sizeof(*s->rules[i].counts), cmp_count);
+}
+
+uint64_t summary_lost(const struct summary *s)
+{
+	uint64_t lost = s->count_map_full;
+	size_t i;
+
+	for (i = 0; i < s->nrules; i++)
+		lost += s->rules[i].lost;
+	for (i = 0; i < s->nsinks; i++)
+		lost += s->sinks[i].lost;
+	return lost;
+}
+
+static void format_rule(const struct summary *s, const struct summary_rule *sr,
+			struct strbuf *out)
+{
+	const struct rules_rule *rule = sr->rule;
+	size_t i, shown;
+
+	strbuf_addf(out, "rule %s: %s, %s, %s\n", rule->name, rules_probe_name(rule->probe),
+		    rules_mode_name(rule->mode), sr->attach[0] ? sr->attach : "not attached");
+	if (rule->mode != RULES_MODE_COUNT) {
+		strbuf_addf(out, "  events: %llu delivered, %llu lost in kernel\n",
+			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
+		return;
+	}
+	strbuf_addf(out, "  syscalls counted: %llu by %zu process names\n",
+		    (unsigned long long)sr->counted, sr->ncounts);
+	if (!sr->ncounts)
+		return;
+	strbuf_addf(out, "  %-16s %12s\n", "COMM", "COUNT");
+	shown = sr->ncounts < s->top ? sr->ncounts : s->top;
+	for (i = 0; i < shown; i++) {
+		size_t before = out->len, w;
+
+		strbuf_adds(out, "  ");
+		escape_text(out, sr->counts[i].comm,
+			    escape_comm_len(sr->counts[i].comm, RT_COMM_LEN));
+		for (w = out->len - before - 2; w < 16; w++)
+			strbuf_addc(out, ' ');
+		strbuf_addf(out, " %12llu\n", (unsigned long long)sr->counts[i].count);
+	}
+	if (shown < sr->ncounts)
+		strbuf_addf(out, "  (%zu more process names)\n", sr->ncounts - shown);
+}
+
+void summary_format_text(const struct summary *s, struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_addf(out, "\n--- ruletrace summary ---\nrun time: %.3f s\n", s->run_seconds);
+	for (i = 0; i < s->nrules; i++)
+		format_rule(s, &s->rules[i], out);
+	for (i = 0; i < s->nsinks; i++) {
+		const struct summary_sink *ss = &s->sinks[i];
+
+		if (!ss->written && !ss->lost)
+			continue;
+		strbuf_addf(out, "output %s: %llu events written", ss->output->name,
+			    (unsigned long long)ss->written);
+		if (ss->dropped)
+			strbuf_addf(out, ", %llu dropped (destination not keeping up)",
+				    (unsigned long long)ss->dropped);
+		if (ss->error)
+			strbuf_addf(out, ", failed: %s, %llu events lost",
+				    strerror(-ss->error),
+				    (unsigned long long)(ss->lost - ss->dropped));
+		strbuf_addc(out, '\n');
+	}
+	strbuf_addf(out, "execs: %llu\n", (unsigned long long)s->execs);
+	strbuf_addf(out, "events lost: %llu", (unsigned long long)summary_lost(s));
+	if (s->count_map_full)
+		strbuf_addf(out, " (count map full: %llu syscalls not counted)",
+			    (unsigned long long)s->count_map_full);
+	strbuf_addc(out, '\n');
+}
+
+void summary_free(struct summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrules; i++)
+		free(s->rules[i].counts);
+	free(s->rules);
+	free(s->sinks);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * summary.h - the exit summary: counters gathered from the kernel and from event
+ * delivery, per rule, sorted for display. summary.c owns sorting and the text form.
+ */
+#ifndef SUMMARY_H
+#define SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+#include "util.h"
+
+struct summary_count {
+	char comm[RT_COMM_LEN];
+	uint64_t count;
+};
+
+struct summary_rule {
+	const struct rules_rule *rule;
+	char attach[96];		/* how its probe was attached */
+	uint64_t delivered;		/* events handed to the rule's sinks */
+	uint64_t matched;		/* kernel: stream events the rule accepted */
+	uint64_t lost;			/* kernel: of those, dropped (event buffer full) */
+	uint64_t counted;		/* count rules: sum of counts */
+	struct summary_count *counts;	/* count rules: sorted, largest first */
+	size_t ncounts;
+};
+
+struct summary_sink {
+	const struct rules_output *output;
+	uint64_t written;
+	uint64_t lost;			/* events it could not write */
+	uint64_t dropped;		/* of those, dropped while it stayed up */
+	int error;			/* -errno of that failure, 0 if none */
+};
+
+struct summary {
+	double run_seconds;
+	unsigned top;			/* rows of counts to show per rule */
+	uint64_t execs;			/* exec events delivered */
+	uint64_t count_map_full;	/* kernel: counts not kept, map full */
+	struct summary_rule *rules;
+	size_t nrules;
+	struct summary_sink *sinks;
+	size_t nsinks;
+};
+
+/* Allocate one summary_rule per rule and one summary_sink per output of r. */
+void summary_init(struct summary *s, const struct rules *r);
+
+/* Record that comm counted n in rule sr; each comm is added once per rule. */
+void summary_add_count(struct summary_rule *sr, const char *comm, uint64_t n);
+
+/* Sort every rule's counts: largest first, then by comm. */
+void summary_sort(struct summary *s);
+
+/* Events lost anywhere: kernel buffer, full count map, failing sinks. */
+uint64_t summary_lost(const struct summary *s);
+
+/* The human-readable exit summary. */
+void summary_format_text(const struct summary *s, struct strbuf *out);
+
+void summary_free(struct summary *s);
+
+#endif /* SUMMARY_H */

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* syscalls.c - syscall number <-> name lookups over the generated table. */
+#include <errno.h>
+#include <string.h>
+
+#include "syscalls.h"
+
+const char *syscalls_name(unsigned long nr)
+{
+	size_t lo = 0, hi = syscalls_table_len;
+
+	/* Binary search: this runs once per streamed syscall event. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (syscalls_table[mid].nr == nr)
+			return syscalls_table[mid].name;
+		if (syscalls_table[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int syscalls_number(const char *name, unsigned long *nr)
+{
+	size_t i;
+
+	/* Linear: only rule loading asks, a few times per rule. */
+	for (i = 0; i < syscalls_table_len; i++) {
+		if (!strcmp(syscalls_table[i].name, name)) {
+			*nr = syscalls_table[i].nr;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# lib.sh - shared by the integration tests: skip rules, starting ruletrace and
+# waiting until it has attached, stopping it, reading its summary.
+
+: "${RULETRACE:?RULETRACE must name the ruletrace binary}"
+: "${WORKLOAD:=}"
+TMP=$(mktemp -d /tmp/ruletrace-test.XXXXXX)
+RT_PID=
+cleanup() {
+	[ -n "$RT_PID" ] && kill -KILL "$RT_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# skip REASON: exit 77 (automake's SKIP), but under CI=true a skip is a failure.
+skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL (CI=true, cannot skip): $*" >&2
+		exit 1
+	fi
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+need_root() {
+	[ -z "$WORKLOAD" ] || [ -x "$WORKLOAD" ] || fail "workload $WORKLOAD not built"
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	[ -e /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF (/sys/kernel/btf/vmlinux)"
+}
+
+# rt_start RULES [ARGS...]: run ruletrace in the background, output in $TMP/out
+# and $TMP/err, and wait until it says it has attached (or died).
+rt_start() {
+	"$RULETRACE" "$@" >"$TMP/out" 2>"$TMP/err" &
+	RT_PID=$!
+	for _ in $(seq 1 200); do
+		grep -q "stop with Ctrl-C" "$TMP/err" 2>/dev/null && return 0
+		kill -0 "$RT_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$TMP/err" >&2
+	fail "ruletrace did not attach"
+}
+
+# rt_stop [SIGNAL]: stop ruletrace, set RT_STATUS to its exit status.
+rt_stop() {
+	kill -"${1:-INT}" "$RT_PID"
+	RT_STATUS=0
+	wait "$RT_PID" || RT_STATUS=$?
+	RT_PID=
+}
+
+# summary_count RULE COMM: the count shown for COMM under rule RULE, or 0.
+summary_count() {
+	awk -v rule="$1" -v comm="$2" '
+		/^rule / { inrule = ($2 == rule ":") ; next }
+		inrule && $1 == comm && $2 ~ /^[0-9]+$/ { print $2; found = 1; exit }
+		END { if (!found) print 0 }' "$TMP/out"
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+	echo "ok: $1 = $3"
+}

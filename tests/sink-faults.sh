@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Failing destinations: at start a clear error and exit 2 before anything attaches;
+# while running, reported once on stderr, lost events counted in the summary, the
+# other sinks complete, exit 1. SIGPIPE does not kill ruletrace.
+. "$srcdir/lib.sh"
+need_root
+
+rules() {	# rules OUTPUT-LINE: an exec rule for comm rt-fault to that output and a CSV
+	cat >"$TMP/rules.yaml" <<YAML
+version: 1
+outputs:
+  bad: $1
+  good: { type: csv, path: $TMP/good.csv }
+rules:
+  - name: execs
+    probe: execve
+    filter: { comm: [rt-fault] }
+    outputs: [bad, good]
+YAML
+}
+
+good_rows() { python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r["event"] == "exec"))' "$TMP/good.csv"; }
+
+# --- at start: exit 2, a message naming the output and the path, nothing attached ---
+start_fails() {	# start_fails WHAT OUTPUT-LINE EXPECTED-MESSAGE
+	rules "$2"
+	st=0
+	"$RULETRACE" "$TMP/rules.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
+	expect_eq "$1: exit status" "$st" 2
+	grep -qF -- "$3" "$TMP/err" || { cat "$TMP/err"; fail "$1: message"; }
+	grep -q "stop with Ctrl-C" "$TMP/err" && fail "$1: attached anyway"
+	echo "ok: $1"
+}
+start_fails "missing directory" "{ type: csv, path: $TMP/no/such/dir/x.csv }" \
+	"ruletrace: output 'bad': open $TMP/no/such/dir/x.csv: No such file or directory"
+ln -s "$TMP/target.csv" "$TMP/link.csv"
+start_fails "symlink" "{ type: csv, path: $TMP/link.csv }" \
+	"ruletrace: output 'bad': open $TMP/link.csv: is a symbolic link (refused)"
+[ -e "$TMP/target.csv" ] && fail "symlink target was created"
+start_fails "absent syslog socket" "{ type: syslog, socket: $TMP/no-such-socket }" \
+	"ruletrace: output 'bad': connect to syslog socket $TMP/no-such-socket: No such file or directory (is a syslog daemon running?)"
+
+# --- while running ---
+run_fails() {	# run_fails WHAT [ACTION-AFTER-ATTACH]: 4 execs, then stop
+	rt_start "$TMP/rules.yaml"
+	${2:-true}
+	"$WORKLOAD" --comm rt-fault --exec 4 || fail "$1: workload"
+	sleep 0.3
+	rt_stop INT
+	cat "$TMP/err"
+	expect_eq "$1: exit status" "$RT_STATUS" 1
+	expect_eq "$1: failure reported once" "$(grep -c "output 'bad'" "$TMP/err")" 1
+	expect_eq "$1: other sink complete" "$(good_rows)" 4
+	grep -q "^output bad: 0 events written, failed: .*, 4 events lost$" "$TMP/out" ||
+		fail "$1: summary does not count the lost events"
+	grep -q "^events lost: 4$" "$TMP/out" || fail "$1: total lost"
+	echo "ok: $1"
+}
+rules "{ type: csv, path: /dev/full }"
+run_fails "disk full (/dev/full)"
+grep -q "output 'bad' (csv): No space left on device" "$TMP/err" || fail "ENOSPC message"
+
+# A syslog daemon that goes away mid-run.
+mkdir -p "$TMP/rs"
+cat >"$TMP/rs/conf" <<CONF
+global(workDirectory="$TMP/rs")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$TMP/rs/log" CreatePath="on")
+action(type="omfile" file="$TMP/rs/messages")
+CONF
+if command -v rsyslogd >/dev/null; then
+	rsyslogd -f "$TMP/rs/conf" -i "$TMP/rs/pid"
+	for _ in $(seq 1 50); do [ -S "$TMP/rs/log" ] && break; sleep 0.1; done
+	rules "{ type: syslog, socket: $TMP/rs/log }"
+	kill_syslog() { kill "$(cat "$TMP/rs/pid")"; sleep 0.5; rm -f "$TMP/rs/log"; }
+	run_fails "syslog daemon gone" kill_syslog
+else
+	skip "rsyslogd not installed"
+fi
+
+# stdout closed early by | head: SIGPIPE ignored, stdout counted as failed.
+rules "{ type: stdout }"
+mkfifo "$TMP/pipe"
+head -c 1 <"$TMP/pipe" >/dev/null &
+hpid=$!
+"$RULETRACE" "$TMP/rules.yaml" 2>"$TMP/err" >"$TMP/pipe" &
+RT_PID=$!
+for _ in $(seq 1 100); do grep -q "stop with Ctrl-C" "$TMP/err" && break; sleep 0.05; done
+"$WORKLOAD" --comm rt-fault --exec 1 || fail "closed stdout: workload"
+wait "$hpid"	# head has read its byte and closed the pipe
+"$WORKLOAD" --comm rt-fault --exec 4 || fail "closed stdout: workload"
+sleep 0.3
+kill -0 "$RT_PID" || fail "ruletrace died (SIGPIPE?)"
+rt_stop INT
+cat "$TMP/err"
+expect_eq "closed stdout: exit status" "$RT_STATUS" 1
+expect_eq "closed stdout: failure reported once" "$(grep -c "output 'bad'" "$TMP/err")" 1
+grep -q "output 'bad' (stdout): Broken pipe" "$TMP/err" || fail "EPIPE message"
+expect_eq "closed stdout: other sink complete" "$(good_rows)" 5
+echo "ok: closed stdout"

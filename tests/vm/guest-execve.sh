@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Inside a kernel that has kprobes: attach auto picks the kprobe, attach kprobe and
+# attach tracepoint both work, and each counts execs exactly.
+. "$srcdir/lib.sh"
+need_root
+
+for mode in auto kprobe tracepoint; do
+	cat >"$TMP/rules.yaml" <<YAML
+version: 1
+rules:
+  - name: execs
+    probe: execve
+    attach: $mode
+    filter: { comm: [rt-vm-exec] }
+YAML
+	rt_start "$TMP/rules.yaml"
+	"$WORKLOAD" --comm rt-vm-exec --exec 3 -- /bin/true a "b c" || fail "$mode: workload"
+	"$WORKLOAD" --comm rt-vm-other --exec 2 -- /bin/true || fail "$mode: workload"
+	sleep 0.5
+	rt_stop INT
+	cat "$TMP/err"
+	expect_eq "$mode: exit status" "$RT_STATUS" 0
+	case $mode in
+	tracepoint) want="execve: tracepoint syscalls:sys_enter_execve (asked for)" ;;
+	*) want="execve: kprobe (ksyscall execve)" ;;
+	esac
+	grep -qF "ruletrace: $want" "$TMP/err" || fail "$mode: attached otherwise"
+	expect_eq "$mode: exec lines" "$(grep -cE 'rt-vm-exec +/bin/true /bin/true a "b c"$' "$TMP/out")" 3
+	grep -q "^execs: 3$" "$TMP/out" || fail "$mode: summary execs"
+	echo "ok: attach $mode"
+done
