@@ -6,7 +6,7 @@
 set -eu
 
 pkgs="build-essential autoconf automake libtool pkg-config clang llvm bpftool
-libbpf-dev libelf-dev zlib1g-dev libyaml-dev check python3 mandoc strace"
+libbpf-dev libelf-dev zlib1g-dev libyaml-dev check python3 mandoc man-db strace"
 [ "${1:-}" = --test ] && pkgs="$pkgs rsyslog jq valgrind"
 
 missing=

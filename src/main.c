@@ -41,6 +41,7 @@ struct options {
 	const char *rules_path;		/* NULL: built-in default */
 	bool check;
 	bool allow_loss;
+	bool perf_buffer;		/* the pre-5.8 event path, even on newer kernels */
 	uint64_t duration_ms;		/* 0: from the rule file, else until signalled */
 	int verbose;
 };
@@ -64,6 +65,8 @@ static void usage(FILE *f)
 		"  -d, --duration TIME    stop after TIME: 500ms, 30s, 2m, 1h (default: until\n"
 		"                         SIGINT or SIGTERM, or the rule file's duration)\n"
 		"      --allow-loss       exit 0 even when events were lost\n"
+		"      --perf-buffer      carry events through a perf event array, as on\n"
+		"                         kernels before 5.8, even where a ring buffer exists\n"
 		"  -v, --verbose          show libbpf's log, the verifier's among it\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -75,11 +78,12 @@ static void usage(FILE *f)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_LOSS = 256 };
+	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
+		{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -102,6 +106,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ALLOW_LOSS:
 			o->allow_loss = true;
+			break;
+		case OPT_PERF_BUFFER:
+			o->perf_buffer = true;
 			break;
 		case 'v':
 			o->verbose++;
@@ -274,6 +281,8 @@ static int trace(const struct options *o, const struct rules *r)
 
 	/* Decide attach modes before anything is loaded. */
 	probe_features(&feat, any_rule_on(r, RT_PROBE_EXECVE));
+	if (o->perf_buffer)
+		feat.ringbuf = false;
 	if (any_rule_on(r, RT_PROBE_EXECVE) &&
 	    probe_choose_execve(&feat, settings.execve_attach, &execve, err, ERRLEN)) {
 		log_error("%s", err);

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # execve stream: M execs with known filename and arguments, one line each, the
-# right ppid, nothing from a filtered-out comm, and the counts in the summary.
+# right ppid, nothing from a filtered-out comm, and the counts in the summary;
+# through the ring buffer and through the perf buffer (the pre-5.8 path). Then
+# argument lists cut short, and attach: kprobe where the kernel has none.
 . "$srcdir/lib.sh"
 need_root
 
@@ -13,23 +15,51 @@ rules:
     filter: { comm: [rt-exec] }
 YAML
 
+for path in "ring buffer" "perf buffer"; do
+	opt=
+	[ "$path" = "perf buffer" ] && opt=--perf-buffer
+	rt_start "$TMP/rules.yaml" $opt
+	"$WORKLOAD" --comm rt-exec --exec 7 -- /bin/echo hello "two words" "" &
+	wpid=$!
+	wait "$wpid" || fail "workload failed"
+	"$WORKLOAD" --comm rt-other --exec 3 -- /bin/echo nope
+	sleep 0.2
+	rt_stop INT
+
+	cat "$TMP/err" "$TMP/out"
+	expect_eq "$path: exit status" "$RT_STATUS" 0
+	grep -q "events via $path" "$TMP/err" || fail "$path: not used"
+	grep -q "^ruletrace: execve: " "$TMP/err" || fail "no attach line for execve"
+	expect_eq "$path: exec lines" "$(grep -c ' rt-exec ' "$TMP/out")" 7
+	want='/bin/echo /bin/echo hello "two words" ""'
+	good=$(awk -v ppid="$wpid" '$2 == "exec-watch" && $4 == ppid && $5 == 0 &&
+		$6 == "rt-exec"' "$TMP/out" | grep -cF -- "$want")
+	expect_eq "$path: lines with ppid, uid, comm, filename and args" "$good" 7
+	expect_eq "$path: lines from rt-other" "$(grep -c 'rt-other' "$TMP/out")" 0
+	grep -q "^execs: 7$" "$TMP/out" || fail "$path: summary execs"
+	grep -q "events: 7 delivered, 0 lost in kernel" "$TMP/out" || fail "$path: summary events"
+done
+
+# Cut short: 40 arguments (32 are read), and one of 300 bytes (255 are kept).
+long=$(printf 'x%.0s' $(seq 1 300))
 rt_start "$TMP/rules.yaml"
-"$WORKLOAD" --comm rt-exec --exec 7 -- /bin/echo hello "two words" "" &
-wpid=$!
-wait "$wpid" || fail "workload failed"
-"$WORKLOAD" --comm rt-other --exec 3 -- /bin/echo nope
+"$WORKLOAD" --comm rt-exec --exec 1 -- /bin/echo $(seq 1 39) || fail "workload"
+"$WORKLOAD" --comm rt-exec --exec 1 -- /bin/echo "$long" || fail "workload"
 sleep 0.2
 rt_stop INT
+expect_eq "40 arguments: exit status" "$RT_STATUS" 0
+grep -qE " rt-exec +/bin/echo /bin/echo $(seq -s ' ' 1 31) \.\.\.$" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "40 arguments: not the first 32 then ' ...'"; }
+grep -qE " rt-exec +/bin/echo /bin/echo $(printf 'x%.0s' $(seq 1 255)) \.\.\.$" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "300-byte argument: not cut at 255 with ' ...'"; }
+echo "ok: argument lists cut short are marked"
 
-cat "$TMP/err" "$TMP/out"
-expect_eq "exit status" "$RT_STATUS" 0
-grep -q "^ruletrace: execve: " "$TMP/err" || fail "no attach line for execve"
-lines=$(grep -c ' rt-exec ' "$TMP/out")
-expect_eq "exec lines" "$lines" 7
-want='/bin/echo /bin/echo hello "two words" ""'
-good=$(awk -v ppid="$wpid" '$2 == "exec-watch" && $4 == ppid && $5 == 0 && $6 == "rt-exec"' \
-	"$TMP/out" | grep -cF -- "$want")
-expect_eq "exec lines with ppid, uid, comm, filename and args" "$good" 7
-expect_eq "lines from rt-other" "$(grep -c 'rt-other' "$TMP/out")" 0
-grep -q "^execs: 7$" "$TMP/out" || fail "summary execs"
-grep -q "events: 7 delivered, 0 lost in kernel" "$TMP/out" || fail "summary events"
+# attach: kprobe is never a silent fallback.
+if [ ! -e /sys/bus/event_source/devices/kprobe ] && ! grep -qs . /sys/kernel/tracing/kprobe_events; then
+	sed 's/probe: execve/probe: execve\n    attach: kprobe/' "$TMP/rules.yaml" >"$TMP/kprobe.yaml"
+	st=0
+	"$RULETRACE" "$TMP/kprobe.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
+	expect_eq "attach kprobe without kprobes: exit status" "$st" 2
+	grep -q "^ruletrace: execve: attach kprobe asked for, but kernel has no kprobes" "$TMP/err" ||
+		{ cat "$TMP/err"; fail "attach kprobe without kprobes: message"; }
+fi
