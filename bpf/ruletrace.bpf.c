@@ -125,6 +125,9 @@ static __always_inline __u64 rt_match(enum rt_probe probe, __u32 tgid, char *com
 		if (!rules)
 			return 0;
 	}
+	/* Zeroed first: on some kernels (6.1 among them) the helper does not pad after
+	 * the NUL, and the comm is a 16-byte key of the filter and count maps. */
+	__builtin_memset(comm, 0, RT_COMM_LEN);
 	bpf_get_current_comm(comm, RT_COMM_LEN);
 	if (rules & rs->comm_lookup_rules)
 		rules = rt_apply_filter(&rt_comm_filter, comm, rules, rs->comm_include_rules);
@@ -214,7 +217,7 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	struct rt_exec_event *ev;
 	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 zero = 0, len = 0, i;
+	__u32 zero = 0, len, i;
 	__u64 rules, size;
 	long n;
 
@@ -234,25 +237,37 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 		ev->flags |= RT_EXEC_FILENAME_FAULT;
 	}
 
-	/* argv: NUL-separated strings, bounded by RT_MAX_ARGS and RT_ARGS_LEN. */
+	/*
+	 * argv: NUL-separated strings, bounded by RT_MAX_ARGS and RT_ARGS_LEN. The
+	 * running length lives in the event, not a register: re-read from memory each
+	 * iteration it is a bounded unknown, so the verifier's states merge instead of
+	 * multiplying over 32 iterations.
+	 */
 	ev->argc = 0;
+	ev->args_len = 0;
 	for (i = 0; i < RT_MAX_ARGS; i++) {
 		const char *arg = NULL;
 
 		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
 			break;
+		len = ev->args_len;
 		if (len > RT_ARGS_LEN - RT_ARG_LEN) {
 			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
 			break;
 		}
 		n = bpf_probe_read_user_str(&ev->args[len], RT_ARG_LEN, arg);
-		if (n <= 0) {
+		if (n < 0 || n > RT_ARG_LEN) {
 			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
 			break;
 		}
+		if (n == 0) {
+			/* An empty argument: kernels before 6.2 return 0 for it, not 1. */
+			ev->args[len] = '\0';
+			n = 1;
+		}
 		if (n == RT_ARG_LEN)	/* may have been cut at RT_ARG_LEN - 1 bytes */
 			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
-		len += n;
+		ev->args_len = len + n;
 		ev->argc++;
 	}
 	if (i == RT_MAX_ARGS) {
@@ -261,7 +276,7 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 		if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg)
 			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
 	}
-	ev->args_len = len;
+	len = ev->args_len;
 
 	size = __builtin_offsetof(struct rt_exec_event, args) + len;
 	if (size > sizeof(*ev))
