@@ -20,9 +20,12 @@
 const volatile __u32 rt_use_ringbuf = 1;	/* 0: perf event array (kernels < 5.8) */
 const volatile __u32 rt_self_tgid;		/* ruletrace never traces itself */
 
+/* Which rt_ruleset entry is live: flipped by user space when rules are reloaded. */
+volatile __u32 rt_active_ruleset;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, struct rt_ruleset);
 } rt_ruleset SEC(".maps");
@@ -36,10 +39,25 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RT_MAX_FILTER_KEYS);
+	__uint(max_entries, RT_PID_ENTRIES);
 	__type(key, __u32);
 	__type(value, struct rt_filter_val);
 } rt_pid_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_MAX_FILTER_KEYS);
+	__type(key, __u32);
+	__type(value, struct rt_filter_val);
+} rt_uid_filter SEC(".maps");
+
+/* Indexed by syscall number: an array lookup, cheaper than a hash. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RT_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct rt_filter_val);
+} rt_sys_filter SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -88,11 +106,10 @@ static __always_inline void rt_stat_inc(__u32 stat)
 		(*v)++;
 }
 
-/* Drop the rules whose filters of one kind reject key. */
-static __always_inline __u64 rt_apply_filter(void *map, const void *key, __u64 rules,
-					     __u64 include_rules)
+/* Drop the rules whose filters of one kind reject the key whose entry is v. */
+static __always_inline __u64 rt_apply(const struct rt_filter_val *v, __u64 rules,
+				      __u64 include_rules)
 {
-	struct rt_filter_val *v = bpf_map_lookup_elem(map, key);
 	__u64 include = v ? v->include : 0;
 	__u64 exclude = v ? v->exclude : 0;
 
@@ -101,27 +118,50 @@ static __always_inline __u64 rt_apply_filter(void *map, const void *key, __u64 r
 	return rules & ~exclude;
 }
 
+static __always_inline const struct rt_ruleset *rt_active(void)
+{
+	__u32 idx = rt_active_ruleset & 1;
+
+	return bpf_map_lookup_elem(&rt_ruleset, &idx);
+}
+
 /*
- * The rules of probe that accept the current task; comm is filled when the result
- * is non-zero. Zero means: return now.
+ * The rules of probe that accept the current task (and, for sys_enter, syscall
+ * nr); comm is filled when the result is non-zero. Zero means: return now. The
+ * cheapest lookups come first, and each kind is looked up only when some rule of
+ * the probe filters by it.
  */
-static __always_inline __u64 rt_match(enum rt_probe probe, __u32 tgid, char *comm,
-				      const struct rt_ruleset **rsp)
+static __always_inline __u64 rt_match(enum rt_probe probe, __u64 pid_tgid, __u32 nr,
+				      char *comm, const struct rt_ruleset **rsp)
 {
 	const struct rt_ruleset *rs;
-	__u32 zero = 0;
+	__u32 tgid = pid_tgid >> 32, uid;
 	__u64 rules;
 
 	if (tgid == rt_self_tgid)
 		return 0;
-	rs = bpf_map_lookup_elem(&rt_ruleset, &zero);
+	rs = rt_active();
 	if (!rs)
 		return 0;
 	rules = rs->probe_rules[probe];
 	if (!rules)
 		return 0;
+	if (rules & rs->sys_lookup_rules) {
+		rules = rt_apply(bpf_map_lookup_elem(&rt_sys_filter, &nr), rules,
+				 rs->sys_include_rules);
+		if (!rules)
+			return 0;
+	}
 	if (rules & rs->pid_lookup_rules) {
-		rules = rt_apply_filter(&rt_pid_filter, &tgid, rules, rs->pid_include_rules);
+		rules = rt_apply(bpf_map_lookup_elem(&rt_pid_filter, &tgid), rules,
+				 rs->pid_include_rules);
+		if (!rules)
+			return 0;
+	}
+	if (rules & rs->uid_lookup_rules) {
+		uid = (__u32)bpf_get_current_uid_gid();
+		rules = rt_apply(bpf_map_lookup_elem(&rt_uid_filter, &uid), rules,
+				 rs->uid_include_rules);
 		if (!rules)
 			return 0;
 	}
@@ -130,23 +170,31 @@ static __always_inline __u64 rt_match(enum rt_probe probe, __u32 tgid, char *com
 	__builtin_memset(comm, 0, RT_COMM_LEN);
 	bpf_get_current_comm(comm, RT_COMM_LEN);
 	if (rules & rs->comm_lookup_rules)
-		rules = rt_apply_filter(&rt_comm_filter, comm, rules, rs->comm_include_rules);
+		rules = rt_apply(bpf_map_lookup_elem(&rt_comm_filter, comm), rules,
+				 rs->comm_include_rules);
 	*rsp = rs;
 	return rules;
 }
 
-/* Count one event for each rule in rules, keyed by rule and comm. */
-static __always_inline void rt_count(__u64 rules, const char *comm)
+/* Count one syscall for each rule in rules, keyed as each rule groups. */
+static __always_inline void rt_count(const struct rt_ruleset *rs, __u64 rules,
+				     const char *comm, __u32 tgid, __u32 nr)
 {
 	struct rt_count_key key = {};
-	__u64 one = 1, *v, i;
+	__u64 one = 1, *v, i, bit;
 
-	__builtin_memcpy(key.comm, comm, RT_COMM_LEN);
 	/* Shift the mask down: the loop ends at its highest rule, not at bit 63. */
 	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
 		if (!(rules & 1))
 			continue;
+		bit = 1ULL << i;
 		key.rule = (__u32)i;
+		if (rs->group_comm_rules & bit)
+			__builtin_memcpy(key.comm, comm, RT_COMM_LEN);
+		else
+			__builtin_memset(key.comm, 0, RT_COMM_LEN);
+		key.pid = rs->group_pid_rules & bit ? tgid : 0;
+		key.nr = rs->group_sys_rules & bit ? nr : 0;
 		v = bpf_map_lookup_elem(&rt_counts, &key);
 		if (v) {
 			(*v)++;	/* per-CPU value: no atomic needed */
@@ -221,7 +269,7 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	__u64 rules, size;
 	long n;
 
-	rules = rt_match(RT_PROBE_EXECVE, pid_tgid >> 32, comm, &rs);
+	rules = rt_match(RT_PROBE_EXECVE, pid_tgid, 0, comm, &rs);
 	if (!rules)
 		return 0;
 	ev = bpf_map_lookup_elem(&rt_exec_heap, &zero);
@@ -300,7 +348,7 @@ int rt_execve_tp(struct rt_sys_enter_ctx *ctx)
 			    (const char *const *)ctx->args[1]);
 }
 
-/* Every syscall entry: count per rule and comm, or stream an event. */
+/* Every syscall entry: count per rule as it groups, or stream an event. */
 SEC("raw_tracepoint/sys_enter")
 int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -308,14 +356,15 @@ int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct rt_syscall_event ev;
 	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 nr = (__u32)ctx->args[1];
 	__u64 rules, counted;
 
-	rules = rt_match(RT_PROBE_SYS_ENTER, pid_tgid >> 32, comm, &rs);
+	rules = rt_match(RT_PROBE_SYS_ENTER, pid_tgid, nr, comm, &rs);
 	if (!rules)
 		return 0;
 	counted = rules & rs->count_rules;
 	if (counted)
-		rt_count(counted, comm);
+		rt_count(rs, counted, comm, pid_tgid >> 32, nr);
 	rules &= ~counted;
 	if (!rules)
 		return 0;
@@ -323,6 +372,61 @@ int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, pid_tgid, comm);
 	ev.nr = ctx->args[1];
 	rt_account(rules, rt_emit(ctx, &ev, sizeof(ev)) < 0);
+	return 0;
+}
+
+/*
+ * A new process: when its parent's pid is followed by some rules, the child is
+ * added to the pid map for those rules (and is followed in turn). Threads share
+ * their parent's tgid and need nothing.
+ */
+SEC("raw_tracepoint/sched_process_fork")
+int rt_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	const struct rt_ruleset *rs = rt_active();
+	struct rt_filter_val *pv, *cv, nv = {};
+	__u32 ptgid, ctgid;
+
+	if (!rs || !rs->follow_rules)
+		return 0;
+	ptgid = BPF_CORE_READ(parent, tgid);
+	ctgid = BPF_CORE_READ(child, tgid);
+	if (ptgid == ctgid)
+		return 0;
+	pv = bpf_map_lookup_elem(&rt_pid_filter, &ptgid);
+	if (!pv || !(pv->follow & rs->follow_rules))
+		return 0;
+	cv = bpf_map_lookup_elem(&rt_pid_filter, &ctgid);
+	if (cv) {	/* a listed pid of its own: add what it inherits */
+		cv->include |= pv->follow;
+		cv->follow |= pv->follow;
+		return 0;
+	}
+	nv.include = pv->follow;
+	nv.follow = pv->follow;
+	nv.flags = RT_FILTER_INHERITED;
+	if (bpf_map_update_elem(&rt_pid_filter, &ctgid, &nv, BPF_NOEXIST) &&
+	    !bpf_map_lookup_elem(&rt_pid_filter, &ctgid))
+		rt_stat_inc(RT_STAT_FOLLOW_MAP_FULL);
+	return 0;
+}
+
+/* A followed descendant's process is gone: its pid may be reused by a stranger. */
+SEC("raw_tracepoint/sched_process_exit")
+int rt_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct rt_filter_val *v;
+
+	(void)ctx;
+	if ((__u32)pid_tgid != tgid)	/* a thread, not the group leader */
+		return 0;
+	v = bpf_map_lookup_elem(&rt_pid_filter, &tgid);
+	if (v && (v->flags & RT_FILTER_INHERITED))
+		bpf_map_delete_elem(&rt_pid_filter, &tgid);
 	return 0;
 }
 

@@ -17,8 +17,9 @@ _Static_assert(sizeof(struct rt_event_hdr) == 48, "rt_event_hdr layout");
 _Static_assert(sizeof(struct rt_exec_event) == 48 + 16 + RT_FILENAME_LEN + RT_ARGS_LEN,
 	       "rt_exec_event layout");
 _Static_assert(sizeof(struct rt_syscall_event) == 56, "rt_syscall_event layout");
-_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 5), "rt_ruleset layout");
-_Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 8, "rt_count_key layout");
+_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 13), "rt_ruleset layout");
+_Static_assert(sizeof(struct rt_filter_val) == 32, "rt_filter_val layout");
+_Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 16, "rt_count_key layout");
 _Static_assert(RT_MAX_RULES <= 64, "rule masks are __u64");
 
 static void event_wall_time(const struct events *ev, __u64 ts_ns, struct timespec *wall)
@@ -34,6 +35,7 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 	const struct rt_event_hdr *hdr = data;
 	struct sink_event se = { .hdr = hdr };
 	const char *route[RULES_MAX_OUTPUTS] = { 0 };
+	bool routed = false;
 	__u64 rules;
 	size_t i, j;
 
@@ -45,7 +47,6 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 		    ((const struct rt_exec_event *)data)->args_len)
 			goto malformed;
 		se.exec = data;
-		ev->sum->execs++;
 	} else if (hdr->type == RT_EVENT_SYSCALL) {
 		if (size < sizeof(struct rt_syscall_event))
 			goto malformed;
@@ -56,14 +57,22 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 	}
 	event_wall_time(ev, hdr->ts_ns, &se.wall);
 
+	if (events_done(ev)) {
+		ev->past_max++;
+		return 0;
+	}
+	if (se.exec)
+		ev->sum->execs++;
 	/* Each sink gets the event once, named after the first rule routing it there. */
 	rules = hdr->rules;
-	for (i = 0; i < ev->rules->nrules && i < RT_MAX_RULES; i++) {
-		const struct rules_rule *rule = &ev->rules->rules[i];
+	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
+		const struct rules_rule *rule;
+		int idx = ev->rule_of_slot[i];
 
-		if (!(rules & (1ULL << i)))
+		if (!(rules & 1) || idx < 0)
 			continue;
-		ev->sum->rules[i].delivered++;
+		rule = &ev->rules->rules[idx];
+		ev->sum->rules[idx].delivered++;
 		for (j = 0; j < rule->noutputs; j++)
 			if (!route[rule->outputs[j]])
 				route[rule->outputs[j]] = rule->name;
@@ -73,11 +82,33 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 			continue;
 		se.rule = route[j];
 		sink_write(&ev->sinks[j], &se);
+		routed = true;
 	}
+	if (routed)
+		ev->delivered++;
 	return 0;
 malformed:
 	ev->malformed++;
 	return -EINVAL;
+}
+
+void events_set_rules(struct events *ev, const struct rules *r, struct sink *sinks,
+		      struct summary *sum)
+{
+	size_t i;
+
+	ev->rules = r;
+	ev->sinks = sinks;
+	ev->sum = sum;
+	for (i = 0; i < RT_MAX_RULES; i++)
+		ev->rule_of_slot[i] = -1;
+	for (i = 0; i < r->nrules; i++)
+		ev->rule_of_slot[r->rules[i].slot % RT_MAX_RULES] = (int)i;
+}
+
+bool events_done(const struct events *ev)
+{
+	return ev->max_events && ev->delivered >= ev->max_events;
 }
 
 static int on_ringbuf(void *ctx, void *data, size_t size)
@@ -100,16 +131,15 @@ static void on_perf_lost(void *ctx, int cpu, __u64 lost)
 	ev->perf_lost += lost;
 }
 
-int events_open(struct events *ev, int map_fd, bool ringbuf, const struct rules *r,
-		struct sink *sinks, struct summary *sum, char *err, size_t errlen)
+int events_open(struct events *ev, int map_fd, bool ringbuf, uint32_t buffer_size,
+		const struct rules *r, struct sink *sinks, struct summary *sum, char *err,
+		size_t errlen)
 {
 	struct timespec mono, real;
 	int ret;
 
 	memset(ev, 0, sizeof(*ev));
-	ev->rules = r;
-	ev->sinks = sinks;
-	ev->sum = sum;
+	events_set_rules(ev, r, sinks, sum);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
 	ev->mono_to_real_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
@@ -117,7 +147,8 @@ int events_open(struct events *ev, int map_fd, bool ringbuf, const struct rules 
 	if (ringbuf)
 		ev->rb = ring_buffer__new(map_fd, on_ringbuf, ev, NULL);
 	else
-		ev->pb = perf_buffer__new(map_fd, PERF_PAGES, on_perf, on_perf_lost, ev, NULL);
+		ev->pb = perf_buffer__new(map_fd, buffer_size ? buffer_size / 4096 : PERF_PAGES,
+					  on_perf, on_perf_lost, ev, NULL);
 	if (!ev->rb && !ev->pb) {
 		ret = -errno;
 		snprintf(err, errlen, "open %s buffer: %s", ringbuf ? "ring" : "perf",

@@ -23,14 +23,29 @@ struct events {
 	const struct rules *rules;
 	struct sink *sinks;		/* one per rules->outputs */
 	struct summary *sum;		/* delivered counts land here */
+	int rule_of_slot[RT_MAX_RULES];	/* kernel rule bit -> index in rules, or -1 */
 	int64_t mono_to_real_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	uint64_t max_events;		/* stop delivering after this many; 0 = no limit */
+	uint64_t delivered;		/* events handed to at least one sink */
+	uint64_t past_max;		/* events not delivered because max_events was met */
 	uint64_t malformed;		/* events too short to decode */
 	uint64_t perf_lost;		/* perf buffer: samples the kernel dropped */
 };
 
-/* Start consuming map_fd; 0 or -errno with the reason in err. */
-int events_open(struct events *ev, int map_fd, bool ringbuf, const struct rules *r,
-		struct sink *sinks, struct summary *sum, char *err, size_t errlen);
+/*
+ * Start consuming map_fd; buffer_size is the perf buffer's bytes per CPU (0: the
+ * default) when it is not a ring buffer. 0 or -errno with the reason in err.
+ */
+int events_open(struct events *ev, int map_fd, bool ringbuf, uint32_t buffer_size,
+		const struct rules *r, struct sink *sinks, struct summary *sum, char *err,
+		size_t errlen);
+
+/* Route events by the rules and sinks of a (re)loaded rule file. */
+void events_set_rules(struct events *ev, const struct rules *r, struct sink *sinks,
+		      struct summary *sum);
+
+/* Whether max_events have been delivered: the run should end. */
+bool events_done(const struct events *ev);
 
 /* Wait up to timeout_ms and deliver what arrived; events consumed, or -errno. */
 int events_poll(struct events *ev, int timeout_ms);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* loader.c - skeleton open -> globals -> autoload -> load -> maps -> attach. */
+/*
+ * loader.c - skeleton open -> globals -> autoload -> load; then, per set of rules:
+ * filter maps -> ruleset switch -> attach and detach.
+ */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,90 +19,15 @@
 
 #define EXECVE_TP_NAME "tracepoint syscalls:sys_enter_execve"
 
-static int fill_maps(struct ruletrace_bpf *skel, const struct settings *s, char *err,
-		     size_t errlen)
-{
-	int ruleset_fd = bpf_map__fd(skel->maps.rt_ruleset);
-	int comm_fd = bpf_map__fd(skel->maps.rt_comm_filter);
-	int pid_fd = bpf_map__fd(skel->maps.rt_pid_filter);
-	__u32 zero = 0;
-	size_t i;
-
-	for (i = 0; i < s->ncomms; i++)
-		if (bpf_map_update_elem(comm_fd, s->comms[i].comm, &s->comms[i].val, BPF_ANY))
-			goto fail;
-	for (i = 0; i < s->npids; i++)
-		if (bpf_map_update_elem(pid_fd, &s->pids[i].pid, &s->pids[i].val, BPF_ANY))
-			goto fail;
-	/* The ruleset last: until it is written every probe returns at once. */
-	if (bpf_map_update_elem(ruleset_fd, &zero, &s->ruleset, BPF_ANY))
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "fill filter maps: %s", strerror(errno));
-	return -errno;
-}
-
-/* Choose the programs to load: only those the rules and this kernel need. */
-static void set_autoload(struct ruletrace_bpf *skel, const struct settings *s,
-			 enum probe_execve_mode execve, bool auto_attach)
-{
-	bool kprobe = execve == PROBE_EXECVE_KPROBE;
-	/* Under attach auto the tracepoint is kept ready in case the kprobe will not attach. */
-	bool tp = execve == PROBE_EXECVE_TRACEPOINT || (kprobe && auto_attach);
-
-	bpf_program__set_autoload(skel->progs.rt_execve_kprobe, kprobe);
-	bpf_program__set_autoload(skel->progs.rt_execve_tp, tp);
-	bpf_program__set_autoload(skel->progs.rt_sys_enter,
-				  s->ruleset.probe_rules[RT_PROBE_SYS_ENTER] != 0);
-}
-
-static int attach_execve(struct loader *l, const struct probe_features *f,
-			 bool auto_attach, char *err, size_t errlen)
-{
-	struct ruletrace_bpf *skel = l->skel;
-	int ret;
-
-	if (l->execve == PROBE_EXECVE_KPROBE) {
-		skel->links.rt_execve_kprobe =
-			bpf_program__attach(skel->progs.rt_execve_kprobe);
-		if (skel->links.rt_execve_kprobe) {
-			snprintf(l->execve_how, sizeof(l->execve_how), "kprobe (ksyscall execve)");
-			return 0;
-		}
-		ret = -errno;
-		if (!auto_attach || !f->execve_tp) {
-			snprintf(err, errlen, "attach execve kprobe: %s", strerror(-ret));
-			return ret;
-		}
-		snprintf(l->execve_how, sizeof(l->execve_how),
-			 "%s (kprobe attach failed: %s)", EXECVE_TP_NAME, strerror(-ret));
-		l->execve = PROBE_EXECVE_TRACEPOINT;
-	} else if (f->kprobes) {
-		snprintf(l->execve_how, sizeof(l->execve_how), "%s (asked for)",
-			 EXECVE_TP_NAME);
-	} else {
-		snprintf(l->execve_how, sizeof(l->execve_how),
-			 "%s (kprobe unavailable: %s)", EXECVE_TP_NAME, f->kprobe_reason);
-	}
-	skel->links.rt_execve_tp = bpf_program__attach(skel->progs.rt_execve_tp);
-	if (!skel->links.rt_execve_tp) {
-		ret = -errno;
-		snprintf(err, errlen, "attach execve tracepoint: %s", strerror(-ret));
-		return ret;
-	}
-	return 0;
-}
-
-int loader_start(struct loader *l, const struct settings *s, const struct probe_features *f,
-		 enum probe_execve_mode execve, bool auto_attach, char *err, size_t errlen)
+int loader_open(struct loader *l, const struct probe_features *f, bool perf_buffer,
+		uint32_t buffer_size, char *err, size_t errlen)
 {
 	struct ruletrace_bpf *skel;
 	int ret;
 
 	memset(l, 0, sizeof(*l));
-	l->execve = execve;
-	l->ringbuf = f->ringbuf;
+	l->feat = f;
+	l->ringbuf = f->ringbuf && !perf_buffer;
 
 	/* 1. Open the embedded object. */
 	skel = ruletrace_bpf__open();
@@ -110,48 +39,254 @@ int loader_start(struct loader *l, const struct settings *s, const struct probe_
 	l->skel = skel;
 
 	/* 2. Per-run constants: frozen at load, so the verifier prunes what is unused. */
-	skel->rodata->rt_use_ringbuf = f->ringbuf;
+	skel->rodata->rt_use_ringbuf = l->ringbuf;
 	skel->rodata->rt_self_tgid = (__u32)getpid();
-	if (!f->ringbuf) {
+	if (!l->ringbuf) {
 		/* Before 5.8: the seed's perf event array, one buffer per CPU. */
 		bpf_map__set_type(skel->maps.rt_events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 		bpf_map__set_key_size(skel->maps.rt_events, sizeof(int));
 		bpf_map__set_value_size(skel->maps.rt_events, sizeof(int));
 		bpf_map__set_max_entries(skel->maps.rt_events, 0);
+	} else if (buffer_size) {
+		bpf_map__set_max_entries(skel->maps.rt_events, buffer_size);
 	}
 
-	/* 3. Only the programs this run attaches are loaded. */
-	set_autoload(skel, s, execve, auto_attach);
+	/* 3. Every program this kernel can take: a reload may need any of them. */
+	bpf_program__set_autoload(skel->progs.rt_execve_kprobe, f->kprobes);
+	bpf_program__set_autoload(skel->progs.rt_execve_tp, f->execve_tp);
 
 	/* 4. Load and verify. */
 	if ((ret = ruletrace_bpf__load(skel)) != 0) {
 		snprintf(err, errlen, "load BPF object: %s%s", strerror(-ret),
 			 log_verbose() ? "" : " (run with -v for the verifier log)");
-		goto fail;
+		loader_stop(l);
+		return ret;
 	}
+	return 0;
+}
 
-	/* 5. Rules and filters into the maps before any probe fires. */
-	if ((ret = fill_maps(skel, s, err, errlen)) != 0)
-		goto fail;
+/*
+ * Write n entries to a hash map (each stride bytes: its key_size-byte key first,
+ * its value at val_off), then delete the keys of the last apply that are gone.
+ */
+static int sync_hash(int fd, struct loader_keys *last, const void *entries, size_t n,
+		     size_t stride, size_t key_size, size_t val_off)
+{
+	const char *e = entries;
+	char *keys = xcalloc(n + 1, key_size);
+	size_t i, j;
 
-	/* 6. Attach. */
-	if (execve != PROBE_EXECVE_NONE &&
-	    (ret = attach_execve(l, f, auto_attach, err, errlen)) != 0)
-		goto fail;
-	if (s->ruleset.probe_rules[RT_PROBE_SYS_ENTER]) {
-		skel->links.rt_sys_enter = bpf_program__attach(skel->progs.rt_sys_enter);
-		if (!skel->links.rt_sys_enter) {
-			ret = -errno;
-			snprintf(err, errlen, "attach sys_enter raw tracepoint: %s",
-				 strerror(-ret));
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(fd, e + i * stride, e + i * stride + val_off, BPF_ANY))
 			goto fail;
+		memcpy(keys + i * key_size, e + i * stride, key_size);
+	}
+	for (i = 0; i < last->n; i++) {
+		const char *old = (const char *)last->keys + i * key_size;
+
+		for (j = 0; j < n; j++)
+			if (!memcmp(old, keys + j * key_size, key_size))
+				break;
+		if (j == n)
+			bpf_map_delete_elem(fd, old);
+	}
+	free(last->keys);
+	last->keys = keys;
+	last->n = n;
+	return 0;
+fail:
+	free(keys);
+	return -errno;
+}
+
+/* The syscall filter is an array: stale entries are zeroed, not deleted. */
+static int sync_array(int fd, struct loader_keys *last, const struct settings_num *v, size_t n)
+{
+	struct rt_filter_val zero = { 0 };
+	__u32 *keys = xcalloc(n + 1, sizeof(*keys));
+	size_t i;
+
+	for (i = 0; i < last->n; i++)
+		bpf_map_update_elem(fd, &((__u32 *)last->keys)[i], &zero, BPF_ANY);
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(fd, &v[i].key, &v[i].val, BPF_ANY)) {
+			free(keys);
+			return -errno;
+		}
+		keys[i] = v[i].key;
+	}
+	free(last->keys);
+	last->keys = keys;
+	last->n = n;
+	return 0;
+}
+
+/* Followed descendants (added by the kernel) keep only the rules that still follow. */
+static void trim_inherited(int fd, __u64 follow_rules)
+{
+	struct rt_filter_val v;
+	__u32 key, next;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &v) || !(v.flags & RT_FILTER_INHERITED))
+			continue;
+		v.include &= follow_rules;
+		v.follow &= follow_rules;
+		if (v.include)
+			bpf_map_update_elem(fd, &key, &v, BPF_EXIST);
+		else
+			bpf_map_delete_elem(fd, &key);
+	}
+}
+
+static int fill_maps(struct loader *l, const struct settings *s, char *err, size_t errlen)
+{
+	struct ruletrace_bpf *skel = l->skel;
+	__u32 next = (skel->bss->rt_active_ruleset + 1) & 1;
+	int ret;
+
+	const size_t comm_val = offsetof(struct settings_comm, val);
+	const size_t num_val = offsetof(struct settings_num, val);
+
+	if ((ret = sync_hash(bpf_map__fd(skel->maps.rt_comm_filter), &l->comms, s->comms,
+			     s->ncomms, sizeof(*s->comms), RT_COMM_LEN, comm_val)) ||
+	    (ret = sync_hash(bpf_map__fd(skel->maps.rt_pid_filter), &l->pids, s->pids,
+			     s->npids, sizeof(*s->pids), sizeof(__u32), num_val)) ||
+	    (ret = sync_hash(bpf_map__fd(skel->maps.rt_uid_filter), &l->uids, s->uids,
+			     s->nuids, sizeof(*s->uids), sizeof(__u32), num_val)) ||
+	    (ret = sync_array(bpf_map__fd(skel->maps.rt_sys_filter), &l->syscalls,
+			      s->syscalls, s->nsyscalls))) {
+		snprintf(err, errlen, "fill filter maps: %s", strerror(-ret));
+		return ret;
+	}
+	/* The ruleset last, written whole to the idle slot and then switched to. */
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_ruleset), &next, &s->ruleset, BPF_ANY)) {
+		ret = -errno;
+		snprintf(err, errlen, "write ruleset: %s", strerror(-ret));
+		return ret;
+	}
+	__atomic_store_n(&skel->bss->rt_active_ruleset, next, __ATOMIC_RELEASE);
+	trim_inherited(bpf_map__fd(skel->maps.rt_pid_filter), s->ruleset.follow_rules);
+	return 0;
+}
+
+static int attach_one(struct bpf_program *prog, struct bpf_link **link)
+{
+	if (*link)
+		return 0;
+	*link = bpf_program__attach(prog);
+	return *link ? 0 : -errno;
+}
+
+static void detach_one(struct bpf_link **link)
+{
+	bpf_link__destroy(*link);
+	*link = NULL;
+}
+
+static int attach_execve(struct loader *l, enum probe_execve_mode want, bool auto_attach,
+			 char *err, size_t errlen)
+{
+	struct ruletrace_bpf *skel = l->skel;
+	const struct probe_features *f = l->feat;
+	int ret;
+
+	if (want == PROBE_EXECVE_KPROBE) {
+		ret = attach_one(skel->progs.rt_execve_kprobe, &skel->links.rt_execve_kprobe);
+		if (!ret) {
+			snprintf(l->execve_how, sizeof(l->execve_how), "kprobe (ksyscall execve)");
+			l->execve = want;
+			return 0;
+		}
+		if (!auto_attach || !f->execve_tp) {
+			snprintf(err, errlen, "attach execve kprobe: %s", strerror(-ret));
+			return ret;
+		}
+		snprintf(l->execve_how, sizeof(l->execve_how),
+			 "%s (kprobe attach failed: %s)", EXECVE_TP_NAME, strerror(-ret));
+	} else if (f->kprobes) {
+		snprintf(l->execve_how, sizeof(l->execve_how), "%s (asked for)", EXECVE_TP_NAME);
+	} else {
+		snprintf(l->execve_how, sizeof(l->execve_how),
+			 "%s (kprobe unavailable: %s)", EXECVE_TP_NAME, f->kprobe_reason);
+	}
+	ret = attach_one(skel->progs.rt_execve_tp, &skel->links.rt_execve_tp);
+	if (ret) {
+		snprintf(err, errlen, "attach execve tracepoint: %s", strerror(-ret));
+		return ret;
+	}
+	l->execve = PROBE_EXECVE_TRACEPOINT;
+	return 0;
+}
+
+/* Attach what s uses; called before the ruleset switch, so nothing is missed. */
+static int attach_needed(struct loader *l, const struct settings *s,
+			 enum probe_execve_mode execve, bool auto_attach, char *err,
+			 size_t errlen)
+{
+	struct ruletrace_bpf *skel = l->skel;
+	int ret;
+
+	if (execve != PROBE_EXECVE_NONE &&
+	    (ret = attach_execve(l, execve, auto_attach, err, errlen)) != 0)
+		return ret;
+	if (s->ruleset.probe_rules[RT_PROBE_SYS_ENTER]) {
+		ret = attach_one(skel->progs.rt_sys_enter, &skel->links.rt_sys_enter);
+		if (ret) {
+			snprintf(err, errlen, "attach sys_enter raw tracepoint: %s", strerror(-ret));
+			return ret;
 		}
 		l->sys_enter = true;
 	}
+	if (s->ruleset.follow_rules) {
+		if ((ret = attach_one(skel->progs.rt_fork, &skel->links.rt_fork)) ||
+		    (ret = attach_one(skel->progs.rt_exit, &skel->links.rt_exit))) {
+			snprintf(err, errlen, "attach sched_process_fork/exit: %s", strerror(-ret));
+			return ret;
+		}
+		l->follow = true;
+	}
 	return 0;
-fail:
-	loader_stop(l);
-	return ret;
+}
+
+/* Detach what s no longer uses; called after the switch. */
+static void detach_unneeded(struct loader *l, const struct settings *s,
+			    enum probe_execve_mode execve)
+{
+	struct ruletrace_bpf *skel = l->skel;
+
+	if (execve != PROBE_EXECVE_KPROBE || l->execve != PROBE_EXECVE_KPROBE)
+		detach_one(&skel->links.rt_execve_kprobe);
+	if (execve == PROBE_EXECVE_NONE || l->execve != PROBE_EXECVE_TRACEPOINT)
+		detach_one(&skel->links.rt_execve_tp);
+	if (execve == PROBE_EXECVE_NONE)
+		l->execve = PROBE_EXECVE_NONE;
+	if (!s->ruleset.probe_rules[RT_PROBE_SYS_ENTER]) {
+		detach_one(&skel->links.rt_sys_enter);
+		l->sys_enter = false;
+	}
+	if (!s->ruleset.follow_rules) {
+		detach_one(&skel->links.rt_fork);
+		detach_one(&skel->links.rt_exit);
+		l->follow = false;
+	}
+}
+
+int loader_apply(struct loader *l, const struct settings *s, enum probe_execve_mode execve,
+		 bool auto_attach, char *err, size_t errlen)
+{
+	int ret;
+
+	/* Programs attached before the switch find no rules for them and return. */
+	if ((ret = attach_needed(l, s, execve, auto_attach, err, errlen)) != 0)
+		return ret;
+	if ((ret = fill_maps(l, s, err, errlen)) != 0)
+		return ret;
+	detach_unneeded(l, s, execve);
+	return 0;
 }
 
 int loader_events_fd(const struct loader *l)
@@ -178,10 +313,22 @@ static void sum_percpu(const __u64 *values, int ncpus, size_t nfields, __u64 *ou
 			out[f] += values[(size_t)c * nfields + f];
 }
 
+/* The summary rule whose rule sits on slot, or NULL. */
+static struct summary_rule *rule_of_slot(struct summary *sum, unsigned slot)
+{
+	size_t i;
+
+	for (i = 0; i < sum->nrules; i++)
+		if (sum->rules[i].rule->slot == slot)
+			return &sum->rules[i];
+	return NULL;
+}
+
 static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *values)
 {
 	int fd = bpf_map__fd(l->skel->maps.rt_counts);
 	struct rt_count_key key, next;
+	struct summary_rule *sr;
 	void *prev = NULL;
 	__u64 total;
 
@@ -189,10 +336,11 @@ static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, values))
-			continue;	/* deleted meanwhile: nothing deletes, but be safe */
+			continue;
 		sum_percpu(values, ncpus, 1, &total);
-		if (key.rule < sum->nrules && total)
-			summary_add_count(&sum->rules[key.rule], key.comm, total);
+		sr = rule_of_slot(sum, key.rule);
+		if (sr && total)
+			summary_add_count(sr, key.comm, key.pid, key.nr, total);
 	}
 	return errno == ENOENT ? 0 : -errno;
 }
@@ -200,29 +348,61 @@ static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *
 int loader_read_counters(struct loader *l, struct summary *sum)
 {
 	int ncpus = libbpf_num_possible_cpus();
-	__u64 *values, stats[2];
-	__u32 i;
+	int stats_fd = bpf_map__fd(l->skel->maps.rt_stats);
+	__u64 *values, v[2];
+	size_t i;
+	__u32 k;
 	int ret;
 
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
 	values = xcalloc((size_t)ncpus * 2, sizeof(__u64));
+	for (i = 0; i < sum->nrules; i++) {
+		struct summary_rule *sr = &sum->rules[i];
 
-	for (i = 0; i < sum->nrules && i < RT_MAX_RULES; i++) {
-		if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &i, values))
+		k = sr->rule->slot;
+		free(sr->counts);
+		sr->counts = NULL;
+		sr->ncounts = 0;
+		sr->counted = 0;
+		if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &k, values))
 			continue;
-		sum_percpu(values, ncpus, 2, stats);
-		sum->rules[i].matched = stats[0];
-		sum->rules[i].lost = stats[1];
+		sum_percpu(values, ncpus, 2, v);
+		sr->matched = v[0];
+		sr->lost = v[1];
 	}
-	i = RT_STAT_COUNT_MAP_FULL;
-	if (!bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_stats), &i, values)) {
-		sum_percpu(values, ncpus, 1, stats);
-		sum->count_map_full = stats[0];
+	k = RT_STAT_COUNT_MAP_FULL;
+	if (!bpf_map_lookup_elem(stats_fd, &k, values)) {
+		sum_percpu(values, ncpus, 1, v);
+		sum->count_map_full = v[0];
+	}
+	k = RT_STAT_FOLLOW_MAP_FULL;
+	if (!bpf_map_lookup_elem(stats_fd, &k, values)) {
+		sum_percpu(values, ncpus, 1, v);
+		sum->follow_map_full = v[0];
 	}
 	ret = read_counts(l, sum, ncpus, values);
 	free(values);
 	return ret;
+}
+
+void loader_forget_slot(struct loader *l, unsigned slot)
+{
+	int fd = bpf_map__fd(l->skel->maps.rt_counts);
+	int ncpus = libbpf_num_possible_cpus();
+	struct rt_rule_stats *zero = xcalloc(ncpus > 0 ? (size_t)ncpus : 1, sizeof(*zero));
+	struct rt_count_key key, next;
+	void *prev = NULL;
+
+	/* A deleted key cannot be walked on from: start the walk again after each. */
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.rule == slot && !bpf_map_delete_elem(fd, &key))
+			prev = NULL;
+	}
+	bpf_map_update_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &slot, zero, BPF_ANY);
+	free(zero);
 }
 
 void loader_stop(struct loader *l)
@@ -230,4 +410,9 @@ void loader_stop(struct loader *l)
 	if (l->skel)
 		ruletrace_bpf__destroy(l->skel);
 	l->skel = NULL;
+	free(l->comms.keys);
+	free(l->pids.keys);
+	free(l->uids.keys);
+	free(l->syscalls.keys);
+	l->comms.keys = l->pids.keys = l->uids.keys = l->syscalls.keys = NULL;
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * main.c - the command line, signals and the run loop; the only place that
- * chooses the exit status. The run reads straight through: rule file -> settings
- * -> probing -> sinks -> kernel -> events until stopped -> summary.
+ * chooses the exit status. A run reads straight through: rule file -> settings ->
+ * probing -> sinks -> kernel -> events until stopped -> summary; SIGHUP goes
+ * through the same steps again with the running state as the fallback.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include "settings.h"
 #include "sink.h"
 #include "summary.h"
+#include "summary_json.h"
 #include "util.h"
 
 /* Exit statuses, documented in ruletrace(8). */
@@ -39,18 +42,45 @@ enum {
 
 struct options {
 	const char *rules_path;		/* NULL: built-in default */
+	const char *summary_json;	/* NULL, a path, or "-" for stdout */
 	bool check;
 	bool allow_loss;
 	bool perf_buffer;		/* the pre-5.8 event path, even on newer kernels */
-	uint64_t duration_ms;		/* 0: from the rule file, else until signalled */
+	uint64_t duration_ms;		/* 0: from the rule file */
+	uint64_t interval_ms;		/* 0: from the rule file */
+	uint64_t max_events;		/* 0: from the rule file */
+	uint32_t buffer_size;		/* event ring buffer bytes; 0: the default */
 	int verbose;
 };
 
+/* Everything a run owns; rules, settings, sinks and summary are swapped by a reload. */
+struct run {
+	const struct options *o;
+	struct rules rules;
+	struct settings settings;
+	struct sink *sinks;
+	struct summary sum;
+	struct probe_features feat;
+	enum probe_execve_mode execve;
+	struct loader loader;
+	struct events ev;
+	struct timespec start_real;
+	double start;
+	bool failed;			/* a runtime failure happened: exit 1 */
+};
+
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reload_signal;
 
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_signal = 1;
 }
 
 static void usage(FILE *f)
@@ -64,51 +94,107 @@ static void usage(FILE *f)
 		"  -c, --check            validate the rule file and exit (no root, no kernel)\n"
 		"  -d, --duration TIME    stop after TIME: 500ms, 30s, 2m, 1h (default: until\n"
 		"                         SIGINT or SIGTERM, or the rule file's duration)\n"
+		"  -n, --max-events N     stop after N events were delivered to outputs\n"
+		"  -i, --interval TIME    print the summary so far every TIME\n"
+		"  -j, --summary-json FILE  write the exit summary as JSON to FILE (- = stdout)\n"
 		"      --allow-loss       exit 0 even when events were lost\n"
+		"      --buffer-size SIZE the kernel's event buffer: 4K to 1024M, a power of\n"
+		"                         two (default 1M; per CPU with --perf-buffer)\n"
 		"      --perf-buffer      carry events through a perf event array, as on\n"
 		"                         kernels before 5.8, even where a ring buffer exists\n"
 		"  -v, --verbose          show libbpf's log, the verifier's among it\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
 		"\n"
+		"Signals: SIGINT, SIGTERM stop; SIGHUP re-reads the rule file.\n"
 		"Exit status: 0 finished, 1 runtime failure, 2 usage or rule error,\n"
 		"3 finished but events were lost.\n"
 		"See ruletrace(8) and ruletrace-rules(5).\n");
 }
 
+static int parse_time_option(const char *name, const char *arg, uint64_t *ms)
+{
+	if (rules_parse_duration(arg, ms) == 0)
+		return 0;
+	log_error("--%s: bad duration '%s' (use e.g. 500ms, 30s, 2m, 1h)", name, arg);
+	return -EINVAL;
+}
+
+/* "4K", "256K", "1M", or bytes: a power of two from 4 KiB to 1 GiB. */
+static int parse_size(const char *arg, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (errno || *end || end == arg || arg[0] == '-' || v < 4096 || v > (1ULL << 30) ||
+	    (v & (v - 1))) {
+		log_error("--buffer-size: '%s' is not a power of two from 4K to 1024M", arg);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER };
+	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER, OPT_BUFFER_SIZE };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "max-events", required_argument, NULL, 'n' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "summary-json", required_argument, NULL, 'j' },
 		{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
 		{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char *end;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "cd:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cd:n:i:j:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->check = true;
 			break;
 		case 'd':
-			if (rules_parse_duration(optarg, &o->duration_ms)) {
-				log_error("--duration: bad duration '%s' (use e.g. 500ms, 30s, "
-					  "2m, 1h)", optarg);
+			if (parse_time_option("duration", optarg, &o->duration_ms))
+				return -EINVAL;
+			break;
+		case 'i':
+			if (parse_time_option("interval", optarg, &o->interval_ms))
+				return -EINVAL;
+			break;
+		case 'n':
+			errno = 0;
+			o->max_events = strtoull(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' || !o->max_events) {
+				log_error("--max-events: '%s' is not a whole number above 0", optarg);
 				return -EINVAL;
 			}
+			break;
+		case 'j':
+			o->summary_json = optarg;
 			break;
 		case OPT_ALLOW_LOSS:
 			o->allow_loss = true;
 			break;
 		case OPT_PERF_BUFFER:
 			o->perf_buffer = true;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (parse_size(optarg, &o->buffer_size))
+				return -EINVAL;
 			break;
 		case 'v':
 			o->verbose++;
@@ -142,21 +228,30 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int load_rules(const struct options *o, struct rules *r)
+static void log_lines(const char *prefix, char *text)
 {
-	char *err = xmalloc(ERRLEN);
 	char *line, *save = NULL;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		log_error("%s%s", prefix, line);
+}
+
+/* Read and validate the rule file (or the built-in one), settings included. */
+static int load_rules(const struct options *o, const char *prefix, struct rules *r,
+		      struct settings *s)
+{
+	char *err = xcalloc(1, ERRLEN);
 	int ret;
 
-	err[0] = '\0';
 	if (o->rules_path)
 		ret = rules_load_file(o->rules_path, r, err, ERRLEN);
 	else
 		ret = rules_load_buffer(DEFAULT_RULES_NAME, default_rules_yaml,
 					default_rules_yaml_len, r, err, ERRLEN);
+	if (!ret && s && (ret = settings_build(r, s, err, ERRLEN)) != 0)
+		rules_free(r);
 	if (ret)
-		for (line = strtok_r(err, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			log_error("%s", line);
+		log_lines(prefix, err);
 	free(err);
 	return ret;
 }
@@ -166,10 +261,12 @@ static void install_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
 	/* A closed stdout is a sink failure to report, not a reason to die. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -194,177 +291,421 @@ static double now_seconds(void)
 }
 
 /* Fill each rule's "how it is attached" for the summary. */
-static void describe_attach(const struct rules *r, const struct loader *l,
-			    struct summary *sum)
+static void describe_attach(struct run *run)
 {
 	size_t i;
 
-	for (i = 0; i < r->nrules; i++) {
-		struct summary_rule *sr = &sum->rules[i];
+	for (i = 0; i < run->rules.nrules; i++) {
+		struct summary_rule *sr = &run->sum.rules[i];
 
-		if (r->rules[i].probe == RT_PROBE_EXECVE)
+		if (run->rules.rules[i].probe == RT_PROBE_EXECVE)
 			snprintf(sr->attach, sizeof(sr->attach), "%s",
-				 l->execve == PROBE_EXECVE_KPROBE ? "kprobe" : "tracepoint");
+				 run->loader.execve == PROBE_EXECVE_KPROBE ? "kprobe" : "tracepoint");
 		else
 			snprintf(sr->attach, sizeof(sr->attach), "raw_tracepoint");
 	}
 }
 
-/* Poll events until a signal or the deadline; the run's own failures come back as -errno. */
-static int run_loop(struct events *ev, struct sink *sinks, size_t nsinks, double deadline)
+/* The execve attach mode rules r need on this kernel; -ENOTSUP with err when none. */
+static int choose_execve(struct run *run, const struct rules *r, const struct settings *s,
+			 enum probe_execve_mode *mode, char *err, size_t errlen)
 {
-	int ret;
-
-	while (!stop_signal) {
-		int timeout = POLL_MS;
-
-		if (deadline > 0) {
-			double left = deadline - now_seconds();
-
-			if (left <= 0)
-				break;
-			if (left * 1000 < timeout)
-				timeout = (int)(left * 1000) + 1;
-		}
-		ret = events_poll(ev, timeout);
-		if (ret < 0) {
-			log_error("read events: %s", strerror(-ret));
-			return ret;
-		}
-		sink_flush_all(sinks, nsinks);
-	}
-	return 0;
+	*mode = PROBE_EXECVE_NONE;
+	if (!any_rule_on(r, RT_PROBE_EXECVE))
+		return 0;
+	return probe_choose_execve(&run->feat, s->execve_attach, mode, err, errlen);
 }
 
-/* The text summary: on stdout, unless stdout carries JSON lines that it would spoil. */
-static void print_summary(const struct rules *r, const struct summary *sum)
+/* Where the text summary goes: stdout, unless stdout carries JSON lines. */
+static int text_summary_fd(const struct rules *r)
 {
-	int fd = STDOUT_FILENO;
-	struct strbuf sb;
-	ssize_t w;
 	size_t i;
 
 	for (i = 0; i < r->noutputs; i++)
 		if (r->outputs[i].type == RULES_OUT_STDOUT &&
 		    r->outputs[i].format == RULES_FORMAT_JSON)
-			fd = STDERR_FILENO;
+			return STDERR_FILENO;
+	return STDOUT_FILENO;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;	/* the fd that failed is a sink's: already reported */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void print_summary(const struct run *run)
+{
+	struct strbuf sb;
+
 	strbuf_init(&sb);
-	summary_format_text(sum, &sb);
-	/* stdout may be the pipe that already failed: the summary is best effort there. */
-	w = write(fd, sb.buf, sb.len);
-	(void)w;
+	summary_format_text(&run->sum, &sb);
+	write_all(text_summary_fd(&run->rules), sb.buf, sb.len);
 	strbuf_free(&sb);
 }
 
-static int trace(const struct options *o, const struct rules *r)
+/* Copy the sinks' figures into the summary. */
+static void summarise_sinks(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->rules.noutputs; i++) {
+		run->sum.sinks[i].written = run->sinks[i].written;
+		run->sum.sinks[i].lost = run->sinks[i].lost;
+		run->sum.sinks[i].dropped = run->sinks[i].dropped;
+		run->sum.sinks[i].error = run->sinks[i].error;
+	}
+}
+
+/* --interval: the summary so far, counters as they stand (nothing is reset). */
+static void print_interval(struct run *run)
+{
+	int ret;
+
+	sink_flush_all(run->sinks, run->rules.noutputs);
+	if ((ret = loader_read_counters(&run->loader, &run->sum)) != 0)
+		log_error("read counters: %s", strerror(-ret));
+	summary_sort(&run->sum);
+	summarise_sinks(run);
+	run->sum.run_seconds = now_seconds() - run->start;
+	print_summary(run);
+}
+
+/*
+ * Give each rule of next the kernel rule slot it had in the running rules (by
+ * name), so its counters carry over; new rules take slots no rule used.
+ */
+static void assign_slots(const struct rules *cur, struct rules *next)
+{
+	bool used[RT_MAX_RULES] = { false };
+	size_t i, j;
+
+	for (i = 0; i < cur->nrules; i++)
+		used[cur->rules[i].slot] = true;
+	for (i = 0; i < next->nrules; i++) {
+		next->rules[i].slot = RT_MAX_RULES;
+		for (j = 0; j < cur->nrules; j++)
+			if (!strcmp(cur->rules[j].name, next->rules[i].name))
+				next->rules[i].slot = cur->rules[j].slot;
+	}
+	for (i = 0; i < next->nrules; i++) {
+		if (next->rules[i].slot < RT_MAX_RULES)
+			continue;
+		for (j = 0; j < RT_MAX_RULES && used[j]; j++)
+			;
+		if (j == RT_MAX_RULES)	/* all 64 taken: reuse a slot no new rule keeps */
+			for (j = 0; j < RT_MAX_RULES; j++) {
+				size_t k;
+
+				for (k = 0; k < next->nrules && next->rules[k].slot != j; k++)
+					;
+				if (k == next->nrules)
+					break;
+			}
+		used[j] = true;
+		next->rules[i].slot = (unsigned)j;
+	}
+}
+
+/* Carry what user space counted for rules and outputs that stay, by name. */
+static void carry_over(const struct run *run, struct summary *next, struct sink *sinks)
+{
+	size_t i, j;
+
+	next->execs = run->sum.execs;
+	next->reloads = run->sum.reloads;
+	memcpy(next->reload_at, run->sum.reload_at, sizeof(next->reload_at));
+	for (i = 0; i < next->nrules; i++)
+		for (j = 0; j < run->sum.nrules; j++)
+			if (!strcmp(next->rules[i].rule->name, run->sum.rules[j].rule->name))
+				next->rules[i].delivered = run->sum.rules[j].delivered;
+	for (i = 0; i < next->nsinks; i++) {
+		for (j = 0; j < run->rules.noutputs; j++) {
+			if (strcmp(sinks[i].cfg->name, run->rules.outputs[j].name))
+				continue;
+			sinks[i].written += run->sinks[j].written;
+			sinks[i].lost += run->sinks[j].lost;
+			sinks[i].dropped += run->sinks[j].dropped;
+		}
+	}
+}
+
+/*
+ * SIGHUP: read the rule file again and, if it is valid and everything it names
+ * can be opened and attached, make it the running rules. Otherwise the running
+ * rules stay as they were and the reason is logged.
+ */
+static void reload(struct run *run)
 {
 	char *err = xcalloc(1, ERRLEN);
-	struct probe_features feat;
-	enum probe_execve_mode execve = PROBE_EXECVE_NONE;
-	struct settings settings;
-	struct loader loader = { 0 };
-	struct events ev = { 0 };
+	struct rules next = { 0 };
+	struct settings s;
 	struct summary sum;
 	struct sink *sinks = NULL;
-	double start, deadline;
-	uint64_t duration_ms = o->duration_ms ? o->duration_ms : r->duration_ms;
-	bool run_failed = false;
-	size_t i;
-	int status = EXIT_OK, ret;
+	enum probe_execve_mode execve;
+	size_t i, j;
 
-	summary_init(&sum, r);
-	if (settings_build(r, &settings, err, ERRLEN)) {
-		log_error("%.*s", (int)strcspn(err, "\n"), err);
-		status = EXIT_USAGE;
-		goto out;
+	if (load_rules(run->o, "reload: ", &next, NULL))
+		goto keep;
+	assign_slots(&run->rules, &next);
+	if (settings_build(&next, &s, err, ERRLEN)) {
+		log_lines("reload: ", err);
+		goto keep_rules;
 	}
+	if (choose_execve(run, &next, &s, &execve, err, ERRLEN) ||
+	    sink_open_all(&next, &sinks, err, ERRLEN)) {
+		log_error("reload: %s", err);
+		goto keep_settings;
+	}
+	if (loader_apply(&run->loader, &s, execve, s.execve_attach == RULES_ATTACH_AUTO,
+			 err, ERRLEN)) {
+		/* Put the running rules back as they were. */
+		log_error("reload: %s", err);
+		loader_apply(&run->loader, &run->settings, run->execve,
+			     run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN);
+		sink_close_all(sinks, next.noutputs);
+		goto keep_settings;
+	}
+
+	/* Counters of rules that are gone: dropped before their slot is used again. */
+	for (i = 0; i < run->rules.nrules; i++) {
+		for (j = 0; j < next.nrules; j++)
+			if (next.rules[j].slot == run->rules.rules[i].slot)
+				break;
+		if (j == next.nrules)
+			loader_forget_slot(&run->loader, run->rules.rules[i].slot);
+	}
+	/* Old sinks flushed and closed (logrotate's files released), new ones in place. */
+	events_drain(&run->ev);
+	sink_flush_all(run->sinks, run->rules.noutputs);
+	for (i = 0; i < run->rules.noutputs; i++)
+		if (run->sinks[i].error)
+			run->failed = true;
+	summary_init(&sum, &next);
+	carry_over(run, &sum, sinks);
+	if (sum.reloads < ARRAY_SIZE(sum.reload_at))
+		sum.reload_at[sum.reloads] = now_seconds() - run->start;
+	sum.reloads++;
+	sink_close_all(run->sinks, run->rules.noutputs);
+	settings_free(&run->settings);
+	summary_free(&run->sum);
+	rules_free(&run->rules);
+	run->rules = next;
+	run->settings = s;
+	run->sinks = sinks;
+	run->sum = sum;
+	run->execve = execve;
+	/* The rules moved: point the summary and the event router at their new home. */
+	for (i = 0; i < run->sum.nrules; i++)
+		run->sum.rules[i].rule = &run->rules.rules[i];
+	for (i = 0; i < run->sum.nsinks; i++)
+		run->sum.sinks[i].output = &run->rules.outputs[i];
+	for (i = 0; i < run->rules.noutputs; i++)
+		run->sinks[i].cfg = &run->rules.outputs[i];
+	events_set_rules(&run->ev, &run->rules, run->sinks, &run->sum);
+	describe_attach(run);
+	log_error("reloaded %s: %zu rule%s", run->rules.path, run->rules.nrules,
+		  run->rules.nrules == 1 ? "" : "s");
+	free(err);
+	return;
+keep_settings:
+	settings_free(&s);
+keep_rules:
+	rules_free(&next);
+keep:
+	log_error("reload failed: the running rules stay as they were");
+	free(err);
+}
+
+/* Poll events until a signal, the deadline or max events; -errno on failure. */
+static int run_loop(struct run *run, double deadline, double interval)
+{
+	double next_interval = interval > 0 ? run->start + interval : 0;
+	int ret;
+
+	while (!stop_signal && !events_done(&run->ev)) {
+		double now = now_seconds(), wake = deadline;
+		int timeout = POLL_MS;
+
+		if (deadline > 0 && now >= deadline)
+			break;
+		if (next_interval > 0 && (wake == 0 || next_interval < wake))
+			wake = next_interval;
+		if (wake > 0 && (wake - now) * 1000 < timeout)
+			timeout = (int)((wake - now) * 1000) + 1;
+		ret = events_poll(&run->ev, timeout);
+		if (ret < 0) {
+			log_error("read events: %s", strerror(-ret));
+			return ret;
+		}
+		sink_flush_all(run->sinks, run->rules.noutputs);
+		if (reload_signal) {
+			reload_signal = 0;
+			reload(run);
+		}
+		if (next_interval > 0 && now_seconds() >= next_interval) {
+			print_interval(run);
+			next_interval += interval;
+		}
+	}
+	return 0;
+}
+
+static int write_summary_json(const struct run *run, int status)
+{
+	struct summary_json_run js = {
+		.rules_path = run->rules.path,
+		.start = run->start_real,
+		.exit_status = status,
+		.max_events = run->ev.max_events,
+		.past_max = run->ev.past_max,
+	};
+	struct strbuf sb;
+	int fd, ret = 0;
+
+	clock_gettime(CLOCK_REALTIME, &js.end);
+	strbuf_init(&sb);
+	summary_json_format(&sb, &run->sum, &js);
+	if (!strcmp(run->o->summary_json, "-")) {
+		write_all(STDOUT_FILENO, sb.buf, sb.len);
+	} else {
+		fd = open(run->o->summary_json, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+			  O_CLOEXEC, 0640);
+		if (fd < 0 || write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
+			log_error("--summary-json %s: %s", run->o->summary_json, strerror(errno));
+			ret = -1;
+		}
+		if (fd >= 0 && close(fd))
+			ret = -1;
+	}
+	strbuf_free(&sb);
+	return ret;
+}
+
+/* Attach the rules and start consuming events; an exit status when it fails. */
+static int start(struct run *run, char *err)
+{
+	const struct options *o = run->o;
+	int ret;
 
 	/* Decide attach modes before anything is loaded. */
-	probe_features(&feat, any_rule_on(r, RT_PROBE_EXECVE));
-	if (o->perf_buffer)
-		feat.ringbuf = false;
-	if (any_rule_on(r, RT_PROBE_EXECVE) &&
-	    probe_choose_execve(&feat, settings.execve_attach, &execve, err, ERRLEN)) {
+	probe_features(&run->feat, any_rule_on(&run->rules, RT_PROBE_EXECVE));
+	if (choose_execve(run, &run->rules, &run->settings, &run->execve, err, ERRLEN)) {
 		log_error("%s", err);
-		status = settings.execve_attach == RULES_ATTACH_AUTO ? EXIT_RUNTIME : EXIT_USAGE;
-		goto out;
+		return run->settings.execve_attach == RULES_ATTACH_AUTO ? EXIT_RUNTIME
+									 : EXIT_USAGE;
 	}
-
 	/* Sinks open before attaching: a bad destination is a usage error, nothing traced. */
-	if (sink_open_all(r, &sinks, err, ERRLEN)) {
+	if (sink_open_all(&run->rules, &run->sinks, err, ERRLEN)) {
 		log_error("%s", err);
-		status = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
-
 	install_signals();
-	if ((ret = loader_start(&loader, &settings, &feat, execve,
-				settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN))) {
+	if ((ret = loader_open(&run->loader, &run->feat, o->perf_buffer, o->buffer_size, err,
+			       ERRLEN)) ||
+	    (ret = loader_apply(&run->loader, &run->settings, run->execve,
+				run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN))) {
 		log_error("%s%s", err, ret == -EPERM ?
 			  " (ruletrace needs root, or CAP_BPF and CAP_PERFMON)" : "");
-		status = EXIT_RUNTIME;
-		goto out;
+		return EXIT_RUNTIME;
 	}
-	if (events_open(&ev, loader_events_fd(&loader), loader.ringbuf, r, sinks, &sum,
-			err, ERRLEN)) {
+	if (events_open(&run->ev, loader_events_fd(&run->loader), run->loader.ringbuf,
+			o->buffer_size, &run->rules, run->sinks, &run->sum, err, ERRLEN)) {
 		log_error("%s", err);
-		status = EXIT_RUNTIME;
-		goto out;
+		return EXIT_RUNTIME;
 	}
-	describe_attach(r, &loader, &sum);
-	if (execve != PROBE_EXECVE_NONE)
-		log_error("execve: %s", loader.execve_how);
-	if (loader.sys_enter)
+	run->ev.max_events = o->max_events ? o->max_events : run->rules.max_events;
+	describe_attach(run);
+	if (run->execve != PROBE_EXECVE_NONE)
+		log_error("execve: %s", run->loader.execve_how);
+	if (run->loader.sys_enter)
 		log_error("sys_enter: raw_tracepoint");
-	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C", r->nrules,
-		  r->nrules == 1 ? "" : "s", r->path,
-		  loader.ringbuf ? "ring buffer" : "perf buffer");
+	if (run->loader.follow)
+		log_error("follow: raw_tracepoint sched_process_fork, sched_process_exit");
+	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C", run->rules.nrules,
+		  run->rules.nrules == 1 ? "" : "s", run->rules.path,
+		  run->loader.ringbuf ? "ring buffer" : "perf buffer");
+	return EXIT_OK;
+}
 
-	start = now_seconds();
-	deadline = duration_ms ? start + (double)duration_ms / 1000.0 : 0;
-	if (run_loop(&ev, sinks, r->noutputs, deadline))
-		run_failed = true;
+/* Stop: no new events, then everything already buffered, then the counters. */
+static int finish(struct run *run)
+{
+	size_t i;
+	int ret, status;
 
-	/* Stop: no new events, then everything already buffered, then the counters. */
-	loader_detach(&loader);
-	sum.run_seconds = now_seconds() - start;
-	if ((ret = events_drain(&ev)) < 0) {
+	loader_detach(&run->loader);
+	run->sum.run_seconds = now_seconds() - run->start;
+	if ((ret = events_drain(&run->ev)) < 0) {
 		log_error("drain events: %s", strerror(-ret));
-		run_failed = true;
+		run->failed = true;
 	}
-	if ((ret = loader_read_counters(&loader, &sum)) != 0) {
+	if ((ret = loader_read_counters(&run->loader, &run->sum)) != 0) {
 		log_error("read counters: %s", strerror(-ret));
-		run_failed = true;
+		run->failed = true;
 	}
-	if (ev.malformed)
-		log_error("%llu malformed events ignored", (unsigned long long)ev.malformed);
-	if (ev.perf_lost)
+	if (run->ev.malformed)
+		log_error("%llu malformed events ignored", (unsigned long long)run->ev.malformed);
+	if (run->ev.perf_lost)
 		log_debug("perf buffer reported %llu lost samples",
-			  (unsigned long long)ev.perf_lost);
-	summary_sort(&sum);
-	for (i = 0; i < r->noutputs; i++)
-		sink_finish(&sinks[i], &sum);
-	for (i = 0; i < r->noutputs; i++) {
-		sum.sinks[i].written = sinks[i].written;
-		sum.sinks[i].lost = sinks[i].lost;
-		sum.sinks[i].dropped = sinks[i].dropped;
-		sum.sinks[i].error = sinks[i].error;
-		if (sinks[i].error)
-			run_failed = true;
-	}
-	print_summary(r, &sum);
+			  (unsigned long long)run->ev.perf_lost);
+	summary_sort(&run->sum);
+	for (i = 0; i < run->rules.noutputs; i++)
+		sink_finish(&run->sinks[i], &run->sum);
+	summarise_sinks(run);
+	for (i = 0; i < run->rules.noutputs; i++)
+		if (run->sinks[i].error)
+			run->failed = true;
+	print_summary(run);
 
-	if (run_failed)
+	status = EXIT_OK;
+	if (run->failed)
 		status = EXIT_RUNTIME;
-	else if (summary_lost(&sum) && !o->allow_loss)
+	else if (summary_lost(&run->sum) && !run->o->allow_loss)
 		status = EXIT_LOST;
-out:
-	events_close(&ev);
-	loader_stop(&loader);
-	if (sinks)
-		sink_close_all(sinks, r->noutputs);
-	settings_free(&settings);
-	summary_free(&sum);
+	if (run->o->summary_json && write_summary_json(run, status) && status == EXIT_OK)
+		status = EXIT_RUNTIME;
+	return status;
+}
+
+static int trace(const struct options *o)
+{
+	struct run run = { .o = o };
+	char *err = xcalloc(1, ERRLEN);
+	uint64_t duration_ms, interval_ms;
+	int status;
+
+	if (load_rules(o, "", &run.rules, &run.settings)) {
+		free(err);
+		return EXIT_USAGE;
+	}
+	summary_init(&run.sum, &run.rules);
+	status = start(&run, err);
+	if (status == EXIT_OK) {
+		duration_ms = o->duration_ms ? o->duration_ms : run.rules.duration_ms;
+		interval_ms = o->interval_ms ? o->interval_ms : run.rules.interval_ms;
+		clock_gettime(CLOCK_REALTIME, &run.start_real);
+		run.start = now_seconds();
+		if (run_loop(&run, duration_ms ? run.start + (double)duration_ms / 1000.0 : 0,
+			     (double)interval_ms / 1000.0))
+			run.failed = true;
+		status = finish(&run);
+	}
+	events_close(&run.ev);
+	loader_stop(&run.loader);
+	if (run.sinks)
+		sink_close_all(run.sinks, run.rules.noutputs);
+	settings_free(&run.settings);
+	summary_free(&run.sum);
+	rules_free(&run.rules);
 	free(err);
 	return status;
 }
@@ -373,32 +714,21 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	struct rules r = { 0 };
-	int status;
+	struct settings s;
 
 	if (parse_options(argc, argv, &o))
 		return EXIT_USAGE;
 	log_set_verbose(o.verbose);
 	libbpf_set_print(libbpf_log);
 
-	if (load_rules(&o, &r))
+	if (!o.check)
+		return trace(&o);
+	/* --check: everything a run would refuse before touching the kernel. */
+	if (load_rules(&o, "", &r, &s))
 		return EXIT_USAGE;
-	if (o.check) {
-		struct settings settings;
-		char err[1024];
-
-		/* Also what only shows when the rules are encoded together. */
-		if (settings_build(&r, &settings, err, sizeof(err))) {
-			log_error("%.*s", (int)strcspn(err, "\n"), err);
-			rules_free(&r);
-			return EXIT_USAGE;
-		}
-		settings_free(&settings);
-		printf("%s: ok (%zu rule%s, %zu output%s)\n", r.path, r.nrules,
-		       r.nrules == 1 ? "" : "s", r.noutputs, r.noutputs == 1 ? "" : "s");
-		rules_free(&r);
-		return EXIT_OK;
-	}
-	status = trace(&o, &r);
+	printf("%s: ok (%zu rule%s, %zu output%s)\n", r.path, r.nrules,
+	       r.nrules == 1 ? "" : "s", r.noutputs, r.noutputs == 1 ? "" : "s");
+	settings_free(&s);
 	rules_free(&r);
-	return status;
+	return EXIT_OK;
 }

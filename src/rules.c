@@ -20,11 +20,20 @@
 #include <yaml.h>
 
 #include "rules.h"
+#include "syscalls.h"
 #include "util.h"
 
 #define PID_MAX_LIMIT		4194304		/* the kernel's highest possible pid */
 #define MAX_DURATION_MS		(365ULL * 24 * 3600 * 1000)
 #define IDENT_MAX		48
+
+#if defined(__x86_64__)
+#define RULES_ARCH "x86_64"
+#elif defined(__aarch64__)
+#define RULES_ARCH "aarch64"
+#else
+#define RULES_ARCH "this architecture"
+#endif
 
 enum node_type { NODE_SCALAR, NODE_SEQ, NODE_MAP };
 
@@ -633,8 +642,10 @@ static void parse_comms(struct loadctx *c, const struct node *seq, const char *w
 	}
 }
 
-static void parse_pids(struct loadctx *c, const struct node *seq, const char *what,
-		       struct rules_filter *f)
+/* A list of numbers within [min, max] into a deduplicated array. */
+static void parse_numbers(struct loadctx *c, const struct node *seq, const char *what,
+			  unsigned long long min, unsigned long long max, uint32_t **out,
+			  size_t *count)
 {
 	unsigned long long v;
 	size_t i, j;
@@ -646,21 +657,56 @@ static void parse_pids(struct loadctx *c, const struct node *seq, const char *wh
 			   RT_MAX_FILTER_KEYS);
 		return;
 	}
-	f->pid = xcalloc(seq->nitems + 1, sizeof(*f->pid));
+	*out = xcalloc(seq->nitems + 1, sizeof(**out));
 	for (i = 0; i < seq->nitems; i++) {
-		if (!get_uint(c, seq->items[i], what, 1, PID_MAX_LIMIT, &v))
+		if (!get_uint(c, seq->items[i], what, min, max, &v))
 			continue;
-		for (j = 0; j < f->npid; j++)
-			if (f->pid[j] == v)
+		for (j = 0; j < *count; j++)
+			if ((*out)[j] == v)
 				break;
-		if (j == f->npid)
-			f->pid[f->npid++] = (uint32_t)v;
+		if (j == *count)
+			(*out)[(*count)++] = (uint32_t)v;
+	}
+}
+
+/* Syscall names of this architecture into numbers. */
+static void parse_syscalls(struct loadctx *c, const struct node *seq, const char *what,
+			   struct rules_filter *f)
+{
+	unsigned long nr;
+	size_t i, j;
+
+	if (!expect_type(c, seq, NODE_SEQ, what))
+		return;
+	f->sys = xcalloc(seq->nitems + 1, sizeof(*f->sys));
+	for (i = 0; i < seq->nitems; i++) {
+		const struct node *n = seq->items[i];
+		const char *s;
+
+		if (!get_string(c, n, what, &s))
+			continue;
+		if (syscalls_number(s, &nr)) {
+			load_error(c, &n->mark, "unknown syscall '%s' on %s", s, RULES_ARCH);
+			continue;
+		}
+		if (nr >= RT_MAX_SYSCALLS) {
+			load_error(c, &n->mark, "syscall '%s' is number %lu: the filter "
+				   "covers 0 to %d", s, nr, RT_MAX_SYSCALLS - 1);
+			continue;
+		}
+		for (j = 0; j < f->nsys; j++)
+			if (f->sys[j] == nr)
+				break;
+		if (j == f->nsys)
+			f->sys[f->nsys++] = (uint32_t)nr;
 	}
 }
 
 static void parse_filter(struct loadctx *c, const struct node *map, struct rules_rule *rule)
 {
-	static const char *const keys[] = { "comm", "pid", "exclude_comm", "exclude_pid", NULL };
+	static const char *const keys[] = { "comm", "pid", "uid", "syscalls", "follow",
+					    "exclude_comm", "exclude_pid", "exclude_uid",
+					    "exclude_syscalls", NULL };
 	const struct node *n;
 
 	if (!expect_type(c, map, NODE_MAP, "filter"))
@@ -669,11 +715,55 @@ static void parse_filter(struct loadctx *c, const struct node *map, struct rules
 	if ((n = map_get(map, "comm")))
 		parse_comms(c, n, "comm", &rule->include);
 	if ((n = map_get(map, "pid")))
-		parse_pids(c, n, "pid", &rule->include);
+		parse_numbers(c, n, "pid", 1, PID_MAX_LIMIT, &rule->include.pid,
+			      &rule->include.npid);
+	if ((n = map_get(map, "uid")))
+		parse_numbers(c, n, "uid", 0, UINT32_MAX - 1, &rule->include.uid,
+			      &rule->include.nuid);
 	if ((n = map_get(map, "exclude_comm")))
 		parse_comms(c, n, "exclude_comm", &rule->exclude);
 	if ((n = map_get(map, "exclude_pid")))
-		parse_pids(c, n, "exclude_pid", &rule->exclude);
+		parse_numbers(c, n, "exclude_pid", 1, PID_MAX_LIMIT, &rule->exclude.pid,
+			      &rule->exclude.npid);
+	if ((n = map_get(map, "exclude_uid")))
+		parse_numbers(c, n, "exclude_uid", 0, UINT32_MAX - 1, &rule->exclude.uid,
+			      &rule->exclude.nuid);
+	if ((n = map_get(map, "follow")) && get_bool(c, n, "follow", &rule->follow) &&
+	    rule->follow && !rule->include.npid)
+		load_error(c, &n->mark, "'follow' needs a non-empty 'pid' list to follow");
+	if ((n = map_get(map, "syscalls")) || (n = map_get(map, "exclude_syscalls"))) {
+		if (rule->probe != RT_PROBE_SYS_ENTER) {
+			load_error(c, &n->mark, "syscall filters apply only to probe sys_enter");
+			return;
+		}
+	}
+	if ((n = map_get(map, "syscalls")))
+		parse_syscalls(c, n, "syscalls", &rule->include);
+	if ((n = map_get(map, "exclude_syscalls")))
+		parse_syscalls(c, n, "exclude_syscalls", &rule->exclude);
+}
+
+static void parse_group_by(struct loadctx *c, const struct node *seq, struct rules_rule *rule)
+{
+	static const char *const names[] = { "comm", "pid", "syscall" };
+	size_t i;
+	int v;
+
+	if (rule->mode != RULES_MODE_COUNT) {
+		load_error(c, &seq->mark, "'group_by' applies only to mode count");
+		return;
+	}
+	if (!expect_type(c, seq, NODE_SEQ, "group_by"))
+		return;
+	if (seq->nitems == 0) {
+		load_error(c, &seq->mark, "'group_by' is empty (use comm, pid, syscall)");
+		return;
+	}
+	rule->group_by = 0;
+	for (i = 0; i < seq->nitems; i++)
+		if (get_choice(c, seq->items[i], "group_by", names, ARRAY_SIZE(names),
+			       "comm, pid or syscall", &v))
+			rule->group_by |= 1u << v;
 }
 
 static void parse_rule_outputs(struct loadctx *c, const struct node *seq, const struct rules *r,
@@ -715,7 +805,7 @@ static void parse_rule(struct loadctx *c, const struct node *map, const struct r
 		       struct rules_rule *rule)
 {
 	static const char *const keys[] = { "name", "probe", "attach", "mode", "filter",
-					    "outputs", NULL };
+					    "group_by", "outputs", NULL };
 	const struct node *n;
 	const char *s;
 	int v;
@@ -755,6 +845,9 @@ static void parse_rule(struct loadctx *c, const struct node *map, const struct r
 	}
 	if ((n = map_get(map, "filter")))
 		parse_filter(c, n, rule);
+	rule->group_by = RULES_GROUP_COMM;
+	if ((n = map_get(map, "group_by")))
+		parse_group_by(c, n, rule);
 	if ((n = map_get(map, "outputs")))
 		parse_rule_outputs(c, n, r, rule);
 	else
@@ -781,6 +874,7 @@ static void parse_rules(struct loadctx *c, const struct node *seq, struct rules 
 	for (i = 0; i < r->nrules; i++) {
 		struct rules_rule *rule = &r->rules[i];
 
+		rule->slot = (unsigned)i;
 		parse_rule(c, seq->items[i], r, rule);
 		for (j = 0; j < i && rule->name[0]; j++) {
 			if (strcmp(r->rules[j].name, rule->name))
@@ -795,8 +889,8 @@ static void parse_rules(struct loadctx *c, const struct node *seq, struct rules 
 
 static void parse_top(struct loadctx *c, const struct node *root, struct rules *r)
 {
-	static const char *const keys[] = { "version", "duration", "outputs", "rules",
-					    "summary", NULL };
+	static const char *const keys[] = { "version", "duration", "interval", "max_events",
+					    "outputs", "rules", "summary", NULL };
 	static const char *const summary_keys[] = { "top", NULL };
 	unsigned long long v;
 	const struct node *n;
@@ -822,6 +916,14 @@ static void parse_top(struct loadctx *c, const struct node *root, struct rules *
 			load_error(c, &n->mark, "bad duration '%s' (use e.g. 500ms, 30s, 2m, 1h)",
 				   n->type == NODE_SCALAR ? n->value : "?");
 	}
+	if ((n = map_get(root, "interval"))) {
+		if (n->type != NODE_SCALAR || rules_parse_duration(n->value, &r->interval_ms))
+			load_error(c, &n->mark, "bad interval '%s' (use e.g. 500ms, 30s, 2m, 1h)",
+				   n->type == NODE_SCALAR ? n->value : "?");
+	}
+	if ((n = map_get(root, "max_events")) &&
+	    get_uint(c, n, "max_events", 1, UINT64_MAX, &v))
+		r->max_events = v;
 	r->summary_top = RULES_DEFAULT_TOP;
 	if ((n = map_get(root, "summary")) && expect_type(c, n, NODE_MAP, "summary")) {
 		const struct node *top;
@@ -930,6 +1032,8 @@ static void filter_free(struct rules_filter *f)
 {
 	free(f->comm);
 	free(f->pid);
+	free(f->uid);
+	free(f->sys);
 }
 
 void rules_free(struct rules *r)

@@ -69,15 +69,27 @@ struct rules_filter {
 	size_t ncomm;
 	uint32_t *pid;
 	size_t npid;
+	uint32_t *uid;
+	size_t nuid;
+	uint32_t *sys;			/* syscall numbers (sys_enter rules) */
+	size_t nsys;
 };
+
+/* What a count rule's counters are keyed by (group_by:), a bit each. */
+#define RULES_GROUP_COMM	(1u << 0)
+#define RULES_GROUP_PID		(1u << 1)
+#define RULES_GROUP_SYSCALL	(1u << 2)
 
 struct rules_rule {
 	char name[RULES_NAME_MAX + 1];
 	enum rt_probe probe;
 	enum rules_attach attach;	/* execve only */
 	enum rules_mode mode;		/* sys_enter: count or stream; execve: stream */
-	struct rules_filter include;	/* filter: */
-	struct rules_filter exclude;	/* exclude: */
+	struct rules_filter include;	/* filter: comm, pid, uid, syscalls */
+	struct rules_filter exclude;	/* filter: exclude_comm, exclude_pid, ... */
+	bool follow;			/* filter: follow: descendants of the pids too */
+	unsigned group_by;		/* RULES_GROUP_*; count rules, default comm */
+	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
 	size_t noutputs;
 	struct rules_mark mark;
@@ -91,6 +103,8 @@ struct rules {
 	size_t nrules;
 	unsigned summary_top;		/* summary.top */
 	uint64_t duration_ms;		/* duration:, 0 = until signalled */
+	uint64_t interval_ms;		/* interval:, 0 = summary at exit only */
+	uint64_t max_events;		/* max_events:, 0 = no limit */
 };
 
 /*

@@ -16,8 +16,10 @@
 #define RT_ARGS_LEN		1024	/* argv bytes, NUL-separated */
 #define RT_ARG_LEN		256	/* one argument, NUL included */
 #define RT_MAX_ARGS		32	/* arguments read from argv[] */
-#define RT_MAX_FILTER_KEYS	1024	/* entries per filter map (comm, pid) */
-#define RT_COUNT_ENTRIES	16384	/* distinct (rule, comm) counters */
+#define RT_MAX_FILTER_KEYS	1024	/* distinct comms, pids or uids in the rules */
+#define RT_PID_ENTRIES		16384	/* pid map: listed pids and followed descendants */
+#define RT_MAX_SYSCALLS		1024	/* syscall numbers the syscall filter covers */
+#define RT_COUNT_ENTRIES	16384	/* distinct (rule, comm, pid, syscall) counters */
 
 /* The probes a rule can select; indexes rt_ruleset.probe_rules. */
 enum rt_probe {
@@ -38,34 +40,53 @@ enum rt_event_type {
 
 /* Indexes of the per-CPU rt_stats array: kernel-side losses, never silent. */
 enum rt_stat {
-	RT_STAT_COUNT_MAP_FULL = 0,	/* a new (rule, comm) counter did not fit */
-	RT_STAT_MAX = 1,
+	RT_STAT_COUNT_MAP_FULL = 0,	/* a new counter did not fit: syscall not counted */
+	RT_STAT_FOLLOW_MAP_FULL = 1,	/* a descendant to follow did not fit in the pid map */
+	RT_STAT_MAX = 2,
 };
 
 /*
  * The rule table in the form the hot path wants it: which rules each probe feeds,
- * which of them count and which stream, which carry a comm or pid include list.
- * One entry of the rt_ruleset array map; rewritten by user space, read per event.
+ * which of them count, which carry an include list of each filter kind (and so
+ * keep only listed keys), which need a lookup of each kind at all (an include or
+ * an exclude list), how count rules group, and which follow descendants.
+ * rt_ruleset holds two; the .bss variable rt_active_ruleset says which one is live,
+ * so user space writes the other whole and flips (a reload is never seen torn).
  */
 struct rt_ruleset {
 	__u64 probe_rules[RT_PROBE_MAX];
-	__u64 count_rules;	/* mode: count */
-	__u64 comm_include_rules;	/* rules with a non-empty comm list */
-	__u64 pid_include_rules;	/* rules with a non-empty pid list */
-	__u64 comm_lookup_rules;	/* rules whose comm must be looked up */
-	__u64 pid_lookup_rules;	/* rules whose pid must be looked up */
+	__u64 count_rules;
+	__u64 comm_include_rules;
+	__u64 pid_include_rules;
+	__u64 uid_include_rules;
+	__u64 sys_include_rules;
+	__u64 comm_lookup_rules;
+	__u64 pid_lookup_rules;
+	__u64 uid_lookup_rules;
+	__u64 sys_lookup_rules;
+	__u64 group_comm_rules;		/* count keys carry the comm */
+	__u64 group_pid_rules;		/* count keys carry the pid */
+	__u64 group_sys_rules;		/* count keys carry the syscall number */
+	__u64 follow_rules;		/* pid lists that take in descendants */
 };
 
-/* Value of the comm and pid filter maps: the rules that list or exclude this key. */
+#define RT_FILTER_INHERITED	(1u << 0)	/* a followed descendant, not listed */
+
+/* Value of the comm, pid, uid and syscall filter maps. */
 struct rt_filter_val {
-	__u64 include;
-	__u64 exclude;
+	__u64 include;		/* rules that list this key */
+	__u64 exclude;		/* rules that exclude it */
+	__u64 follow;		/* pid map: rules whose pid lists take in its children */
+	__u32 flags;		/* RT_FILTER_* */
+	__u32 pad;
 };
 
-/* Key of the per-CPU count map. */
+/* Key of the per-CPU count map; fields a rule does not group by are zero. */
 struct rt_count_key {
 	char comm[RT_COMM_LEN];
 	__u32 rule;
+	__u32 pid;
+	__u32 nr;
 	__u32 pad;
 };
 

@@ -8,83 +8,107 @@
 #include "settings.h"
 #include "util.h"
 
-/* One (key, rule, include or exclude) pair before merging by key. */
+/* One (key, rule, list kind) pair before merging by key. */
 struct key_bit {
-	union {
-		char comm[RT_COMM_LEN];
-		__u32 pid;
-	} key;
+	char comm[RT_COMM_LEN];
+	__u32 num;
 	__u64 bit;
-	int exclude;
+	enum { LIST_INCLUDE, LIST_EXCLUDE, LIST_FOLLOW } list;
+};
+
+struct key_list {
+	struct key_bit *v;
+	size_t n;
 };
 
 static int cmp_comm(const void *a, const void *b)
 {
-	return memcmp(((const struct key_bit *)a)->key.comm,
-		      ((const struct key_bit *)b)->key.comm, RT_COMM_LEN);
+	return memcmp(((const struct key_bit *)a)->comm, ((const struct key_bit *)b)->comm,
+		      RT_COMM_LEN);
 }
 
-static int cmp_pid(const void *a, const void *b)
+static int cmp_num(const void *a, const void *b)
 {
-	__u32 x = ((const struct key_bit *)a)->key.pid;
-	__u32 y = ((const struct key_bit *)b)->key.pid;
+	__u32 x = ((const struct key_bit *)a)->num;
+	__u32 y = ((const struct key_bit *)b)->num;
 
 	return x < y ? -1 : x > y;
 }
 
-static void add_comms(struct key_bit **v, size_t *n, const struct rules_filter *f,
-		      __u64 bit, int exclude)
+static struct key_bit *key_add(struct key_list *l, __u64 bit, int list)
+{
+	struct key_bit *kb;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	kb = &l->v[l->n++];
+	memset(kb, 0, sizeof(*kb));
+	kb->bit = bit;
+	kb->list = list;
+	return kb;
+}
+
+static void add_comms(struct key_list *l, const struct rules_filter *f, __u64 bit, int list)
 {
 	size_t i;
 
-	*v = xreallocarray(*v, *n + f->ncomm, sizeof(**v));
-	for (i = 0; i < f->ncomm; i++) {
-		struct key_bit *kb = &(*v)[(*n)++];
-
-		memset(kb, 0, sizeof(*kb));
-		memcpy(kb->key.comm, f->comm[i], RT_COMM_LEN);
-		kb->bit = bit;
-		kb->exclude = exclude;
-	}
+	for (i = 0; i < f->ncomm; i++)
+		memcpy(key_add(l, bit, list)->comm, f->comm[i], RT_COMM_LEN);
 }
 
-static void add_pids(struct key_bit **v, size_t *n, const struct rules_filter *f,
-		     __u64 bit, int exclude)
+static void add_nums(struct key_list *l, const uint32_t *v, size_t n, __u64 bit, int list)
 {
 	size_t i;
 
-	*v = xreallocarray(*v, *n + f->npid, sizeof(**v));
-	for (i = 0; i < f->npid; i++) {
-		struct key_bit *kb = &(*v)[(*n)++];
-
-		memset(kb, 0, sizeof(*kb));
-		kb->key.pid = f->pid[i];
-		kb->bit = bit;
-		kb->exclude = exclude;
-	}
+	for (i = 0; i < n; i++)
+		key_add(l, bit, list)->num = v[i];
 }
 
-/* Sort pairs by key and fold equal keys into one include/exclude mask pair. */
-static size_t merge_keys(struct key_bit *v, size_t n,
-			 int (*cmp)(const void *, const void *),
+/*
+ * Sort pairs by key and fold equal keys into one value; vals[k] and the index of
+ * its first pair first_of[k] for each distinct key k. Returns the number of keys.
+ */
+static size_t merge_keys(struct key_list *l, int (*cmp)(const void *, const void *),
 			 struct rt_filter_val *vals, size_t *first_of)
 {
 	size_t i, out = 0;
 
-	if (n)
-		qsort(v, n, sizeof(*v), cmp);
-	for (i = 0; i < n; i++) {
-		if (i == 0 || cmp(&v[i - 1], &v[i]) != 0) {
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp);
+	for (i = 0; i < l->n; i++) {
+		const struct key_bit *kb = &l->v[i];
+
+		if (i == 0 || cmp(&l->v[i - 1], kb) != 0) {
 			first_of[out] = i;
-			vals[out].include = vals[out].exclude = 0;
+			memset(&vals[out], 0, sizeof(vals[out]));
 			out++;
 		}
-		if (v[i].exclude)
-			vals[out - 1].exclude |= v[i].bit;
+		if (kb->list == LIST_EXCLUDE)
+			vals[out - 1].exclude |= kb->bit;
 		else
-			vals[out - 1].include |= v[i].bit;
+			vals[out - 1].include |= kb->bit;
+		if (kb->list == LIST_FOLLOW)
+			vals[out - 1].follow |= kb->bit;
 	}
 	return out;
+}
+
+/* The distinct keys of l as settings_num entries; -EINVAL past max. */
+static int build_nums(struct key_list *l, struct settings_num **out, size_t *count,
+		      size_t max)
+{
+	struct rt_filter_val *vals = xcalloc(l->n + 1, sizeof(*vals));
+	size_t *first = xcalloc(l->n + 1, sizeof(*first));
+	size_t i, n = merge_keys(l, cmp_num, vals, first);
+
+	*out = xcalloc(n + 1, sizeof(**out));
+	*count = n;
+	for (i = 0; i < n; i++) {
+		(*out)[i].key = l->v[first[i]].num;
+		(*out)[i].val = vals[i];
+	}
+	free(vals);
+	free(first);
+	return n > max ? -EINVAL : 0;
 }
 
 static int check_attach(const struct rules *r, struct settings *s, char *err, size_t errlen)
@@ -123,11 +147,46 @@ static int too_many(const struct rules *r, const char *kind, size_t n, char *err
 	return -EINVAL;
 }
 
+/* The masks one rule contributes to the ruleset. */
+static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_ruleset *rs)
+{
+	const struct rules_filter *in = &rule->include, *ex = &rule->exclude;
+
+	rs->probe_rules[rule->probe] |= bit;
+	if (rule->mode == RULES_MODE_COUNT) {
+		rs->count_rules |= bit;
+		if (rule->group_by & RULES_GROUP_COMM)
+			rs->group_comm_rules |= bit;
+		if (rule->group_by & RULES_GROUP_PID)
+			rs->group_pid_rules |= bit;
+		if (rule->group_by & RULES_GROUP_SYSCALL)
+			rs->group_sys_rules |= bit;
+	}
+	if (in->ncomm)
+		rs->comm_include_rules |= bit;
+	if (in->npid)
+		rs->pid_include_rules |= bit;
+	if (in->nuid)
+		rs->uid_include_rules |= bit;
+	if (in->nsys)
+		rs->sys_include_rules |= bit;
+	if (in->ncomm || ex->ncomm)
+		rs->comm_lookup_rules |= bit;
+	if (in->npid || ex->npid)
+		rs->pid_lookup_rules |= bit;
+	if (in->nuid || ex->nuid)
+		rs->uid_lookup_rules |= bit;
+	if (in->nsys || ex->nsys)
+		rs->sys_lookup_rules |= bit;
+	if (rule->follow)
+		rs->follow_rules |= bit;
+}
+
 int settings_build(const struct rules *r, struct settings *s, char *err, size_t errlen)
 {
-	struct key_bit *comms = NULL, *pids = NULL;
-	size_t ncomm = 0, npid = 0, i, *first = NULL;
+	struct key_list comms = { 0 }, pids = { 0 }, uids = { 0 }, sys = { 0 };
 	struct rt_filter_val *vals = NULL;
+	size_t i, *first = NULL;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -136,56 +195,50 @@ int settings_build(const struct rules *r, struct settings *s, char *err, size_t 
 	if ((ret = check_attach(r, s, err, errlen)) != 0)
 		goto out;
 
-	for (i = 0; i < r->nrules && i < RT_MAX_RULES; i++) {
+	for (i = 0; i < r->nrules; i++) {
 		const struct rules_rule *rule = &r->rules[i];
-		struct rt_ruleset *rs = &s->ruleset;
-		__u64 bit = 1ULL << i;
+		const struct rules_filter *in = &rule->include, *ex = &rule->exclude;
+		__u64 bit = 1ULL << (rule->slot % RT_MAX_RULES);
 
-		rs->probe_rules[rule->probe] |= bit;
-		if (rule->mode == RULES_MODE_COUNT)
-			rs->count_rules |= bit;
-		if (rule->include.ncomm)
-			rs->comm_include_rules |= bit;
-		if (rule->include.npid)
-			rs->pid_include_rules |= bit;
-		if (rule->include.ncomm || rule->exclude.ncomm)
-			rs->comm_lookup_rules |= bit;
-		if (rule->include.npid || rule->exclude.npid)
-			rs->pid_lookup_rules |= bit;
-		add_comms(&comms, &ncomm, &rule->include, bit, 0);
-		add_comms(&comms, &ncomm, &rule->exclude, bit, 1);
-		add_pids(&pids, &npid, &rule->include, bit, 0);
-		add_pids(&pids, &npid, &rule->exclude, bit, 1);
+		encode_rule(rule, bit, &s->ruleset);
+		add_comms(&comms, in, bit, LIST_INCLUDE);
+		add_comms(&comms, ex, bit, LIST_EXCLUDE);
+		add_nums(&pids, in->pid, in->npid, bit, rule->follow ? LIST_FOLLOW : LIST_INCLUDE);
+		add_nums(&pids, ex->pid, ex->npid, bit, LIST_EXCLUDE);
+		add_nums(&uids, in->uid, in->nuid, bit, LIST_INCLUDE);
+		add_nums(&uids, ex->uid, ex->nuid, bit, LIST_EXCLUDE);
+		add_nums(&sys, in->sys, in->nsys, bit, LIST_INCLUDE);
+		add_nums(&sys, ex->sys, ex->nsys, bit, LIST_EXCLUDE);
 	}
 
-	vals = xcalloc(ncomm + npid + 1, sizeof(*vals));
-	first = xcalloc(ncomm + npid + 1, sizeof(*first));
-
-	s->ncomms = merge_keys(comms, ncomm, cmp_comm, vals, first);
+	vals = xcalloc(comms.n + 1, sizeof(*vals));
+	first = xcalloc(comms.n + 1, sizeof(*first));
+	s->ncomms = merge_keys(&comms, cmp_comm, vals, first);
+	s->comms = xcalloc(s->ncomms + 1, sizeof(*s->comms));
+	for (i = 0; i < s->ncomms; i++) {
+		memcpy(s->comms[i].comm, comms.v[first[i]].comm, RT_COMM_LEN);
+		s->comms[i].val = vals[i];
+	}
 	if (s->ncomms > RT_MAX_FILTER_KEYS) {
 		ret = too_many(r, "comm", s->ncomms, err, errlen);
 		goto out;
 	}
-	s->comms = xcalloc(s->ncomms + 1, sizeof(*s->comms));
-	for (i = 0; i < s->ncomms; i++) {
-		memcpy(s->comms[i].comm, comms[first[i]].key.comm, RT_COMM_LEN);
-		s->comms[i].val = vals[i];
-	}
-
-	s->npids = merge_keys(pids, npid, cmp_pid, vals, first);
-	if (s->npids > RT_MAX_FILTER_KEYS) {
+	if (build_nums(&pids, &s->pids, &s->npids, RT_MAX_FILTER_KEYS)) {
 		ret = too_many(r, "pid", s->npids, err, errlen);
 		goto out;
 	}
-	s->pids = xcalloc(s->npids + 1, sizeof(*s->pids));
-	for (i = 0; i < s->npids; i++) {
-		s->pids[i].pid = pids[first[i]].key.pid;
-		s->pids[i].val = vals[i];
+	if (build_nums(&uids, &s->uids, &s->nuids, RT_MAX_FILTER_KEYS)) {
+		ret = too_many(r, "uid", s->nuids, err, errlen);
+		goto out;
 	}
+	/* Syscall numbers were checked against RT_MAX_SYSCALLS by the rule loader. */
+	build_nums(&sys, &s->syscalls, &s->nsyscalls, RT_MAX_SYSCALLS);
 	ret = 0;
 out:
-	free(comms);
-	free(pids);
+	free(comms.v);
+	free(pids.v);
+	free(uids.v);
+	free(sys.v);
 	free(vals);
 	free(first);
 	if (ret)
@@ -197,5 +250,7 @@ void settings_free(struct settings *s)
 {
 	free(s->comms);
 	free(s->pids);
+	free(s->uids);
+	free(s->syscalls);
 	memset(s, 0, sizeof(*s));
 }

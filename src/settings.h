@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * settings.h - the validated rules turned into what the kernel reads: the
- * rt_ruleset bitmasks and the contents of the comm and pid filter maps. Pure: no
- * kernel, no I/O, so every encoding decision is unit-tested.
+ * rt_ruleset bitmasks and the contents of the comm, pid, uid and syscall filter
+ * maps. Pure: no kernel, no I/O, so every encoding decision is unit-tested.
  */
 #ifndef SETTINGS_H
 #define SETTINGS_H
@@ -18,8 +18,9 @@ struct settings_comm {
 	struct rt_filter_val val;
 };
 
-struct settings_pid {
-	__u32 pid;
+/* An entry of a map keyed by a number: pid, uid or syscall. */
+struct settings_num {
+	__u32 key;
 	struct rt_filter_val val;
 };
 
@@ -27,15 +28,20 @@ struct settings {
 	struct rt_ruleset ruleset;
 	struct settings_comm *comms;	/* sorted by comm, one entry per distinct comm */
 	size_t ncomms;
-	struct settings_pid *pids;	/* sorted by pid, one entry per distinct pid */
+	struct settings_num *pids;	/* each sorted by key, one entry per distinct key */
 	size_t npids;
+	struct settings_num *uids;
+	size_t nuids;
+	struct settings_num *syscalls;
+	size_t nsyscalls;
 	enum rules_attach execve_attach;	/* what the execve rules agree on */
 };
 
 /*
- * Encode r. Returns 0, or -EINVAL with "FILE:LINE:COLUMN: message" in err when the
- * rules cannot be encoded together (more distinct filter keys than a map holds,
- * execve rules asking for different attach modes).
+ * Encode r, each rule on the bit its slot names. Returns 0, or -EINVAL with
+ * "FILE:LINE:COLUMN: message" in err when the rules cannot be encoded together
+ * (more distinct filter keys than a map holds, execve rules asking for different
+ * attach modes).
  */
 int settings_build(const struct rules *r, struct settings *s, char *err, size_t errlen);
 

@@ -9,6 +9,7 @@
 
 #include "escape.h"
 #include "sink_format.h"
+#include "syscalls.h"
 
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts)
 {
@@ -111,11 +112,40 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 	strbuf_addc(sb, '}');
 }
 
+void sink_format_json_counts(struct strbuf *sb, const struct summary_rule *sr)
+{
+	const struct rules_rule *rule = sr->rule;
+	size_t i;
+
+	strbuf_adds(sb, "\"counts\":[");
+	for (i = 0; i < sr->ncounts; i++) {
+		const struct summary_count *c = &sr->counts[i];
+
+		strbuf_adds(sb, i ? ",{" : "{");
+		if (rule->group_by & RULES_GROUP_COMM) {
+			strbuf_adds(sb, "\"comm\":\"");
+			escape_json(sb, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
+			strbuf_adds(sb, "\",");
+		}
+		if (rule->group_by & RULES_GROUP_PID)
+			strbuf_addf(sb, "\"pid\":%u,", c->pid);
+		if (rule->group_by & RULES_GROUP_SYSCALL) {
+			const char *name = syscalls_name(c->nr);
+
+			if (name)
+				strbuf_addf(sb, "\"syscall\":\"%s\",", name);
+			else
+				strbuf_addf(sb, "\"syscall\":null,\"nr\":%u,", c->nr);
+		}
+		strbuf_addf(sb, "\"count\":%llu}", (unsigned long long)c->count);
+	}
+	strbuf_addc(sb, ']');
+}
+
 void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 			      const struct summary_rule *sr)
 {
 	const struct rules_rule *rule = sr->rule;
-	size_t i;
 
 	strbuf_adds(sb, "{\"event\":\"summary\"");
 	json_str(sb, "rule", rule->name, strlen(rule->name));
@@ -127,14 +157,9 @@ void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
 		return;
 	}
-	strbuf_addf(sb, ",\"counted\":%llu,\"counts\":[", (unsigned long long)sr->counted);
-	for (i = 0; i < sr->ncounts; i++) {
-		strbuf_adds(sb, i ? ",{\"comm\":\"" : "{\"comm\":\"");
-		escape_json(sb, sr->counts[i].comm,
-			    escape_comm_len(sr->counts[i].comm, RT_COMM_LEN));
-		strbuf_addf(sb, "\",\"count\":%llu}", (unsigned long long)sr->counts[i].count);
-	}
-	strbuf_addf(sb, "],\"count_map_full\":%llu}", (unsigned long long)sum->count_map_full);
+	strbuf_addf(sb, ",\"counted\":%llu,", (unsigned long long)sr->counted);
+	sink_format_json_counts(sb, sr);
+	strbuf_addf(sb, ",\"count_map_full\":%llu}", (unsigned long long)sum->count_map_full);
 }
 
 static void csv_field(struct strbuf *sb, const char *s, size_t n)
@@ -198,12 +223,21 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 	}
 	strbuf_addf(sb, "summary,,,,,,,,,,%llu,\r\n", (unsigned long long)sr->counted);
 	for (i = 0; i < sr->ncounts; i++) {
+		const struct summary_count *c = &sr->counts[i];
+		const char *name = syscalls_name(c->nr);
+
 		csv_time(sb, &now);
 		csv_field(sb, rule->name, strlen(rule->name));
-		strbuf_adds(sb, "count,,,,,");
-		csv_field(sb, sr->counts[i].comm,
-			  escape_comm_len(sr->counts[i].comm, RT_COMM_LEN));
-		strbuf_addf(sb, ",,,,%llu,\r\n", (unsigned long long)sr->counts[i].count);
+		strbuf_adds(sb, "count,");
+		if (rule->group_by & RULES_GROUP_PID)
+			strbuf_addf(sb, "%u", c->pid);
+		strbuf_adds(sb, ",,,,");
+		csv_field(sb, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
+		if ((rule->group_by & RULES_GROUP_SYSCALL) && name)
+			strbuf_adds(sb, name);
+		else if (rule->group_by & RULES_GROUP_SYSCALL)
+			strbuf_addf(sb, "%u", c->nr);
+		strbuf_addf(sb, ",,,,%llu,\r\n", (unsigned long long)c->count);
 	}
 }
 

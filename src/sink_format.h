@@ -28,6 +28,9 @@ void sink_format_argv(struct strbuf *sb, const struct rt_exec_event *e);
 /* One event as a JSON object, no newline. */
 void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev);
 
+/* A count rule's counters as "counts":[{...}, ...], largest first. */
+void sink_format_json_counts(struct strbuf *sb, const struct summary_rule *sr);
+
 /* One rule's part of the summary as a JSON object, no newline. */
 void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 			      const struct summary_rule *sr);

@@ -5,6 +5,7 @@
 
 #include "escape.h"
 #include "summary.h"
+#include "syscalls.h"
 
 void summary_init(struct summary *s, const struct rules *r)
 {
@@ -22,22 +23,32 @@ void summary_init(struct summary *s, const struct rules *r)
 		s->sinks[i].output = &r->outputs[i];
 }
 
-void summary_add_count(struct summary_rule *sr, const char *comm, uint64_t n)
+void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, uint32_t nr,
+		       uint64_t n)
 {
+	struct summary_count *c;
+
 	sr->counted += n;
 	sr->counts = xreallocarray(sr->counts, sr->ncounts + 1, sizeof(*sr->counts));
-	memcpy(sr->counts[sr->ncounts].comm, comm, RT_COMM_LEN);
-	sr->counts[sr->ncounts].count = n;
-	sr->ncounts++;
+	c = &sr->counts[sr->ncounts++];
+	memcpy(c->comm, comm, RT_COMM_LEN);
+	c->pid = pid;
+	c->nr = nr;
+	c->count = n;
 }
 
 static int cmp_count(const void *a, const void *b)
 {
 	const struct summary_count *x = a, *y = b;
+	int c;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return memcmp(x->comm, y->comm, RT_COMM_LEN);
+	if ((c = memcmp(x->comm, y->comm, RT_COMM_LEN)) != 0)
+		return c;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
 }
 
 void summary_sort(struct summary *s)
@@ -52,7 +63,7 @@ void summary_sort(struct summary *s)
 
 uint64_t summary_lost(const struct summary *s)
 {
-	uint64_t lost = s->count_map_full;
+	uint64_t lost = s->count_map_full + s->follow_map_full;
 	size_t i;
 
 	for (i = 0; i < s->nrules; i++)
@@ -75,24 +86,45 @@ static void format_rule(const struct summary *s, const struct summary_rule *sr,
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
 		return;
 	}
-	strbuf_addf(out, "  syscalls counted: %llu by %zu process names\n",
+	strbuf_addf(out, "  syscalls counted: %llu in %zu counters\n",
 		    (unsigned long long)sr->counted, sr->ncounts);
 	if (!sr->ncounts)
 		return;
-	strbuf_addf(out, "  %-16s %12s\n", "COMM", "COUNT");
+	strbuf_adds(out, " ");
+	if (rule->group_by & RULES_GROUP_COMM)
+		strbuf_addf(out, " %-16s", "COMM");
+	if (rule->group_by & RULES_GROUP_PID)
+		strbuf_addf(out, " %-8s", "PID");
+	if (rule->group_by & RULES_GROUP_SYSCALL)
+		strbuf_addf(out, " %-20s", "SYSCALL");
+	strbuf_addf(out, " %12s\n", "COUNT");
 	shown = sr->ncounts < s->top ? sr->ncounts : s->top;
 	for (i = 0; i < shown; i++) {
-		size_t before = out->len, w;
+		const struct summary_count *c = &sr->counts[i];
 
-		strbuf_adds(out, "  ");
-		escape_text(out, sr->counts[i].comm,
-			    escape_comm_len(sr->counts[i].comm, RT_COMM_LEN));
-		for (w = out->len - before - 2; w < 16; w++)
+		strbuf_adds(out, " ");
+		if (rule->group_by & RULES_GROUP_COMM) {
+			size_t before = out->len, w;
+
 			strbuf_addc(out, ' ');
-		strbuf_addf(out, " %12llu\n", (unsigned long long)sr->counts[i].count);
+			escape_text(out, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
+			for (w = out->len - before - 1; w < 16; w++)
+				strbuf_addc(out, ' ');
+		}
+		if (rule->group_by & RULES_GROUP_PID)
+			strbuf_addf(out, " %-8u", c->pid);
+		if (rule->group_by & RULES_GROUP_SYSCALL) {
+			const char *name = syscalls_name(c->nr);
+
+			if (name)
+				strbuf_addf(out, " %-20s", name);
+			else
+				strbuf_addf(out, " %-20u", c->nr);
+		}
+		strbuf_addf(out, " %12llu\n", (unsigned long long)c->count);
 	}
 	if (shown < sr->ncounts)
-		strbuf_addf(out, "  (%zu more process names)\n", sr->ncounts - shown);
+		strbuf_addf(out, "  (%zu more counters)\n", sr->ncounts - shown);
 }
 
 void summary_format_text(const struct summary *s, struct strbuf *out)
@@ -124,6 +156,15 @@ void summary_format_text(const struct summary *s, struct strbuf *out)
 		strbuf_addf(out, " (count map full: %llu syscalls not counted)",
 			    (unsigned long long)s->count_map_full);
 	strbuf_addc(out, '\n');
+	if (s->follow_map_full)
+		strbuf_addf(out, "descendants not followed (pid map full): %llu\n",
+			    (unsigned long long)s->follow_map_full);
+	if (s->reloads) {
+		strbuf_addf(out, "reloads: %u at", s->reloads);
+		for (i = 0; i < s->reloads && i < ARRAY_SIZE(s->reload_at); i++)
+			strbuf_addf(out, " %.3f s", s->reload_at[i]);
+		strbuf_addc(out, '\n');
+	}
 }
 
 void summary_free(struct summary *s)

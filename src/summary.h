@@ -12,8 +12,11 @@
 #include "rules.h"
 #include "util.h"
 
+/* One counter; the fields its rule does not group by are zero. */
 struct summary_count {
 	char comm[RT_COMM_LEN];
+	uint32_t pid;
+	uint32_t nr;		/* syscall number */
 	uint64_t count;
 };
 
@@ -41,6 +44,9 @@ struct summary {
 	unsigned top;			/* rows of counts to show per rule */
 	uint64_t execs;			/* exec events delivered */
 	uint64_t count_map_full;	/* kernel: counts not kept, map full */
+	uint64_t follow_map_full;	/* kernel: descendants not followed, pid map full */
+	unsigned reloads;		/* rule files applied by SIGHUP */
+	double reload_at[8];		/* seconds into the run of the first 8 reloads */
 	struct summary_rule *rules;
 	size_t nrules;
 	struct summary_sink *sinks;
@@ -50,13 +56,14 @@ struct summary {
 /* Allocate one summary_rule per rule and one summary_sink per output of r. */
 void summary_init(struct summary *s, const struct rules *r);
 
-/* Record that comm counted n in rule sr; each comm is added once per rule. */
-void summary_add_count(struct summary_rule *sr, const char *comm, uint64_t n);
+/* Record counter key (comm, pid, nr) = n in rule sr; each key is added once. */
+void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, uint32_t nr,
+		       uint64_t n);
 
 /* Sort every rule's counts: largest first, then by comm. */
 void summary_sort(struct summary *s);
 
-/* Events lost anywhere: kernel buffer, full count map, failing sinks. */
+/* Losses anywhere: kernel buffer, full count or pid map, failing sinks. */
 uint64_t summary_lost(const struct summary *s);
 
 /* The human-readable exit summary. */

@@ -59,7 +59,7 @@ static const struct {
 	const char *error;
 } bad[] = {
 	{ "bad-unknown-key.yaml", "bad-unknown-key.yaml:5:5: unknown key 'colour' in rule "
-	  "(expected one of: name, probe, attach, mode, filter, outputs)\n" },
+	  "(expected one of: name, probe, attach, mode, filter, group_by, outputs)\n" },
 	{ "bad-wrong-type.yaml", "bad-wrong-type.yaml:3:3: 'rules' must be a sequence\n" },
 	{ "bad-unknown-probe.yaml", "bad-unknown-probe.yaml:4:12: unknown probe "
 	  "'kprobe_everything' (expected execve or sys_enter)\n" },
@@ -244,7 +244,7 @@ START_TEST(test_many_errors)
 	ck_assert_str_eq(err,
 		"t:3:23: unknown probe 'nope' (expected execve or sys_enter)\n"
 		"t:4:44: unknown key 'colour' in rule (expected one of: name, probe, attach, mode, "
-		"filter, outputs)\n"
+		"filter, group_by, outputs)\n"
 		"t:4:37: mode 'count' is not available for probe execve\n");
 }
 END_TEST

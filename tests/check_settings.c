@@ -53,7 +53,7 @@ START_TEST(test_masks)
 	ck_assert_uint_eq(s.ruleset.pid_include_rules, 0);
 	ck_assert_uint_eq(s.ruleset.pid_lookup_rules, 0x8);
 	ck_assert_uint_eq(s.npids, 1);
-	ck_assert_uint_eq(s.pids[0].pid, 7);
+	ck_assert_uint_eq(s.pids[0].key, 7);
 	ck_assert_uint_eq(s.pids[0].val.include, 0);
 	ck_assert_uint_eq(s.pids[0].val.exclude, 0x8);
 	ck_assert_int_eq(s.execve_attach, RULES_ATTACH_AUTO);

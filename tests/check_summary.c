@@ -36,7 +36,7 @@ static void add(const char *comm, uint64_t n)
 	char key[RT_COMM_LEN] = { 0 };
 
 	memcpy(key, comm, strnlen(comm, RT_COMM_LEN));
-	summary_add_count(&sum.rules[1], key, n);
+	summary_add_count(&sum.rules[1], key, 0, 0, n);
 }
 
 START_TEST(test_sort)
@@ -77,11 +77,11 @@ START_TEST(test_text)
 		"rule execs: execve, stream, tracepoint\n"
 		"  events: 3 delivered, 2 lost in kernel\n"
 		"rule counts: sys_enter, count, raw_tracepoint\n"
-		"  syscalls counted: 101 by 3 process names\n"
+		"  syscalls counted: 101 in 3 counters\n"
 		"  COMM                    COUNT\n"
 		"  sshd                       90\n"
 		"  a\\x1b[2Jb                  10\n"
-		"  (1 more process names)\n"
+		"  (1 more counters)\n"
 		"execs: 3\n"
 		"events lost: 2\n");
 	strbuf_free(&sb);

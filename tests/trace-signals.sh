@@ -37,7 +37,7 @@ echo "ok: --duration 1s ended after ${ms} ms"
 for sig in TERM INT; do
 	rt_start
 	ids=$(ids_of "$RT_PID")
-	[ "$(echo "$ids" | wc -w)" = 2 ] || fail "want 2 programs loaded while running, got '$ids'"
+	[ "$(echo "$ids" | wc -w)" -ge 2 ] || fail "want programs loaded while running, got '$ids'"
 	rt_stop "$sig"
 	expect_eq "SIG$sig exit status" "$RT_STATUS" 0
 	grep -q "^--- ruletrace summary ---" "$TMP/out" || fail "no summary after SIG$sig"

@@ -3,10 +3,11 @@
  * workload.c - a process whose syscalls and execs are known exactly, for the
  * integration tests to check ruletrace's figures against.
  *
- * After renaming itself (prctl PR_SET_NAME) it makes exactly N getppid calls and
- * M fork+exec of PROG, then exit_group. Under the new name the kernel therefore
- * sees N getppid + M (clone, wait4 pairs) + 1 exit_group from the parent; with
- * --exec 0 that is exactly N + 1 syscalls, which is what the tests assert.
+ * After renaming itself (prctl PR_SET_NAME) it makes exactly N getppid calls, U
+ * getuid calls and M fork+exec of PROG, then exit_group. Under the new name the
+ * kernel therefore sees N getppid + U getuid + M (clone, wait4 pairs) + 1
+ * exit_group from the parent; with --exec 0 that is exactly N + U + 1 syscalls,
+ * which is what the tests assert.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +21,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: workload [--comm NAME] [--getppid N] [--exec M] "
-		"[-- PROG [ARG...]]\n");
+	fprintf(stderr, "usage: workload [--comm NAME] [--getppid N] [--getuid N] "
+		"[--exec M] [-- PROG [ARG...]]\n");
 	exit(2);
 }
 
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 	const char *comm = NULL;
 	char *default_argv[] = { "/bin/true", NULL };
 	char **prog = default_argv;
-	unsigned long ngetppid = 0, nexec = 0, i;
+	unsigned long ngetppid = 0, ngetuid = 0, nexec = 0, i;
 	int a, status;
 
 	for (a = 1; a < argc; a++) {
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
 			comm = argv[++a];
 		else if (!strcmp(argv[a], "--getppid") && a + 1 < argc)
 			ngetppid = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--getuid") && a + 1 < argc)
+			ngetuid = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--exec") && a + 1 < argc)
 			nexec = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--") && a + 1 < argc) {
@@ -65,6 +68,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ngetppid; i++)
 		syscall(SYS_getppid);
+	for (i = 0; i < ngetuid; i++)
+		syscall(SYS_getuid);
 	for (i = 0; i < nexec; i++) {
 		pid_t pid = fork();
 

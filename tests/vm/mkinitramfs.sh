@@ -28,7 +28,8 @@ copy_with_libs "$builddir/ruletrace" "$builddir/tests/workload" /bin/bash
 rm -f "$root/bin/bash"
 cp -L /bin/bash "$root/bin/bash"
 cp "$srcdir/tests/lib.sh" "$srcdir/tests/trace-count.sh" "$srcdir/tests/trace-exec.sh" \
-	"$srcdir/tests/trace-filter.sh" "$srcdir/tests/vm/guest-execve.sh" "$root/rt/"
+	"$srcdir/tests/trace-filter.sh" "$srcdir/tests/follow.sh" \
+	"$srcdir/tests/vm/guest-execve.sh" "$root/rt/"
 cp "$srcdir/tests/vm/init" "$root/init"
 chmod +x "$root/init" "$root"/rt/*.sh
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

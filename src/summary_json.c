@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* summary_json.c - the exit summary as one JSON object. */
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "config.h"
+#include "escape.h"
+#include "sink_format.h"
+#include "summary_json.h"
+#include "syscalls.h"
+
+static void json_string(struct strbuf *out, const char *s, size_t n)
+{
+	strbuf_addc(out, '"');
+	escape_json(out, s, n);
+	strbuf_addc(out, '"');
+}
+
+static void json_comms(struct strbuf *out, const char *key, const struct rules_filter *f)
+{
+	size_t i;
+
+	strbuf_addf(out, ",\"%s\":[", key);
+	for (i = 0; i < f->ncomm; i++) {
+		if (i)
+			strbuf_addc(out, ',');
+		json_string(out, f->comm[i], strnlen(f->comm[i], RT_COMM_LEN));
+	}
+	strbuf_addc(out, ']');
+}
+
+static void json_nums(struct strbuf *out, const char *key, const uint32_t *v, size_t n)
+{
+	size_t i;
+
+	strbuf_addf(out, ",\"%s\":[", key);
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%u", i ? "," : "", v[i]);
+	strbuf_addc(out, ']');
+}
+
+static void json_syscalls(struct strbuf *out, const char *key, const struct rules_filter *f)
+{
+	size_t i;
+
+	strbuf_addf(out, ",\"%s\":[", key);
+	for (i = 0; i < f->nsys; i++)
+		strbuf_addf(out, "%s\"%s\"", i ? "," : "", syscalls_name(f->sys[i]));
+	strbuf_addc(out, ']');
+}
+
+static void json_filter(struct strbuf *out, const struct rules_rule *rule)
+{
+	strbuf_adds(out, ",\"filter\":{\"follow\":");
+	strbuf_adds(out, rule->follow ? "true" : "false");
+	json_comms(out, "comm", &rule->include);
+	json_nums(out, "pid", rule->include.pid, rule->include.npid);
+	json_nums(out, "uid", rule->include.uid, rule->include.nuid);
+	json_syscalls(out, "syscalls", &rule->include);
+	json_comms(out, "exclude_comm", &rule->exclude);
+	json_nums(out, "exclude_pid", rule->exclude.pid, rule->exclude.npid);
+	json_nums(out, "exclude_uid", rule->exclude.uid, rule->exclude.nuid);
+	json_syscalls(out, "exclude_syscalls", &rule->exclude);
+	strbuf_addc(out, '}');
+}
+
+static void json_rule(struct strbuf *out, const struct summary_rule *sr)
+{
+	const struct rules_rule *rule = sr->rule;
+	static const char *const groups[] = { "comm", "pid", "syscall" };
+	size_t i;
+	bool first = true;
+
+	strbuf_adds(out, "{\"name\":");
+	json_string(out, rule->name, strlen(rule->name));
+	strbuf_addf(out, ",\"probe\":\"%s\",\"mode\":\"%s\",\"attach\":\"%s\"",
+		    rules_probe_name(rule->probe), rules_mode_name(rule->mode), sr->attach);
+	json_filter(out, rule);
+	if (rule->mode == RULES_MODE_STREAM) {
+		strbuf_addf(out, ",\"events\":%llu,\"matched\":%llu,\"lost_in_kernel\":%llu}",
+			    (unsigned long long)sr->delivered, (unsigned long long)sr->matched,
+			    (unsigned long long)sr->lost);
+		return;
+	}
+	strbuf_adds(out, ",\"group_by\":[");
+	for (i = 0; i < ARRAY_SIZE(groups); i++) {
+		if (!(rule->group_by & (1u << i)))
+			continue;
+		strbuf_addf(out, "%s\"%s\"", first ? "" : ",", groups[i]);
+		first = false;
+	}
+	strbuf_addf(out, "],\"events\":%llu,", (unsigned long long)sr->counted);
+	sink_format_json_counts(out, sr);
+	strbuf_addc(out, '}');
+}
+
+static void json_time(struct strbuf *out, const char *key, const struct timespec *ts)
+{
+	strbuf_addf(out, "\"%s\":\"", key);
+	sink_format_rfc3339(out, ts);
+	strbuf_adds(out, "\",");
+}
+
+void summary_json_format(struct strbuf *out, const struct summary *sum,
+			 const struct summary_json_run *run)
+{
+	uint64_t kernel_lost = 0, sinks_lost = 0;
+	struct utsname u;
+	size_t i;
+
+	if (uname(&u))
+		strcpy(u.release, "unknown");
+	strbuf_adds(out, "{\"ruletrace\":\"" PACKAGE_VERSION "\",\"kernel\":");
+	json_string(out, u.release, strlen(u.release));
+	strbuf_adds(out, ",\"rules_file\":");
+	json_string(out, run->rules_path, strlen(run->rules_path));
+	strbuf_addc(out, ',');
+	json_time(out, "start", &run->start);
+	json_time(out, "end", &run->end);
+	strbuf_addf(out, "\"duration_s\":%.3f,\"exit_status\":%d,", sum->run_seconds,
+		    run->exit_status);
+	if (run->max_events)
+		strbuf_addf(out, "\"max_events\":%llu,", (unsigned long long)run->max_events);
+	else
+		strbuf_adds(out, "\"max_events\":null,");
+	strbuf_addf(out, "\"execs\":%llu,\"rules\":[", (unsigned long long)sum->execs);
+	for (i = 0; i < sum->nrules; i++) {
+		if (i)
+			strbuf_addc(out, ',');
+		json_rule(out, &sum->rules[i]);
+		kernel_lost += sum->rules[i].lost;
+	}
+	strbuf_adds(out, "],\"outputs\":[");
+	for (i = 0; i < sum->nsinks; i++) {
+		const struct summary_sink *ss = &sum->sinks[i];
+
+		strbuf_addf(out, "%s{\"name\":", i ? "," : "");
+		json_string(out, ss->output->name, strlen(ss->output->name));
+		strbuf_addf(out, ",\"type\":\"%s\",\"written\":%llu,\"lost\":%llu,"
+			    "\"dropped\":%llu,\"error\":",
+			    rules_output_type_name(ss->output->type),
+			    (unsigned long long)ss->written, (unsigned long long)ss->lost,
+			    (unsigned long long)ss->dropped);
+		if (ss->error) {
+			const char *e = strerror(-ss->error);
+
+			json_string(out, e, strlen(e));
+		} else {
+			strbuf_adds(out, "null");
+		}
+		strbuf_addc(out, '}');
+		sinks_lost += ss->lost;
+	}
+	strbuf_addf(out, "],\"lost\":{\"total\":%llu,\"event_buffer\":%llu,"
+		    "\"count_map_full\":%llu,\"follow_map_full\":%llu,\"outputs\":%llu},"
+		    "\"not_delivered_after_max_events\":%llu,\"reloads\":[",
+		    (unsigned long long)summary_lost(sum), (unsigned long long)kernel_lost,
+		    (unsigned long long)sum->count_map_full,
+		    (unsigned long long)sum->follow_map_full, (unsigned long long)sinks_lost,
+		    (unsigned long long)run->past_max);
+	for (i = 0; i < sum->reloads && i < ARRAY_SIZE(sum->reload_at); i++)
+		strbuf_addf(out, "%s%.3f", i ? "," : "", sum->reload_at[i]);
+	strbuf_addf(out, "],\"reload_count\":%u}\n", sum->reloads);
+}
