@@ -20,8 +20,13 @@
 const volatile __u32 rt_use_ringbuf = 1;	/* 0: perf event array (kernels < 5.8) */
 const volatile __u32 rt_self_tgid;		/* ruletrace never traces itself */
 
+const volatile __u32 rt_slots_per_cpu = 1;	/* count slots each CPU may hand out */
+
 /* Which rt_ruleset entry is live: flipped by user space when rules are reloaded. */
 volatile __u32 rt_active_ruleset;
+/* Task caches filled under another generation are stale; never 0. */
+volatile __u32 rt_generation = 1;
+
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -90,6 +95,33 @@ struct {
 	__uint(max_entries, 1 << 20);
 } rt_events SEC(".maps");
 
+/*
+ * The fast count path: one per-CPU counter per (rule, comm[, pid]) slot, and the
+ * slot of each key (read by user space, and by a CPU resolving a task's slots).
+ * Each CPU hands out slots from its own range, so no atomics are needed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RT_COUNT_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u64);
+} rt_slot_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_COUNT_ENTRIES);
+	__type(key, struct rt_count_key);
+	__type(value, __u32);
+} rt_slot_of SEC(".maps");
+
+/* The last task's verdicts and slots, one entry per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_task_cache);
+} rt_cpu_cache SEC(".maps");
+
 /* An exec event is larger than the 512-byte BPF stack: build it here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -97,6 +129,24 @@ struct {
 	__type(key, __u32);
 	__type(value, struct rt_exec_event);
 } rt_exec_heap SEC(".maps");
+
+/*
+ * Shift *rules past its empty low 32, 16 and 8 bits, once, and return how far:
+ * the loops over a mask then start near its lowest rule. (Done once, not per bit:
+ * branches inside the loops would multiply the verifier's states.)
+ */
+static __always_inline __u32 rt_skip_empty(__u64 *rules)
+{
+	__u32 base = 0;
+
+	if (!(*rules & 0xffffffffULL))
+		base += 32, *rules >>= 32;
+	if (!(*rules & 0xffff))
+		base += 16, *rules >>= 16;
+	if (!(*rules & 0xff))
+		base += 8, *rules >>= 8;
+	return base;
+}
 
 static __always_inline void rt_stat_inc(__u32 stat)
 {
@@ -125,21 +175,76 @@ static __always_inline const struct rt_ruleset *rt_active(void)
 	return bpf_map_lookup_elem(&rt_ruleset, &idx);
 }
 
+/* The rules of rules whose pid, uid and comm filters accept the current task. */
+static __always_inline __u64 rt_filter_task(const struct rt_ruleset *rs, __u64 rules,
+					    __u32 tgid, __u32 uid, const char *comm)
+{
+	if (rules & rs->pid_lookup_rules)
+		rules = rt_apply(bpf_map_lookup_elem(&rt_pid_filter, &tgid), rules,
+				 rs->pid_include_rules);
+	if (rules & rs->uid_lookup_rules)
+		rules = rt_apply(bpf_map_lookup_elem(&rt_uid_filter, &uid), rules,
+				 rs->uid_include_rules);
+	if (rules & rs->comm_lookup_rules)
+		rules = rt_apply(bpf_map_lookup_elem(&rt_comm_filter, comm), rules,
+				 rs->comm_include_rules);
+	return rules;
+}
+
+static __always_inline void rt_get_comm(char *comm)
+{
+	/* Zeroed first: on some kernels (6.1 among them) the helper does not pad after
+	 * the NUL, and the comm is a 16-byte key of the filter and count maps. */
+	__builtin_memset(comm, 0, RT_COMM_LEN);
+	bpf_get_current_comm(comm, RT_COMM_LEN);
+}
+
+/*
+ * This CPU's cache for the current task, refilled when it belongs to another
+ * task or generation: its verdict for every probe is worked out once per refill
+ * (the lookups of the slow path), not once per syscall.
+ */
+static __always_inline struct rt_task_cache *rt_cache(const struct rt_ruleset *rs,
+						      __u64 pid_tgid, __u32 uid)
+{
+	__u32 gen = rt_generation, zero = 0;
+	struct rt_task_cache *c;
+	char comm[RT_COMM_LEN];
+
+	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
+	if (!c)
+		return NULL;
+	if (c->pid_tgid == pid_tgid && c->generation == gen && c->uid == uid)
+		return c;
+	rt_get_comm(comm);
+	c->accept[RT_PROBE_EXECVE] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_EXECVE],
+						    pid_tgid >> 32, uid, comm);
+	c->accept[RT_PROBE_SYS_ENTER] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_SYS_ENTER],
+						       pid_tgid >> 32, uid, comm);
+	__builtin_memset(c->slot, 0, sizeof(c->slot));
+	if ((__u32)(pid_tgid >> 32) == rt_self_tgid)	/* ruletrace never traces itself */
+		c->accept[RT_PROBE_EXECVE] = c->accept[RT_PROBE_SYS_ENTER] = 0;
+	c->pid_tgid = pid_tgid;
+	c->uid = uid;
+	c->generation = gen;
+	return c;
+}
+
 /*
  * The rules of probe that accept the current task (and, for sys_enter, syscall
- * nr); comm is filled when the result is non-zero. Zero means: return now. The
- * cheapest lookups come first, and each kind is looked up only when some rule of
- * the probe filters by it.
+ * nr). Zero means: return now. *cp is the task's cache when there is one. The
+ * syscall filter, an array lookup, is never cached: nr changes every call.
  */
 static __always_inline __u64 rt_match(enum rt_probe probe, __u64 pid_tgid, __u32 nr,
-				      char *comm, const struct rt_ruleset **rsp)
+				      const struct rt_ruleset **rsp,
+				      struct rt_task_cache **cp)
 {
 	const struct rt_ruleset *rs;
 	__u32 tgid = pid_tgid >> 32, uid;
+	char comm[RT_COMM_LEN];
 	__u64 rules;
 
-	if (tgid == rt_self_tgid)
-		return 0;
+	*cp = NULL;
 	rs = rt_active();
 	if (!rs)
 		return 0;
@@ -152,47 +257,114 @@ static __always_inline __u64 rt_match(enum rt_probe probe, __u64 pid_tgid, __u32
 		if (!rules)
 			return 0;
 	}
-	if (rules & rs->pid_lookup_rules) {
-		rules = rt_apply(bpf_map_lookup_elem(&rt_pid_filter, &tgid), rules,
-				 rs->pid_include_rules);
-		if (!rules)
-			return 0;
-	}
-	if (rules & rs->uid_lookup_rules) {
-		uid = (__u32)bpf_get_current_uid_gid();
-		rules = rt_apply(bpf_map_lookup_elem(&rt_uid_filter, &uid), rules,
-				 rs->uid_include_rules);
-		if (!rules)
-			return 0;
-	}
-	/* Zeroed first: on some kernels (6.1 among them) the helper does not pad after
-	 * the NUL, and the comm is a 16-byte key of the filter and count maps. */
-	__builtin_memset(comm, 0, RT_COMM_LEN);
-	bpf_get_current_comm(comm, RT_COMM_LEN);
-	if (rules & rs->comm_lookup_rules)
-		rules = rt_apply(bpf_map_lookup_elem(&rt_comm_filter, comm), rules,
-				 rs->comm_include_rules);
 	*rsp = rs;
-	return rules;
+	/* uid is read only when some rule filters by it: a setuid then empties the cache. */
+	uid = rules & rs->uid_lookup_rules ? (__u32)bpf_get_current_uid_gid() : 0;
+	*cp = rt_cache(rs, pid_tgid, uid);
+	if (*cp)
+		return rules & (*cp)->accept[probe];
+	if (tgid == rt_self_tgid)
+		return 0;
+	rt_get_comm(comm);
+	return rt_filter_task(rs, rules, tgid, uid, comm);
 }
 
-/* Count one syscall for each rule in rules, keyed as each rule groups. */
-static __always_inline void rt_count(const struct rt_ruleset *rs, __u64 rules,
-				     const char *comm, __u32 tgid, __u32 nr)
+/*
+ * The counter slot of (rule, comm[, pid]) for the current task: from its cache, or
+ * found or handed out once and cached. -1 when the slots are all taken.
+ */
+static __always_inline long rt_slot(struct rt_task_cache *c, const struct rt_ruleset *rs,
+				    __u32 rule, __u32 tgid)
 {
 	struct rt_count_key key = {};
-	__u64 one = 1, *v, i, bit;
+	__u32 *found, slot, i = rule & (RT_MAX_RULES - 1);
+	__u64 bit = 1ULL << i;
 
-	/* Shift the mask down: the loop ends at its highest rule, not at bit 63. */
-	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
+	if (c->slot[i])
+		return c->slot[i] - 1;
+	key.rule = i;
+	if (rs->group_comm_rules & bit)
+		rt_get_comm(key.comm);
+	key.pid = rs->group_pid_rules & bit ? tgid : 0;
+	found = bpf_map_lookup_elem(&rt_slot_of, &key);
+	if (!found) {
+		/* A new key: the next slot of this CPU's range. */
+		if (c->next_slot >= rt_slots_per_cpu)
+			return -1;
+		slot = bpf_get_smp_processor_id() * rt_slots_per_cpu + c->next_slot;
+		if (slot >= RT_COUNT_ENTRIES)
+			return -1;
+		c->next_slot++;
+		/* Another CPU may have handed out a slot for this key first: use its. */
+		if (bpf_map_update_elem(&rt_slot_of, &key, &slot, BPF_NOEXIST))
+			found = bpf_map_lookup_elem(&rt_slot_of, &key);
+		else
+			found = &slot;
+		if (!found)
+			return -1;
+	}
+	c->slot[i] = *found + 1;
+	return *found;
+}
+
+/*
+ * Count through this CPU's cached slots for the current task: one array increment
+ * per counting rule. A global function (5.6+): verified once, on its own, rather
+ * than once per path of rt_sys_enter.
+ */
+__noinline int rt_count_cached(__u64 rules, __u32 tgid)
+{
+	const struct rt_ruleset *rs = rt_active();
+	struct rt_task_cache *c;
+	__u32 zero = 0, slot, n;
+	__u64 *v;
+	long s;
+
+	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
+	if (!rs || !c || !rules)
+		return 0;
+	for (n = rt_skip_empty(&rules); n < RT_MAX_RULES && rules; n++, rules >>= 1) {
+		if (!(rules & 1))
+			continue;
+		s = rt_slot(c, rs, n, tgid);
+		if (s < 0) {
+			rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
+			continue;
+		}
+		slot = (__u32)s;
+		v = bpf_map_lookup_elem(&rt_slot_counts, &slot);
+		if (v)
+			(*v)++;	/* per-CPU value: no atomic needed */
+	}
+	return 0;
+}
+
+/*
+ * Count one syscall for each rule in rules in the hash map, keyed as each rule
+ * groups: the path of counters keyed by syscall, and of tasks without a cache.
+ * comm arrives as two words. A global function, like rt_count_cached.
+ */
+__noinline int rt_count_hashed(__u64 rules, __u64 comm_lo, __u64 comm_hi, __u32 tgid,
+			       __u32 nr)
+{
+	const struct rt_ruleset *rs = rt_active();
+	struct rt_count_key key = {};
+	__u64 one = 1, *v, bit;
+	__u32 i;
+
+	if (!rs || !rules)
+		return 0;
+	for (i = rt_skip_empty(&rules); i < RT_MAX_RULES && rules; i++, rules >>= 1) {
 		if (!(rules & 1))
 			continue;
 		bit = 1ULL << i;
-		key.rule = (__u32)i;
-		if (rs->group_comm_rules & bit)
-			__builtin_memcpy(key.comm, comm, RT_COMM_LEN);
-		else
+		key.rule = i;
+		if (rs->group_comm_rules & bit) {
+			__builtin_memcpy(key.comm, &comm_lo, sizeof(comm_lo));
+			__builtin_memcpy(key.comm + 8, &comm_hi, sizeof(comm_hi));
+		} else {
 			__builtin_memset(key.comm, 0, RT_COMM_LEN);
+		}
 		key.pid = rs->group_pid_rules & bit ? tgid : 0;
 		key.nr = rs->group_sys_rules & bit ? nr : 0;
 		v = bpf_map_lookup_elem(&rt_counts, &key);
@@ -209,6 +381,7 @@ static __always_inline void rt_count(const struct rt_ruleset *rs, __u64 rules,
 		else	/* a full map is counted, never a silent undercount */
 			rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
 	}
+	return 0;
 }
 
 /*
@@ -220,12 +393,12 @@ __noinline int rt_account(__u64 rules, int lost)
 {
 	struct rt_rule_stats *st;
 	__u32 idx;
-	__u64 i;
 
-	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
+	if (!rules)
+		return 0;
+	for (idx = rt_skip_empty(&rules); idx < RT_MAX_RULES && rules; idx++, rules >>= 1) {
 		if (!(rules & 1))
 			continue;
-		idx = (__u32)i;
 		st = bpf_map_lookup_elem(&rt_rule_stats, &idx);
 		if (!st)
 			continue;
@@ -269,9 +442,12 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	__u64 rules, size;
 	long n;
 
-	rules = rt_match(RT_PROBE_EXECVE, pid_tgid, 0, comm, &rs);
+	struct rt_task_cache *cache;
+
+	rules = rt_match(RT_PROBE_EXECVE, pid_tgid, 0, &rs, &cache);
 	if (!rules)
 		return 0;
+	rt_get_comm(comm);
 	ev = bpf_map_lookup_elem(&rt_exec_heap, &zero);
 	if (!ev)
 		return 0;
@@ -353,25 +529,50 @@ SEC("raw_tracepoint/sys_enter")
 int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	const struct rt_ruleset *rs = NULL;
+	struct rt_task_cache *cache;
 	struct rt_syscall_event ev;
 	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 nr = (__u32)ctx->args[1];
-	__u64 rules, counted;
+	__u64 rules, counted, hashed;
 
-	rules = rt_match(RT_PROBE_SYS_ENTER, pid_tgid, nr, comm, &rs);
+	rules = rt_match(RT_PROBE_SYS_ENTER, pid_tgid, nr, &rs, &cache);
 	if (!rules)
 		return 0;
 	counted = rules & rs->count_rules;
-	if (counted)
-		rt_count(rs, counted, comm, pid_tgid >> 32, nr);
+	if (counted) {
+		/* Counters keyed by syscall change every call: those take the hash map. */
+		hashed = cache ? counted & rs->group_sys_rules : counted;
+		if (counted & ~hashed)
+			rt_count_cached(counted & ~hashed, pid_tgid >> 32);
+		if (hashed) {
+			__u64 w[2];
+
+			rt_get_comm(comm);
+			__builtin_memcpy(w, comm, sizeof(w));
+			rt_count_hashed(hashed, w[0], w[1], pid_tgid >> 32, nr);
+		}
+	}
 	rules &= ~counted;
 	if (!rules)
 		return 0;
 
+	rt_get_comm(comm);
 	rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, pid_tgid, comm);
 	ev.nr = ctx->args[1];
 	rt_account(rules, rt_emit(ctx, &ev, sizeof(ev)) < 0);
+	return 0;
+}
+
+/*
+ * A comm changed (prctl, exec, /proc/PID/comm): every CPU's cached verdicts for
+ * that task may be wrong now, so they all go stale. One add per rename or exec.
+ */
+SEC("raw_tracepoint/task_rename")
+int rt_rename(struct bpf_raw_tracepoint_args *ctx)
+{
+	(void)ctx;
+	__sync_fetch_and_add(&rt_generation, 1);
 	return 0;
 }
 
@@ -413,7 +614,10 @@ int rt_fork(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-/* A followed descendant's process is gone: its pid may be reused by a stranger. */
+/*
+ * A task is gone: its pid may come back as a stranger's. The per-CPU caches are
+ * keyed by pid, so they all go stale; and a followed descendant leaves the pid map.
+ */
 SEC("raw_tracepoint/sched_process_exit")
 int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -422,6 +626,7 @@ int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct rt_filter_val *v;
 
 	(void)ctx;
+	__sync_fetch_and_add(&rt_generation, 1);
 	if ((__u32)pid_tgid != tgid)	/* a thread, not the group leader */
 		return 0;
 	v = bpf_map_lookup_elem(&rt_pid_filter, &tgid);

@@ -23,7 +23,7 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 		uint32_t buffer_size, char *err, size_t errlen)
 {
 	struct ruletrace_bpf *skel;
-	int ret;
+	int ret, ncpus;
 
 	memset(l, 0, sizeof(*l));
 	l->feat = f;
@@ -40,6 +40,9 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 
 	/* 2. Per-run constants: frozen at load, so the verifier prunes what is unused. */
 	skel->rodata->rt_use_ringbuf = l->ringbuf;
+	ncpus = libbpf_num_possible_cpus();
+	/* Each CPU hands out count slots from its own share of the array. */
+	skel->rodata->rt_slots_per_cpu = ncpus > 0 ? RT_COUNT_ENTRIES / ncpus : 1;
 	skel->rodata->rt_self_tgid = (__u32)getpid();
 	if (!l->ringbuf) {
 		/* Before 5.8: the seed's perf event array, one buffer per CPU. */
@@ -170,6 +173,8 @@ static int fill_maps(struct loader *l, const struct settings *s, char *err, size
 	}
 	__atomic_store_n(&skel->bss->rt_active_ruleset, next, __ATOMIC_RELEASE);
 	trim_inherited(bpf_map__fd(skel->maps.rt_pid_filter), s->ruleset.follow_rules);
+	/* Every task's cached verdicts were worked out under the old rules. */
+	__atomic_add_fetch(&skel->data->rt_generation, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -241,10 +246,15 @@ static int attach_needed(struct loader *l, const struct settings *s,
 		}
 		l->sys_enter = true;
 	}
+	/* Renames and exits empty the per-CPU task caches: always attached. */
+	if ((ret = attach_one(skel->progs.rt_rename, &skel->links.rt_rename)) ||
+	    (ret = attach_one(skel->progs.rt_exit, &skel->links.rt_exit))) {
+		snprintf(err, errlen, "attach task_rename/sched_process_exit: %s", strerror(-ret));
+		return ret;
+	}
 	if (s->ruleset.follow_rules) {
-		if ((ret = attach_one(skel->progs.rt_fork, &skel->links.rt_fork)) ||
-		    (ret = attach_one(skel->progs.rt_exit, &skel->links.rt_exit))) {
-			snprintf(err, errlen, "attach sched_process_fork/exit: %s", strerror(-ret));
+		if ((ret = attach_one(skel->progs.rt_fork, &skel->links.rt_fork)) != 0) {
+			snprintf(err, errlen, "attach sched_process_fork: %s", strerror(-ret));
 			return ret;
 		}
 		l->follow = true;
@@ -270,7 +280,6 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 	}
 	if (!s->ruleset.follow_rules) {
 		detach_one(&skel->links.rt_fork);
-		detach_one(&skel->links.rt_exit);
 		l->follow = false;
 	}
 }
@@ -345,6 +354,31 @@ static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *
 	return errno == ENOENT ? 0 : -errno;
 }
 
+/* The fast path's counters: every key that was given a slot, and its counts. */
+static int read_slots(struct loader *l, struct summary *sum, int ncpus, __u64 *values)
+{
+	int slots_fd = bpf_map__fd(l->skel->maps.rt_slot_of);
+	int counts_fd = bpf_map__fd(l->skel->maps.rt_slot_counts);
+	struct rt_count_key key, next;
+	struct summary_rule *sr;
+	void *prev = NULL;
+	__u64 total;
+	__u32 slot;
+
+	while (bpf_map_get_next_key(slots_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(slots_fd, &key, &slot) ||
+		    bpf_map_lookup_elem(counts_fd, &slot, values))
+			continue;
+		sum_percpu(values, ncpus, 1, &total);
+		sr = rule_of_slot(sum, key.rule);
+		if (sr && total)
+			summary_add_count(sr, key.comm, key.pid, key.nr, total);
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
 int loader_read_counters(struct loader *l, struct summary *sum)
 {
 	int ncpus = libbpf_num_possible_cpus();
@@ -381,7 +415,9 @@ int loader_read_counters(struct loader *l, struct summary *sum)
 		sum_percpu(values, ncpus, 1, v);
 		sum->follow_map_full = v[0];
 	}
-	ret = read_counts(l, sum, ncpus, values);
+	ret = read_slots(l, sum, ncpus, values);
+	if (!ret)
+		ret = read_counts(l, sum, ncpus, values);
 	free(values);
 	return ret;
 }
@@ -393,6 +429,21 @@ void loader_forget_slot(struct loader *l, unsigned slot)
 	struct rt_rule_stats *zero = xcalloc(ncpus > 0 ? (size_t)ncpus : 1, sizeof(*zero));
 	struct rt_count_key key, next;
 	void *prev = NULL;
+	int slots_fd = bpf_map__fd(l->skel->maps.rt_slot_of);
+	__u32 s;
+
+	/* Fast-path counters of the rule: zeroed and unmapped, every cache emptied. */
+	while (bpf_map_get_next_key(slots_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.rule != slot || bpf_map_lookup_elem(slots_fd, &key, &s))
+			continue;
+		bpf_map_update_elem(bpf_map__fd(l->skel->maps.rt_slot_counts), &s, zero, BPF_ANY);
+		if (!bpf_map_delete_elem(slots_fd, &key))
+			prev = NULL;
+	}
+	prev = NULL;
+	__atomic_add_fetch(&l->skel->data->rt_generation, 1, __ATOMIC_RELEASE);
 
 	/* A deleted key cannot be walked on from: start the walk again after each. */
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {

@@ -629,7 +629,7 @@ static int start(struct run *run, char *err)
 	if (run->loader.sys_enter)
 		log_error("sys_enter: raw_tracepoint");
 	if (run->loader.follow)
-		log_error("follow: raw_tracepoint sched_process_fork, sched_process_exit");
+		log_error("follow: raw_tracepoint sched_process_fork");
 	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C", run->rules.nrules,
 		  run->rules.nrules == 1 ? "" : "s", run->rules.path,
 		  run->loader.ringbuf ? "ring buffer" : "perf buffer");

@@ -26,6 +26,8 @@
 #define PID_MAX_LIMIT		4194304		/* the kernel's highest possible pid */
 #define MAX_DURATION_MS		(365ULL * 24 * 3600 * 1000)
 #define IDENT_MAX		48
+#define SHOW_MAX		80		/* bytes of a value quoted in a message */
+#define SHOW_SLOTS		4		/* values one message may quote */
 
 #if defined(__x86_64__)
 #define RULES_ARCH "x86_64"
@@ -45,6 +47,7 @@ struct node {
 	bool plain;		/* unquoted scalar: may be a number, a boolean or null */
 	struct node **items;	/* sequence items; mapping keys and values alternating */
 	size_t nitems;
+	size_t cap;
 };
 
 /* The state of one load: where errors go and how many there were. */
@@ -53,20 +56,60 @@ struct loadctx {
 	struct strbuf err;
 	unsigned nerr;
 	size_t nnodes;
+	char show[SHOW_SLOTS][SHOW_MAX + 4];
+	unsigned next_show;
 };
+
+/*
+ * A value as a message quotes it: at most SHOW_MAX bytes (cut at a character
+ * boundary, "..." added). Control characters are escaped later, by load_error.
+ */
+static const char *show(struct loadctx *c, const char *s)
+{
+	char *out = c->show[c->next_show++ % SHOW_SLOTS];
+	size_t n = strlen(s);
+
+	if (n <= SHOW_MAX)
+		return s;
+	n = SHOW_MAX;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(out, s, n);
+	memcpy(out + n, "...", 4);
+	return out;
+}
+
+/* Append msg with control characters (C0, DEL, C1) as \xNN: one line, no escapes. */
+static void add_printable(struct strbuf *sb, const char *msg)
+{
+	const unsigned char *p = (const unsigned char *)msg;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			strbuf_addf(sb, "\\x%02x", *++p);
+		else
+			strbuf_addc(sb, (char)*p);
+	}
+}
 
 static void __attribute__((format(printf, 3, 4)))
 load_error(struct loadctx *c, const struct rules_mark *m, const char *fmt, ...)
 {
+	struct strbuf msg;
 	va_list ap;
 
 	if (c->nerr++ >= RULES_MAX_ERRORS)
 		return;
-	strbuf_addf(&c->err, "%s:%u:%u: ", c->name, m ? m->line : 1, m ? m->column : 1);
+	strbuf_init(&msg);
 	va_start(ap, fmt);
-	strbuf_vaddf(&c->err, fmt, ap);
+	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
+	strbuf_addf(&c->err, "%s:%u:%u: ", c->name, m ? m->line : 1, m ? m->column : 1);
+	add_printable(&c->err, msg.buf);
 	strbuf_addc(&c->err, '\n');
+	strbuf_free(&msg);
 }
 
 static void node_free(struct node *n)
@@ -91,7 +134,10 @@ static struct rules_mark mark_of(const yaml_mark_t *m)
 
 static void node_append(struct node *parent, struct node *child)
 {
-	parent->items = xreallocarray(parent->items, parent->nitems + 1, sizeof(*parent->items));
+	if (parent->nitems == parent->cap) {
+		parent->cap = parent->cap ? 2 * parent->cap : 8;
+		parent->items = xreallocarray(parent->items, parent->cap, sizeof(*parent->items));
+	}
 	parent->items[parent->nitems++] = child;
 }
 
@@ -99,10 +145,13 @@ static void node_append(struct node *parent, struct node *child)
 static struct rules_mark mark_at_offset(const char *buf, size_t len, size_t off)
 {
 	struct rules_mark m = { 1, 1 };
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
+	/* libyaml's marks do not count a UTF-8 byte order mark. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		i = 3;
+	for (; i < off && i < len; i++) {
+		if (buf[i] == '\n' || (buf[i] == '\r' && (i + 1 >= len || buf[i + 1] != '\n'))) {
 			m.line++;
 			m.column = 1;
 		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
@@ -128,10 +177,53 @@ static void syntax_error(struct loadctx *c, const yaml_parser_t *p, const char *
 			   p->problem ? p->problem : "unknown problem");
 }
 
+/* A node from a scalar, sequence-start or mapping-start event; NULL (reported) if refused. */
+static struct node *node_from_event(struct loadctx *c, const yaml_event_t *ev)
+{
+	struct rules_mark m = mark_of(&ev->start_mark);
+	const yaml_char_t *anchor, *tag;
+	struct node *n;
+
+	if (ev->type == YAML_SCALAR_EVENT) {
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+	} else if (ev->type == YAML_SEQUENCE_START_EVENT) {
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+	} else {
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+	}
+	if (anchor) {
+		load_error(c, &m, "anchors are not supported");
+		return NULL;
+	}
+	/* A tag could make "123" an integer or 123 a string: the schema decides types. */
+	if (tag) {
+		load_error(c, &m, "tags are not supported");
+		return NULL;
+	}
+	if (++c->nnodes > RULES_MAX_NODES) {
+		load_error(c, &m, "more than %d YAML nodes", RULES_MAX_NODES);
+		return NULL;
+	}
+	n = xcalloc(1, sizeof(*n));
+	n->mark = m;
+	if (ev->type == YAML_SCALAR_EVENT) {
+		n->type = NODE_SCALAR;
+		n->len = ev->data.scalar.length;
+		n->value = xstrndup((const char *)ev->data.scalar.value, n->len);
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	} else {
+		n->type = ev->type == YAML_SEQUENCE_START_EVENT ? NODE_SEQ : NODE_MAP;
+	}
+	return n;
+}
+
 /* Parse buf into a tree; NULL with errors in c when it is not a YAML tree we accept. */
 static struct node *parse_tree(struct loadctx *c, const char *buf, size_t len)
 {
-	struct node *stack[RULES_MAX_DEPTH + 1], *root = NULL, *n;
+	struct node *stack[RULES_MAX_DEPTH], *root = NULL, *n;
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	size_t depth = 0;
@@ -152,8 +244,16 @@ static struct node *parse_tree(struct loadctx *c, const char *buf, size_t len)
 			break;
 		}
 		m = mark_of(&ev.start_mark);
-		n = NULL;
 		switch (ev.type) {
+		case YAML_STREAM_START_EVENT:
+			/* libyaml would decode UTF-16 after a byte order mark. */
+			if (ev.data.stream_start.encoding != YAML_UTF8_ENCODING &&
+			    ev.data.stream_start.encoding != YAML_ANY_ENCODING) {
+				load_error(c, &m, "YAML syntax error: the file is UTF-16, "
+					   "not UTF-8");
+				failed = true;
+			}
+			break;
 		case YAML_STREAM_END_EVENT:
 			done = true;
 			break;
@@ -169,46 +269,26 @@ static struct node *parse_tree(struct loadctx *c, const char *buf, size_t len)
 			break;
 		case YAML_SCALAR_EVENT:
 		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT: {
-			const yaml_char_t *anchor = ev.type == YAML_SCALAR_EVENT ?
-				ev.data.scalar.anchor : ev.type == YAML_SEQUENCE_START_EVENT ?
-				ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
-
-			if (anchor) {
-				load_error(c, &m, "anchors are not supported");
+		case YAML_MAPPING_START_EVENT:
+			n = node_from_event(c, &ev);
+			if (!n) {
 				failed = true;
 				break;
-			}
-			if (++c->nnodes > RULES_MAX_NODES) {
-				load_error(c, &m, "more than %d YAML nodes", RULES_MAX_NODES);
-				failed = true;
-				break;
-			}
-			n = xcalloc(1, sizeof(*n));
-			n->mark = m;
-			if (ev.type == YAML_SCALAR_EVENT) {
-				n->type = NODE_SCALAR;
-				n->len = ev.data.scalar.length;
-				n->value = xstrndup((const char *)ev.data.scalar.value, n->len);
-				n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-			} else {
-				n->type = ev.type == YAML_SEQUENCE_START_EVENT ? NODE_SEQ : NODE_MAP;
 			}
 			if (depth)
 				node_append(stack[depth - 1], n);
 			else
 				root = n;
-			if (n->type != NODE_SCALAR) {
-				if (depth >= RULES_MAX_DEPTH) {
-					load_error(c, &m, "nested more than %d levels deep",
-						   RULES_MAX_DEPTH);
-					failed = true;
-					break;
-				}
-				stack[depth++] = n;
+			if (n->type == NODE_SCALAR)
+				break;
+			if (depth >= RULES_MAX_DEPTH) {
+				load_error(c, &m, "nested more than %d levels deep",
+					   RULES_MAX_DEPTH);
+				failed = true;
+				break;
 			}
+			stack[depth++] = n;
 			break;
-		}
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			if (depth)
@@ -220,6 +300,11 @@ static struct node *parse_tree(struct loadctx *c, const char *buf, size_t len)
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
+	/* "---" alone, or only comments after it, is as empty as no document at all. */
+	if (!failed && root && root->type == NODE_SCALAR && root->plain && !root->len) {
+		node_free(root);
+		root = NULL;
+	}
 	if (failed) {
 		node_free(root);
 		return NULL;
@@ -245,76 +330,75 @@ static bool expect_type(struct loadctx *c, const struct node *n, enum node_type 
 	return false;
 }
 
+static bool key_is(const struct node *k, const char *key)
+{
+	return k->type == NODE_SCALAR && strlen(key) == k->len && !memcmp(k->value, key, k->len);
+}
+
 /*
- * Check a mapping's keys: scalars, no duplicates, each one of allowed (NULL-ended).
- * Returns false when some key was wrong (already reported).
+ * Check a mapping's keys: scalars, each one of allowed (NULL-ended, at most 16),
+ * none twice. Linear in the keys, so a mapping of a million junk keys costs little.
  */
-static bool check_keys(struct loadctx *c, const struct node *map, const char *context,
+static void check_keys(struct loadctx *c, const struct node *map, const char *context,
 		       const char *const *allowed)
 {
-	bool ok = true;
-	size_t i, j;
+	const struct node *seen[16] = { NULL };
+	size_t i, a;
 
 	for (i = 0; i + 1 < map->nitems; i += 2) {
 		const struct node *k = map->items[i];
-		const char *const *a;
 		struct strbuf list;
 
 		if (k->type != NODE_SCALAR) {
 			load_error(c, &k->mark, "keys in %s must be scalars", context);
-			ok = false;
 			continue;
 		}
-		for (j = 0; j < i; j += 2) {
-			const struct node *prev = map->items[j];
-
-			if (prev->type == NODE_SCALAR && prev->len == k->len &&
-			    !memcmp(prev->value, k->value, k->len)) {
-				load_error(c, &k->mark, "duplicate key '%s'", k->value);
-				ok = false;
+		for (a = 0; allowed[a] && a < ARRAY_SIZE(seen); a++)
+			if (key_is(k, allowed[a]))
 				break;
-			}
-		}
-		for (a = allowed; *a; a++)
-			if (!strcmp(*a, k->value) && strlen(*a) == k->len)
-				break;
-		if (*a)
+		if (allowed[a] && a < ARRAY_SIZE(seen)) {
+			if (seen[a])
+				load_error(c, &k->mark, "duplicate key '%s'", show(c, k->value));
+			else
+				seen[a] = k;
 			continue;
+		}
 		strbuf_init(&list);
-		for (a = allowed; *a; a++)
-			strbuf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+		for (a = 0; allowed[a]; a++)
+			strbuf_addf(&list, "%s%s", a ? ", " : "", allowed[a]);
 		load_error(c, &k->mark, "unknown key '%s' in %s (expected one of: %s)",
-			   k->value, context, list.buf);
+			   show(c, k->value), context, list.buf);
 		strbuf_free(&list);
-		ok = false;
 	}
-	return ok;
 }
 
 static const struct node *map_get(const struct node *map, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < map->nitems; i += 2) {
-		const struct node *k = map->items[i];
-
-		if (k->type == NODE_SCALAR && !strcmp(k->value, key) && strlen(key) == k->len)
+	for (i = 0; i + 1 < map->nitems; i += 2)
+		if (key_is(map->items[i], key))
 			return map->items[i + 1];
-	}
 	return NULL;
 }
 
+/* A non-empty string without NUL bytes; entries: n is an item of the list called what. */
 static bool get_string(struct loadctx *c, const struct node *n, const char *what,
-		       const char **out)
+		       bool entries, const char **out)
 {
-	if (!expect_type(c, n, NODE_SCALAR, what))
+	if (n->type != NODE_SCALAR) {
+		load_error(c, &n->mark, entries ? "'%s' entries must be strings" :
+			   "'%s' must be a string", what);
 		return false;
+	}
 	if (n->len == 0) {
-		load_error(c, &n->mark, "'%s' must not be empty", what);
+		load_error(c, &n->mark, entries ? "'%s' entries must not be empty" :
+			   "'%s' must not be empty", what);
 		return false;
 	}
 	if (memchr(n->value, '\0', n->len)) {
-		load_error(c, &n->mark, "'%s' must not contain a NUL byte", what);
+		load_error(c, &n->mark, entries ? "'%s' entries must not contain a NUL byte" :
+			   "'%s' must not contain a NUL byte", what);
 		return false;
 	}
 	*out = n->value;
@@ -342,28 +426,50 @@ static bool parse_uint(const char *s, size_t len, unsigned long long max,
 	return true;
 }
 
-static bool get_uint(struct loadctx *c, const struct node *n, const char *what,
+/*
+ * Whether n is a YAML integer as this schema takes them: plain (a quoted "12" is a
+ * string), decimal digits only, no sign, no leading zero (YAML 1.1 reads 010 as 8).
+ */
+static bool is_integer(const struct node *n)
+{
+	if (n->type != NODE_SCALAR || !n->plain || n->len == 0)
+		return false;
+	if (strspn(n->value, "0123456789") != n->len)
+		return false;
+	return n->len == 1 || n->value[0] != '0';
+}
+
+static bool get_uint(struct loadctx *c, const struct node *n, const char *what, bool entries,
 		     unsigned long long min, unsigned long long max, unsigned long long *out)
 {
 	unsigned long long v;
 
-	if (n->type != NODE_SCALAR || !n->plain || !parse_uint(n->value, n->len, ULLONG_MAX, &v)) {
-		load_error(c, &n->mark, "'%s' must be an integer", what);
+	if (!is_integer(n)) {
+		load_error(c, &n->mark, entries ? "'%s' entries must be integers" :
+			   "'%s' must be an integer", what);
 		return false;
 	}
-	if (v < min || v > max) {
-		load_error(c, &n->mark, "'%s' must be between %llu and %llu", what, min, max);
-		return false;
+	if (parse_uint(n->value, n->len, max, &v) && v >= min) {
+		*out = v;
+		return true;
 	}
-	*out = v;
-	return true;
+	if (max != ULLONG_MAX)
+		load_error(c, &n->mark, entries ? "'%s' entries must be between %llu and %llu" :
+			   "'%s' must be between %llu and %llu", what, min, max);
+	else if (parse_uint(n->value, n->len, max, &v))
+		load_error(c, &n->mark, entries ? "'%s' entries must be at least %llu" :
+			   "'%s' must be at least %llu", what, min);
+	else
+		load_error(c, &n->mark, entries ? "'%s' entries must be at most %llu" :
+			   "'%s' must be at most %llu", what, max);
+	return false;
 }
 
 static bool get_bool(struct loadctx *c, const struct node *n, const char *what, bool *out)
 {
-	if (n->type == NODE_SCALAR && n->plain && !strcmp(n->value, "true"))
+	if (n->type == NODE_SCALAR && n->plain && key_is(n, "true"))
 		*out = true;
-	else if (n->type == NODE_SCALAR && n->plain && !strcmp(n->value, "false"))
+	else if (n->type == NODE_SCALAR && n->plain && key_is(n, "false"))
 		*out = false;
 	else {
 		load_error(c, &n->mark, "'%s' must be true or false", what);
@@ -372,14 +478,18 @@ static bool get_bool(struct loadctx *c, const struct node *n, const char *what, 
 	return true;
 }
 
-/* Match a scalar against names[]; report the choices when it is none of them. */
+/*
+ * Match the value of key what (label names it in messages) against names[];
+ * report the choices when it is none of them.
+ */
 static bool get_choice(struct loadctx *c, const struct node *n, const char *what,
-		       const char *const *names, size_t count, const char *expected, int *out)
+		       const char *label, const char *const *names, size_t count,
+		       const char *expected, int *out)
 {
 	const char *s;
 	size_t i;
 
-	if (!get_string(c, n, what, &s))
+	if (!get_string(c, n, what, false, &s))
 		return false;
 	for (i = 0; i < count; i++) {
 		if (names[i] && !strcmp(names[i], s)) {
@@ -387,7 +497,7 @@ static bool get_choice(struct loadctx *c, const struct node *n, const char *what
 			return true;
 		}
 	}
-	load_error(c, &n->mark, "unknown %s '%s' (expected %s)", what, s, expected);
+	load_error(c, &n->mark, "unknown %s '%s' (expected %s)", label, show(c, s), expected);
 	return false;
 }
 
@@ -411,27 +521,33 @@ static const struct { const char *name; int value; } facilities[] = {
 static const char *const priority_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 };
+_Static_assert(LOG_EMERG == 0 && LOG_DEBUG == 7, "priority_names[] is indexed by LOG_*");
 
+/* "execve" or "sys_enter"; "?" for anything else. */
 const char *rules_probe_name(enum rt_probe p)
 {
 	return (unsigned)p < ARRAY_SIZE(probe_names) ? probe_names[p] : "?";
 }
 
+/* "auto", "kprobe" or "tracepoint"; "?" for anything else. */
 const char *rules_attach_name(enum rules_attach a)
 {
 	return (unsigned)a < ARRAY_SIZE(attach_names) ? attach_names[a] : "?";
 }
 
+/* "stream" or "count"; "?" for anything else. */
 const char *rules_mode_name(enum rules_mode m)
 {
 	return (unsigned)m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
 }
 
+/* "stdout", "csv", "syslog" or "json"; "?" for anything else. */
 const char *rules_output_type_name(enum rules_output_type t)
 {
 	return (unsigned)t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
 }
 
+/* Digits then ms, s, m, h or nothing (seconds); over 0, at most a year; *ms kept on error. */
 int rules_parse_duration(const char *s, uint64_t *ms)
 {
 	static const struct { const char *suffix; uint64_t ms; } units[] = {
@@ -455,11 +571,11 @@ int rules_parse_duration(const char *s, uint64_t *ms)
 	return -EINVAL;
 }
 
-static bool valid_name(const char *s)
+static bool valid_name(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > RULES_NAME_MAX)
+	if (n == 0 || n > max)
 		return false;
 	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 		      "0123456789_.-") == n;
@@ -471,16 +587,16 @@ static void parse_syslog_keys(struct loadctx *c, const struct node *map,
 	const struct node *n;
 	const char *s;
 	size_t i;
+	int p;
 
-	if ((n = map_get(map, "ident")) && get_string(c, n, "ident", &s)) {
-		if (strlen(s) > IDENT_MAX || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(s))
+	if ((n = map_get(map, "ident")) && get_string(c, n, "ident", false, &s)) {
+		if (!valid_name(s, IDENT_MAX))
 			load_error(c, &n->mark, "ident '%s' must be 1 to %d characters of "
-				   "A-Z a-z 0-9 _ . -", s, IDENT_MAX);
+				   "A-Z a-z 0-9 _ . -", show(c, s), IDENT_MAX);
 		else
 			o->ident = xstrdup(s);
 	}
-	if ((n = map_get(map, "facility")) && get_string(c, n, "facility", &s)) {
+	if ((n = map_get(map, "facility")) && get_string(c, n, "facility", false, &s)) {
 		for (i = 0; i < ARRAY_SIZE(facilities); i++)
 			if (!strcmp(facilities[i].name, s))
 				break;
@@ -489,17 +605,19 @@ static void parse_syslog_keys(struct loadctx *c, const struct node *map,
 		else
 			load_error(c, &n->mark, "unknown facility '%s' (expected kern, user, "
 				   "mail, daemon, auth, syslog, lpr, news, uucp, cron, authpriv, "
-				   "ftp or local0 to local7)", s);
+				   "ftp or local0 to local7)", show(c, s));
 	}
-	if ((n = map_get(map, "priority"))) {
-		int p;
-
-		if (get_choice(c, n, "priority", priority_names, ARRAY_SIZE(priority_names),
-			       "emerg, alert, crit, err, warning, notice, info or debug", &p))
-			o->priority = p;
-	}
-	if ((n = map_get(map, "socket")) && get_string(c, n, "socket", &s))
+	/* The names are in LOG_EMERG (0) to LOG_DEBUG (7) order. */
+	if ((n = map_get(map, "priority")) &&
+	    get_choice(c, n, "priority", "priority", priority_names, ARRAY_SIZE(priority_names),
+		       "emerg, alert, crit, err, warning, notice, info or debug", &p))
+		o->priority = p;
+	if ((n = map_get(map, "socket")) && get_string(c, n, "socket", false, &s))
 		o->socket = xstrdup(s);
+	if (!o->ident)
+		o->ident = xstrdup("ruletrace");
+	if (!o->socket)
+		o->socket = xstrdup("/dev/log");
 }
 
 static void parse_output(struct loadctx *c, const struct node *key, const struct node *map,
@@ -519,18 +637,19 @@ static void parse_output(struct loadctx *c, const struct node *key, const struct
 	o->mark = key->mark;
 	o->facility = LOG_USER;
 	o->priority = LOG_INFO;
-	if (!valid_name(key->value))
+	if (!valid_name(key->value, RULES_NAME_MAX) || memchr(key->value, '\0', key->len))
 		load_error(c, &key->mark, "output name '%s' must be 1 to %d characters of "
-			   "A-Z a-z 0-9 _ . -", key->value, RULES_NAME_MAX);
-	snprintf(context, sizeof(context), "output '%s'", o->name);
-	if (!expect_type(c, map, NODE_MAP, context))
+			   "A-Z a-z 0-9 _ . -", show(c, key->value), RULES_NAME_MAX);
+	if (map->type != NODE_MAP) {
+		load_error(c, &map->mark, "output '%s' must be a mapping", o->name);
 		return;
+	}
 	n = map_get(map, "type");
 	if (!n) {
 		load_error(c, &map->mark, "output '%s' is missing 'type'", o->name);
 		return;
 	}
-	if (!get_choice(c, n, "output type", type_names, ARRAY_SIZE(type_names),
+	if (!get_choice(c, n, "type", "output type", type_names, ARRAY_SIZE(type_names),
 			"stdout, csv, syslog or json", &v))
 		return;
 	o->type = (enum rules_output_type)v;
@@ -538,13 +657,14 @@ static void parse_output(struct loadctx *c, const struct node *key, const struct
 	check_keys(c, map, context, keys_of[v]);
 
 	if ((n = map_get(map, "format")) &&
-	    get_choice(c, n, "format", format_names, ARRAY_SIZE(format_names), "text or json", &v))
+	    get_choice(c, n, "format", "format", format_names, ARRAY_SIZE(format_names),
+		       "text or json", &v))
 		o->format = (enum rules_format)v;
 	if (o->type == RULES_OUT_CSV || o->type == RULES_OUT_JSON) {
 		n = map_get(map, "path");
 		if (!n)
 			load_error(c, &map->mark, "output '%s' is missing 'path'", o->name);
-		else if (get_string(c, n, "path", &s))
+		else if (get_string(c, n, "path", false, &s))
 			o->path = xstrdup(s);
 		if ((n = map_get(map, "append")))
 			get_bool(c, n, "append", &o->append);
@@ -562,8 +682,7 @@ static void parse_outputs(struct loadctx *c, const struct node *map, struct rule
 		map = NULL;
 	n = map ? map->nitems / 2 : 0;
 	for (i = 0; i < n; i++)
-		if (map->items[2 * i]->type == NODE_SCALAR &&
-		    !strcmp(map->items[2 * i]->value, "stdout"))
+		if (key_is(map->items[2 * i], "stdout"))
 			have_stdout = true;
 	/* An output called stdout always exists: the default for rules that name none. */
 	r->noutputs = n + !have_stdout;
@@ -577,9 +696,8 @@ static void parse_outputs(struct loadctx *c, const struct node *map, struct rule
 	if (!have_stdout) {
 		snprintf(r->outputs[0].name, sizeof(r->outputs[0].name), "stdout");
 		r->outputs[0].type = RULES_OUT_STDOUT;
+		r->outputs[0].format = RULES_FORMAT_TEXT;
 	}
-	if (!map)
-		return;
 	for (i = 0; i < n; i++) {
 		const struct node *key = map->items[2 * i];
 		size_t j;
@@ -589,11 +707,12 @@ static void parse_outputs(struct loadctx *c, const struct node *map, struct rule
 			continue;
 		}
 		for (j = 0; j < i; j++)
-			if (map->items[2 * j]->type == NODE_SCALAR &&
-			    !strcmp(map->items[2 * j]->value, key->value))
+			if (key_is(map->items[2 * j], key->value))
 				break;
 		if (j < i) {
-			load_error(c, &key->mark, "duplicate output name '%s'", key->value);
+			load_error(c, &key->mark, "duplicate output name '%s' (first at %u:%u)",
+				   show(c, key->value), map->items[2 * j]->mark.line,
+				   map->items[2 * j]->mark.column);
 			continue;
 		}
 		parse_output(c, key, map->items[2 * i + 1], &r->outputs[i + !have_stdout]);
@@ -610,27 +729,35 @@ static int find_output(const struct rules *r, const char *name)
 	return -1;
 }
 
+/* Whether the list called what may hold seq's items; reports why not. */
+static bool check_list(struct loadctx *c, const struct node *seq, const char *what)
+{
+	if (!expect_type(c, seq, NODE_SEQ, what))
+		return false;
+	if (seq->nitems > RT_MAX_FILTER_KEYS) {
+		load_error(c, &seq->mark, "too many entries in '%s' (at most %d)", what,
+			   RT_MAX_FILTER_KEYS);
+		return false;
+	}
+	return true;
+}
+
 static void parse_comms(struct loadctx *c, const struct node *seq, const char *what,
 			struct rules_filter *f)
 {
 	size_t i, j;
 
-	if (!expect_type(c, seq, NODE_SEQ, what))
+	if (!check_list(c, seq, what))
 		return;
-	if (seq->nitems > RT_MAX_FILTER_KEYS) {
-		load_error(c, &seq->mark, "too many entries in '%s' (at most %d)", what,
-			   RT_MAX_FILTER_KEYS);
-		return;
-	}
 	f->comm = xcalloc(seq->nitems + 1, sizeof(*f->comm));
 	for (i = 0; i < seq->nitems; i++) {
 		const struct node *n = seq->items[i];
 		const char *s;
 
-		if (!get_string(c, n, what, &s))
+		if (!get_string(c, n, what, true, &s))
 			continue;
 		if (n->len >= RT_COMM_LEN) {
-			load_error(c, &n->mark, "comm '%s' is longer than %d bytes", s,
+			load_error(c, &n->mark, "comm '%s' is longer than %d bytes", show(c, s),
 				   RT_COMM_LEN - 1);
 			continue;
 		}
@@ -650,16 +777,11 @@ static void parse_numbers(struct loadctx *c, const struct node *seq, const char 
 	unsigned long long v;
 	size_t i, j;
 
-	if (!expect_type(c, seq, NODE_SEQ, what))
+	if (!check_list(c, seq, what))
 		return;
-	if (seq->nitems > RT_MAX_FILTER_KEYS) {
-		load_error(c, &seq->mark, "too many entries in '%s' (at most %d)", what,
-			   RT_MAX_FILTER_KEYS);
-		return;
-	}
 	*out = xcalloc(seq->nitems + 1, sizeof(**out));
 	for (i = 0; i < seq->nitems; i++) {
-		if (!get_uint(c, seq->items[i], what, min, max, &v))
+		if (!get_uint(c, seq->items[i], what, true, min, max, &v))
 			continue;
 		for (j = 0; j < *count; j++)
 			if ((*out)[j] == v)
@@ -676,17 +798,18 @@ static void parse_syscalls(struct loadctx *c, const struct node *seq, const char
 	unsigned long nr;
 	size_t i, j;
 
-	if (!expect_type(c, seq, NODE_SEQ, what))
+	if (!check_list(c, seq, what))
 		return;
 	f->sys = xcalloc(seq->nitems + 1, sizeof(*f->sys));
 	for (i = 0; i < seq->nitems; i++) {
 		const struct node *n = seq->items[i];
 		const char *s;
 
-		if (!get_string(c, n, what, &s))
+		if (!get_string(c, n, what, true, &s))
 			continue;
 		if (syscalls_number(s, &nr)) {
-			load_error(c, &n->mark, "unknown syscall '%s' on %s", s, RULES_ARCH);
+			load_error(c, &n->mark, "unknown syscall '%s' on %s", show(c, s),
+				   RULES_ARCH);
 			continue;
 		}
 		if (nr >= RT_MAX_SYSCALLS) {
@@ -761,7 +884,7 @@ static void parse_group_by(struct loadctx *c, const struct node *seq, struct rul
 	}
 	rule->group_by = 0;
 	for (i = 0; i < seq->nitems; i++)
-		if (get_choice(c, seq->items[i], "group_by", names, ARRAY_SIZE(names),
+		if (get_choice(c, seq->items[i], "group_by", "group_by", names, ARRAY_SIZE(names),
 			       "comm, pid or syscall", &v))
 			rule->group_by |= 1u << v;
 }
@@ -783,18 +906,18 @@ static void parse_rule_outputs(struct loadctx *c, const struct node *seq, const 
 		const char *s;
 		int idx;
 
-		if (!get_string(c, n, "outputs", &s))
+		if (!get_string(c, n, "outputs", true, &s))
 			continue;
 		idx = find_output(r, s);
 		if (idx < 0) {
-			load_error(c, &n->mark, "unknown output '%s'", s);
+			load_error(c, &n->mark, "unknown output '%s'", show(c, s));
 			continue;
 		}
 		for (j = 0; j < rule->noutputs; j++)
 			if (rule->outputs[j] == (unsigned)idx)
 				break;
 		if (j < rule->noutputs) {
-			load_error(c, &n->mark, "output '%s' listed twice", s);
+			load_error(c, &n->mark, "output '%s' listed twice", show(c, s));
 			continue;
 		}
 		rule->outputs[rule->noutputs++] = (unsigned)idx;
@@ -811,33 +934,36 @@ static void parse_rule(struct loadctx *c, const struct node *map, const struct r
 	int v;
 
 	rule->mark = map->mark;
-	if (!expect_type(c, map, NODE_MAP, "rules entries"))
+	if (map->type != NODE_MAP) {
+		load_error(c, &map->mark, "'rules' entries must be mappings");
 		return;
+	}
 	check_keys(c, map, "rule", keys);
 	if (!(n = map_get(map, "name")))
 		load_error(c, &map->mark, "rule is missing 'name'");
-	else if (get_string(c, n, "name", &s)) {
-		if (!valid_name(s))
+	else if (get_string(c, n, "name", false, &s)) {
+		if (!valid_name(s, RULES_NAME_MAX))
 			load_error(c, &n->mark, "rule name '%s' must be 1 to %d characters of "
-				   "A-Z a-z 0-9 _ . -", s, RULES_NAME_MAX);
+				   "A-Z a-z 0-9 _ . -", show(c, s), RULES_NAME_MAX);
 		else
 			snprintf(rule->name, sizeof(rule->name), "%s", s);
 	}
 	if (!(n = map_get(map, "probe")))
 		load_error(c, &map->mark, "rule is missing 'probe'");
-	else if (get_choice(c, n, "probe", probe_names, ARRAY_SIZE(probe_names),
+	else if (get_choice(c, n, "probe", "probe", probe_names, ARRAY_SIZE(probe_names),
 			    "execve or sys_enter", &v))
 		rule->probe = (enum rt_probe)v;
 	rule->mode = rule->probe == RT_PROBE_SYS_ENTER ? RULES_MODE_COUNT : RULES_MODE_STREAM;
 	if ((n = map_get(map, "attach"))) {
 		if (rule->probe != RT_PROBE_EXECVE)
 			load_error(c, &n->mark, "'attach' applies only to probe execve");
-		else if (get_choice(c, n, "attach", attach_names, ARRAY_SIZE(attach_names),
-				    "auto, kprobe or tracepoint", &v))
+		else if (get_choice(c, n, "attach", "attach", attach_names,
+				    ARRAY_SIZE(attach_names), "auto, kprobe or tracepoint", &v))
 			rule->attach = (enum rules_attach)v;
 	}
 	if ((n = map_get(map, "mode")) &&
-	    get_choice(c, n, "mode", mode_names, ARRAY_SIZE(mode_names), "count or stream", &v)) {
+	    get_choice(c, n, "mode", "mode", mode_names, ARRAY_SIZE(mode_names),
+		       "count or stream", &v)) {
 		if (rule->probe == RT_PROBE_EXECVE && v == RULES_MODE_COUNT)
 			load_error(c, &n->mark, "mode 'count' is not available for probe execve");
 		else
@@ -850,8 +976,8 @@ static void parse_rule(struct loadctx *c, const struct node *map, const struct r
 		parse_group_by(c, n, rule);
 	if ((n = map_get(map, "outputs")))
 		parse_rule_outputs(c, n, r, rule);
-	else
-		rule->outputs[rule->noutputs++] = (unsigned)find_output(r, "stdout");
+	else if ((v = find_output(r, "stdout")) >= 0)
+		rule->outputs[rule->noutputs++] = (unsigned)v;
 }
 
 static void parse_rules(struct loadctx *c, const struct node *seq, struct rules *r)
@@ -887,6 +1013,17 @@ static void parse_rules(struct loadctx *c, const struct node *seq, struct rules 
 	}
 }
 
+/* A duration value: a plain or quoted scalar rules_parse_duration takes. */
+static void parse_duration_key(struct loadctx *c, const struct node *n, const char *what,
+			       uint64_t *ms)
+{
+	if (n->type == NODE_SCALAR && !memchr(n->value, '\0', n->len) &&
+	    !rules_parse_duration(n->value, ms))
+		return;
+	load_error(c, &n->mark, "bad %s '%s' (use e.g. 500ms, 30s, 2m, 1h)", what,
+		   n->type == NODE_SCALAR ? show(c, n->value) : "?");
+}
+
 static void parse_top(struct loadctx *c, const struct node *root, struct rules *r)
 {
 	static const char *const keys[] = { "version", "duration", "interval", "max_events",
@@ -896,40 +1033,33 @@ static void parse_top(struct loadctx *c, const struct node *root, struct rules *
 	const struct node *n;
 
 	if (root->type != NODE_MAP) {
-		load_error(c, &root->mark, "a rule file must be a mapping (with version and rules)");
+		load_error(c, &root->mark,
+			   "a rule file must be a mapping (with version and rules)");
 		return;
 	}
 	check_keys(c, root, "top level", keys);
 	n = map_get(root, "version");
-	if (!n) {
+	if (!n)
 		load_error(c, &root->mark, "missing 'version' (this ruletrace reads version %d)",
 			   RULES_VERSION);
-	} else if (n->type != NODE_SCALAR || !n->plain ||
-		   !parse_uint(n->value, n->len, ULLONG_MAX, &v)) {
+	else if (!is_integer(n))
 		load_error(c, &n->mark, "'version' must be an integer");
-	} else if (v != RULES_VERSION) {
+	else if (!parse_uint(n->value, n->len, ULLONG_MAX, &v) || v != RULES_VERSION)
 		load_error(c, &n->mark, "unsupported version '%s' (this ruletrace reads "
-			   "version %d)", n->value, RULES_VERSION);
-	}
-	if ((n = map_get(root, "duration"))) {
-		if (n->type != NODE_SCALAR || rules_parse_duration(n->value, &r->duration_ms))
-			load_error(c, &n->mark, "bad duration '%s' (use e.g. 500ms, 30s, 2m, 1h)",
-				   n->type == NODE_SCALAR ? n->value : "?");
-	}
-	if ((n = map_get(root, "interval"))) {
-		if (n->type != NODE_SCALAR || rules_parse_duration(n->value, &r->interval_ms))
-			load_error(c, &n->mark, "bad interval '%s' (use e.g. 500ms, 30s, 2m, 1h)",
-				   n->type == NODE_SCALAR ? n->value : "?");
-	}
+			   "version %d)", show(c, n->value), RULES_VERSION);
+	if ((n = map_get(root, "duration")))
+		parse_duration_key(c, n, "duration", &r->duration_ms);
+	if ((n = map_get(root, "interval")))
+		parse_duration_key(c, n, "interval", &r->interval_ms);
 	if ((n = map_get(root, "max_events")) &&
-	    get_uint(c, n, "max_events", 1, UINT64_MAX, &v))
+	    get_uint(c, n, "max_events", false, 1, UINT64_MAX, &v))
 		r->max_events = v;
 	r->summary_top = RULES_DEFAULT_TOP;
 	if ((n = map_get(root, "summary")) && expect_type(c, n, NODE_MAP, "summary")) {
 		const struct node *top;
 
 		check_keys(c, n, "summary", summary_keys);
-		if ((top = map_get(n, "top")) && get_uint(c, top, "top", 1, 1000, &v))
+		if ((top = map_get(n, "top")) && get_uint(c, top, "top", false, 1, 1000, &v))
 			r->summary_top = (unsigned)v;
 	}
 	parse_outputs(c, map_get(root, "outputs"), r);
@@ -939,6 +1069,7 @@ static void parse_top(struct loadctx *c, const struct node *root, struct rules *
 		parse_rules(c, n, r);
 }
 
+/* Parse buf into a tree, walk it against the schema, and hand back all or nothing. */
 int rules_load_buffer(const char *name, const char *buf, size_t len, struct rules *out,
 		      char *err, size_t errlen)
 {
@@ -969,6 +1100,7 @@ int rules_load_buffer(const char *name, const char *buf, size_t len, struct rule
 	return 0;
 }
 
+/* Read a regular file of at most RULES_MAX_FILE_SIZE bytes whole, then rules_load_buffer it. */
 int rules_load_file(const char *path, struct rules *out, char *err, size_t errlen)
 {
 	struct stat st;
@@ -1036,6 +1168,7 @@ static void filter_free(struct rules_filter *f)
 	free(f->sys);
 }
 
+/* Free every array and string in r and zero it, so a second call does nothing. */
 void rules_free(struct rules *r)
 {
 	size_t i;

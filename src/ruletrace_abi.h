@@ -81,6 +81,24 @@ struct rt_filter_val {
 	__u32 pad;
 };
 
+/*
+ * The verdicts and count slots of the task that last ran a probe on this CPU: a
+ * per-CPU array entry, so that while one task keeps a CPU (the common case) the
+ * per-syscall path neither reads the comm nor hashes a key. Valid while pid_tgid
+ * is the current task's and generation equals rt_generation, which user space
+ * bumps on every rules change and the kernel on every comm change and task exit
+ * (so a reused pid is never mistaken for the task that had it).
+ */
+struct rt_task_cache {
+	__u64 accept[RT_PROBE_MAX];	/* rules whose pid, uid and comm filters pass */
+	__u64 pid_tgid;
+	__u32 generation;		/* 0: empty */
+	__u32 uid;			/* a setuid empties the cache */
+	__u32 next_slot;		/* slots this CPU has handed out (kept on refill) */
+	__u32 pad;
+	__u32 slot[RT_MAX_RULES];	/* count slot + 1 per rule; 0: not resolved */
+};
+
 /* Key of the per-CPU count map; fields a rule does not group by are zero. */
 struct rt_count_key {
 	char comm[RT_COMM_LEN];

@@ -51,14 +51,44 @@ static int cmp_count(const void *a, const void *b)
 	return x->nr < y->nr ? -1 : x->nr > y->nr;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	const struct summary_count *x = a, *y = b;
+	int c = memcmp(x->comm, y->comm, RT_COMM_LEN);
+
+	if (c)
+		return c;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+/* One counter per key: the kernel may have counted a key on both of its paths. */
+static void merge_keys(struct summary_rule *sr)
+{
+	size_t i, out = 0;
+
+	qsort(sr->counts, sr->ncounts, sizeof(*sr->counts), cmp_key);
+	for (i = 0; i < sr->ncounts; i++) {
+		if (out && !cmp_key(&sr->counts[out - 1], &sr->counts[i]))
+			sr->counts[out - 1].count += sr->counts[i].count;
+		else
+			sr->counts[out++] = sr->counts[i];
+	}
+	sr->ncounts = out;
+}
+
 void summary_sort(struct summary *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nrules; i++)
-		if (s->rules[i].ncounts)
-			qsort(s->rules[i].counts, s->rules[i].ncounts,
-			      sizeof(*s->rules[i].counts), cmp_count);
+	for (i = 0; i < s->nrules; i++) {
+		if (!s->rules[i].ncounts)
+			continue;
+		merge_keys(&s->rules[i]);
+		qsort(s->rules[i].counts, s->rules[i].ncounts, sizeof(*s->rules[i].counts),
+		      cmp_count);
+	}
 }
 
 uint64_t summary_lost(const struct summary *s)

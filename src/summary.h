@@ -56,11 +56,11 @@ struct summary {
 /* Allocate one summary_rule per rule and one summary_sink per output of r. */
 void summary_init(struct summary *s, const struct rules *r);
 
-/* Record counter key (comm, pid, nr) = n in rule sr; each key is added once. */
+/* Record counter key (comm, pid, nr) = n in rule sr; summary_sort merges repeats. */
 void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, uint32_t nr,
 		       uint64_t n);
 
-/* Sort every rule's counts: largest first, then by comm. */
+/* Merge counters of equal keys, then sort each rule's: largest first, then by key. */
 void summary_sort(struct summary *s);
 
 /* Losses anywhere: kernel buffer, full count or pid map, failing sinks. */

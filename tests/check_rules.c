@@ -3,8 +3,12 @@
  * check_rules.c - the rule loader: every shipped rule file loads to what it says,
  * every bad fixture (one defect each, tests/data/bad-*.yaml) fails with its exact
  * FILE:LINE:COLUMN message, and hostile files fail fast and cleanly.
+ *
+ * Fixtures are found under $srcdir/data, the shipped rules under $RULES_DIR or
+ * else $srcdir/../rules; srcdir defaults to ".".
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +19,15 @@
 #include <unistd.h>
 
 #include "rules.h"
+#include "syscalls.h"
+
+#if defined(__x86_64__)
+#define ARCH "x86_64"
+#elif defined(__aarch64__)
+#define ARCH "aarch64"
+#else
+#define ARCH "this architecture"
+#endif
 
 static char err[8192];
 static struct rules r;
@@ -23,22 +36,34 @@ static const char *srcdir(void)
 {
 	const char *d = getenv("srcdir");
 
-	return d ? d : ".";
+	return d && *d ? d : ".";
 }
 
-static char *path_of(const char *dir, const char *name)
+static const char *fixture_path(const char *name)
 {
 	static char buf[4096];
 
-	snprintf(buf, sizeof(buf), "%s/%s/%s", srcdir(), dir, name);
+	snprintf(buf, sizeof(buf), "%s/data/%s", srcdir(), name);
 	return buf;
 }
 
-/* The error of a file, with the path prefix replaced by its base name. */
+static const char *rules_path(const char *name)
+{
+	static char buf[4096];
+	const char *d = getenv("RULES_DIR");
+
+	if (d && *d)
+		snprintf(buf, sizeof(buf), "%s/%s", d, name);
+	else
+		snprintf(buf, sizeof(buf), "%s/../rules/%s", srcdir(), name);
+	return buf;
+}
+
+/* The errors of a fixture, each line's path prefix replaced by the base name. */
 static const char *load_fixture(const char *name)
 {
 	static char out[sizeof(err)];
-	const char *p = path_of("data", name);
+	const char *p = fixture_path(name);
 	size_t plen = strlen(p) - strlen(name);
 	char *line, *save = NULL;
 	int ret;
@@ -54,126 +79,246 @@ static const char *load_fixture(const char *name)
 	return out;
 }
 
+/* Load yaml (NUL-terminated) as "t" and expect it to fail with exactly want. */
+static void expect_error(const char *yaml, const char *want)
+{
+	int ret;
+
+	rules_free(&r);	/* what an earlier expect_ok loaded */
+	ret = rules_load_buffer("t", yaml, strlen(yaml), &r, err, sizeof(err));
+	ck_assert_msg(ret == -EINVAL, "ret %d for:\n%s", ret, yaml);
+	ck_assert_str_eq(err, want);
+}
+
+static void expect_ok(const char *yaml)
+{
+	rules_free(&r);
+	ck_assert_msg(rules_load_buffer("t", yaml, strlen(yaml), &r, err, sizeof(err)) == 0,
+		      "%s", err);
+}
+
 static const struct {
 	const char *file;
 	const char *error;
 } bad[] = {
-	{ "bad-unknown-key.yaml", "bad-unknown-key.yaml:5:5: unknown key 'colour' in rule "
-	  "(expected one of: name, probe, attach, mode, filter, group_by, outputs)\n" },
-	{ "bad-wrong-type.yaml", "bad-wrong-type.yaml:3:3: 'rules' must be a sequence\n" },
-	{ "bad-unknown-probe.yaml", "bad-unknown-probe.yaml:4:12: unknown probe "
-	  "'kprobe_everything' (expected execve or sys_enter)\n" },
-	{ "bad-unknown-output.yaml", "bad-unknown-output.yaml:5:23: unknown output 'nowhere'\n" },
-	{ "bad-comm-too-long.yaml", "bad-comm-too-long.yaml:5:28: comm 'sixteen-bytes-xx' is "
-	  "longer than 15 bytes\n" },
-	{ "bad-duplicate-rule.yaml", "bad-duplicate-rule.yaml:5:11: duplicate rule name 'a' "
-	  "(first at 3:5)\n" },
-	{ "bad-duplicate-key.yaml", "bad-duplicate-key.yaml:5:5: duplicate key 'probe'\n" },
-	{ "bad-duration.yaml", "bad-duration.yaml:2:11: bad duration '10 parsecs' "
-	  "(use e.g. 500ms, 30s, 2m, 1h)\n" },
-	{ "bad-syntax.yaml", "bad-syntax.yaml:5:1: YAML syntax error: did not find expected "
-	  "',' or ']' (while parsing a flow sequence)\n" },
 	{ "bad-alias.yaml", "bad-alias.yaml:3:5: aliases are not supported\n" },
 	{ "bad-anchor.yaml", "bad-anchor.yaml:3:5: anchors are not supported\n" },
-	{ "bad-version.yaml", "bad-version.yaml:1:10: unsupported version '2' "
-	  "(this ruletrace reads version 1)\n" },
 	{ "bad-attach-sys-enter.yaml", "bad-attach-sys-enter.yaml:5:13: 'attach' applies only "
 	  "to probe execve\n" },
+	{ "bad-bool.yaml", "bad-bool.yaml:3:48: 'append' must be true or false\n" },
+	{ "bad-comm-entry-type.yaml", "bad-comm-entry-type.yaml:5:28: 'comm' entries must be "
+	  "strings\n" },
+	{ "bad-comm-too-long.yaml", "bad-comm-too-long.yaml:5:28: comm 'sixteen-bytes-xx' is "
+	  "longer than 15 bytes\n" },
 	{ "bad-count-execve.yaml", "bad-count-execve.yaml:5:11: mode 'count' is not available "
 	  "for probe execve\n" },
-	{ "bad-pid-zero.yaml", "bad-pid-zero.yaml:5:24: 'pid' must be between 1 and 4194304\n" },
-	{ "bad-pid-string.yaml", "bad-pid-string.yaml:5:21: 'pid' must be an integer\n" },
-	{ "bad-missing-probe.yaml", "bad-missing-probe.yaml:3:5: rule is missing 'probe'\n" },
-	{ "bad-missing-version.yaml", "bad-missing-version.yaml:1:1: missing 'version' "
-	  "(this ruletrace reads version 1)\n" },
+	{ "bad-csv-no-path.yaml", "bad-csv-no-path.yaml:3:10: output 'audit' is missing 'path'\n" },
+	{ "bad-deep-nesting.yaml", "bad-deep-nesting.yaml:5:26: nested more than 16 levels "
+	  "deep\n" },
+	{ "bad-duplicate-key.yaml", "bad-duplicate-key.yaml:5:5: duplicate key 'probe'\n" },
+	{ "bad-duplicate-output.yaml", "bad-duplicate-output.yaml:4:3: duplicate output name "
+	  "'feed' (first at 3:3)\n" },
+	{ "bad-duplicate-rule.yaml", "bad-duplicate-rule.yaml:5:11: duplicate rule name 'a' "
+	  "(first at 3:5)\n" },
+	{ "bad-duration.yaml", "bad-duration.yaml:2:11: bad duration '10 parsecs' "
+	  "(use e.g. 500ms, 30s, 2m, 1h)\n" },
+	{ "bad-empty-rules.yaml", "bad-empty-rules.yaml:2:8: 'rules' is empty: at least one "
+	  "rule is needed\n" },
 	{ "bad-empty.yaml", "bad-empty.yaml:1:1: empty rule file\n" },
-	{ "bad-non-utf8.yaml", "bad-non-utf8.yaml:3:15: YAML syntax error: invalid trailing "
-	  "UTF-8 octet\n" },
-	{ "bad-rule-name.yaml", "bad-rule-name.yaml:3:11: rule name 'has space' must be 1 to "
-	  "64 characters of A-Z a-z 0-9 _ . -\n" },
 	{ "bad-facility.yaml", "bad-facility.yaml:3:34: unknown facility 'local9' (expected "
 	  "kern, user, mail, daemon, auth, syslog, lpr, news, uucp, cron, authpriv, ftp or "
 	  "local0 to local7)\n" },
-	{ "bad-csv-no-path.yaml", "bad-csv-no-path.yaml:3:10: output 'audit' is missing 'path'\n" },
-	{ "bad-output-key.yaml", "bad-output-key.yaml:3:28: unknown key 'path' in output "
-	  "'console' of type stdout (expected one of: type, format)\n" },
-	{ "bad-top.yaml", "bad-top.yaml:4:17: 'top' must be between 1 and 1000\n" },
-	{ "bad-bool.yaml", "bad-bool.yaml:3:48: 'append' must be true or false\n" },
-	{ "bad-two-documents.yaml", "bad-two-documents.yaml:4:1: more than one YAML document\n" },
+	{ "bad-filter-not-mapping.yaml", "bad-filter-not-mapping.yaml:5:13: 'filter' must be "
+	  "a mapping\n" },
+	{ "bad-follow-without-pid.yaml", "bad-follow-without-pid.yaml:5:37: 'follow' needs a "
+	  "non-empty 'pid' list to follow\n" },
+	{ "bad-format.yaml", "bad-format.yaml:3:36: unknown format 'xml' (expected text or "
+	  "json)\n" },
+	{ "bad-group-by-stream.yaml", "bad-group-by-stream.yaml:6:15: 'group_by' applies only "
+	  "to mode count\n" },
+	{ "bad-ident.yaml", "bad-ident.yaml:3:31: ident 'rule trace' must be 1 to 48 "
+	  "characters of A-Z a-z 0-9 _ . -\n" },
+	{ "bad-interval.yaml", "bad-interval.yaml:2:11: bad interval 'soon' (use e.g. 500ms, "
+	  "30s, 2m, 1h)\n" },
+	{ "bad-leading-zero.yaml", "bad-leading-zero.yaml:5:21: 'pid' entries must be "
+	  "integers\n" },
+	{ "bad-max-events.yaml", "bad-max-events.yaml:2:13: 'max_events' must be at least 1\n" },
+	{ "bad-missing-name.yaml", "bad-missing-name.yaml:3:5: rule is missing 'name'\n" },
+	{ "bad-missing-probe.yaml", "bad-missing-probe.yaml:3:5: rule is missing 'probe'\n" },
+	{ "bad-missing-rules.yaml", "bad-missing-rules.yaml:1:1: missing 'rules'\n" },
+	{ "bad-missing-version.yaml", "bad-missing-version.yaml:1:1: missing 'version' "
+	  "(this ruletrace reads version 1)\n" },
+	{ "bad-non-utf8.yaml", "bad-non-utf8.yaml:3:15: YAML syntax error: invalid trailing "
+	  "UTF-8 octet\n" },
 	{ "bad-not-mapping.yaml", "bad-not-mapping.yaml:1:1: a rule file must be a mapping "
 	  "(with version and rules)\n" },
-	{ "bad-too-many-rules.yaml", "bad-too-many-rules.yaml:67:5: too many rules (at most 64)\n" },
+	{ "bad-output-key.yaml", "bad-output-key.yaml:3:28: unknown key 'path' in output "
+	  "'console' of type stdout (expected one of: type, format)\n" },
+	{ "bad-output-listed-twice.yaml", "bad-output-listed-twice.yaml:5:23: output 'stdout' "
+	  "listed twice\n" },
+	{ "bad-output-not-mapping.yaml", "bad-output-not-mapping.yaml:3:12: output 'console' "
+	  "must be a mapping\n" },
+	{ "bad-pid-negative.yaml", "bad-pid-negative.yaml:5:29: 'exclude_pid' entries must be "
+	  "integers\n" },
+	{ "bad-pid-overflow.yaml", "bad-pid-overflow.yaml:5:21: 'pid' entries must be between "
+	  "1 and 4194304\n" },
+	{ "bad-pid-string.yaml", "bad-pid-string.yaml:5:21: 'pid' entries must be integers\n" },
+	{ "bad-pid-zero.yaml", "bad-pid-zero.yaml:5:24: 'pid' entries must be between 1 and "
+	  "4194304\n" },
+	{ "bad-priority.yaml", "bad-priority.yaml:3:34: unknown priority 'verbose' (expected "
+	  "emerg, alert, crit, err, warning, notice, info or debug)\n" },
+	{ "bad-rule-name.yaml", "bad-rule-name.yaml:3:11: rule name 'has space' must be 1 to "
+	  "64 characters of A-Z a-z 0-9 _ . -\n" },
+	{ "bad-rule-not-mapping.yaml", "bad-rule-not-mapping.yaml:3:5: 'rules' entries must "
+	  "be mappings\n" },
+	{ "bad-summary-key.yaml", "bad-summary-key.yaml:4:20: unknown key 'bottom' in summary "
+	  "(expected one of: top)\n" },
+	{ "bad-syntax.yaml", "bad-syntax.yaml:5:1: YAML syntax error: did not find expected "
+	  "',' or ']' (while parsing a flow sequence)\n" },
+	{ "bad-syscalls-execve.yaml", "bad-syscalls-execve.yaml:5:25: syscall filters apply "
+	  "only to probe sys_enter\n" },
+	{ "bad-tag.yaml", "bad-tag.yaml:1:10: tags are not supported\n" },
 	{ "bad-too-many-entries.yaml", "bad-too-many-entries.yaml:6:12: too many entries in "
 	  "'pid' (at most 1024)\n" },
-	{ "bad-deep-nesting.yaml", "bad-deep-nesting.yaml:5:26: nested more than 16 levels "
-	  "deep\n" },
+	{ "bad-too-many-outputs.yaml", "bad-too-many-outputs.yaml:3:3: too many outputs (at "
+	  "most 16, the implicit 'stdout' included)\n" },
+	{ "bad-too-many-rules.yaml", "bad-too-many-rules.yaml:67:5: too many rules (at most "
+	  "64)\n" },
+	{ "bad-top.yaml", "bad-top.yaml:4:17: 'top' must be between 1 and 1000\n" },
+	{ "bad-two-documents.yaml", "bad-two-documents.yaml:4:1: more than one YAML document\n" },
+	{ "bad-unknown-filter-key.yaml", "bad-unknown-filter-key.yaml:5:15: unknown key "
+	  "'command' in filter (expected one of: comm, pid, uid, syscalls, follow, "
+	  "exclude_comm, exclude_pid, exclude_uid, exclude_syscalls)\n" },
+	{ "bad-unknown-key.yaml", "bad-unknown-key.yaml:5:5: unknown key 'colour' in rule "
+	  "(expected one of: name, probe, attach, mode, filter, group_by, outputs)\n" },
+	{ "bad-unknown-output-type.yaml", "bad-unknown-output-type.yaml:3:16: unknown output "
+	  "type 'file' (expected stdout, csv, syslog or json)\n" },
+	{ "bad-unknown-output.yaml", "bad-unknown-output.yaml:5:23: unknown output 'nowhere'\n" },
+	{ "bad-unknown-probe.yaml", "bad-unknown-probe.yaml:4:12: unknown probe "
+	  "'kprobe_everything' (expected execve or sys_enter)\n" },
+	{ "bad-unknown-syscall.yaml", "bad-unknown-syscall.yaml:5:26: unknown syscall "
+	  "'no_such_call' on " ARCH "\n" },
+	{ "bad-unknown-top-key.yaml", "bad-unknown-top-key.yaml:2:1: unknown key 'rule' in top "
+	  "level (expected one of: version, duration, interval, max_events, outputs, rules, "
+	  "summary)\n" },
+	{ "bad-utf16.yaml", "bad-utf16.yaml:1:1: YAML syntax error: the file is UTF-16, not "
+	  "UTF-8\n" },
+	{ "bad-version-string.yaml", "bad-version-string.yaml:1:10: 'version' must be an "
+	  "integer\n" },
+	{ "bad-version.yaml", "bad-version.yaml:1:10: unsupported version '2' "
+	  "(this ruletrace reads version 1)\n" },
+	{ "bad-wrong-type.yaml", "bad-wrong-type.yaml:3:3: 'rules' must be a sequence\n" },
 };
 
 START_TEST(test_bad_fixture)
 {
+	static const struct rules zero;
+
 	ck_assert_str_eq(load_fixture(bad[_i].file), bad[_i].error);
 	/* Nothing is handed back from a bad file. */
-	ck_assert_ptr_null(r.rules);
-	ck_assert_uint_eq(r.nrules, 0);
+	ck_assert_mem_eq(&r, &zero, sizeof(r));
 }
 END_TEST
 
 /* Every bad-*.yaml in tests/data has its line in the table above. */
 START_TEST(test_every_fixture_listed)
 {
-	char cmd[4200], name[256];
+	char dir[4096];
+	struct dirent *de;
 	size_t i, n = 0;
-	FILE *f;
+	DIR *d;
 
-	snprintf(cmd, sizeof(cmd), "ls '%s/data'", srcdir());
-	ck_assert_ptr_nonnull(f = popen(cmd, "r"));
-	while (fgets(name, sizeof(name), f)) {
-		name[strcspn(name, "\n")] = '\0';
-		if (strncmp(name, "bad-", 4))
+	snprintf(dir, sizeof(dir), "%s/data", srcdir());
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "bad-", 4))
 			continue;
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-			if (!strcmp(bad[i].file, name))
+			if (!strcmp(bad[i].file, de->d_name))
 				break;
-		ck_assert_msg(i < sizeof(bad) / sizeof(bad[0]), "%s has no expected error", name);
+		ck_assert_msg(i < sizeof(bad) / sizeof(bad[0]), "%s has no expected error",
+			      de->d_name);
 		n++;
 	}
-	pclose(f);
+	closedir(d);
 	ck_assert_uint_eq(n, sizeof(bad) / sizeof(bad[0]));
 }
 END_TEST
 
 START_TEST(test_default_rules)
 {
-	ck_assert_int_eq(rules_load_file(path_of("../rules", "default.yaml"), &r, err,
-					 sizeof(err)), 0);
+	const char *p = rules_path("default.yaml");
+
+	ck_assert_msg(rules_load_file(p, &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(r.path, p);
 	ck_assert_uint_eq(r.nrules, 2);
 	ck_assert_str_eq(r.rules[0].name, "exec");
 	ck_assert_int_eq(r.rules[0].probe, RT_PROBE_EXECVE);
 	ck_assert_int_eq(r.rules[0].attach, RULES_ATTACH_AUTO);
 	ck_assert_int_eq(r.rules[0].mode, RULES_MODE_STREAM);
+	ck_assert_uint_eq(r.rules[0].exclude.ncomm, 0);
+	ck_assert_uint_eq(r.rules[0].slot, 0);
 	ck_assert_str_eq(r.rules[1].name, "syscalls");
 	ck_assert_int_eq(r.rules[1].probe, RT_PROBE_SYS_ENTER);
 	ck_assert_int_eq(r.rules[1].mode, RULES_MODE_COUNT);
+	ck_assert_uint_eq(r.rules[1].group_by, RULES_GROUP_COMM);
+	ck_assert_uint_eq(r.rules[1].slot, 1);
 	ck_assert_uint_eq(r.summary_top, 10);
+	ck_assert_uint_eq(r.duration_ms, 0);
 	/* The implicit stdout output, and rules routed to it by default. */
 	ck_assert_uint_eq(r.noutputs, 1);
 	ck_assert_str_eq(r.outputs[0].name, "stdout");
+	ck_assert_int_eq(r.outputs[0].type, RULES_OUT_STDOUT);
+	ck_assert_int_eq(r.outputs[0].format, RULES_FORMAT_TEXT);
 	ck_assert_uint_eq(r.rules[0].noutputs, 1);
 	ck_assert_uint_eq(r.rules[0].outputs[0], 0);
+	ck_assert_uint_eq(r.rules[1].noutputs, 1);
 }
 END_TEST
 
-START_TEST(test_shipped_rules)
+START_TEST(test_hello_rules)
 {
-	static const char *const files[] = { "hello.yaml", "execsnoop.yaml", "syscount.yaml" };
-	size_t i;
+	ck_assert_msg(rules_load_file(rules_path("hello.yaml"), &r, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(r.nrules, 2);
+	ck_assert_int_eq(r.rules[0].probe, RT_PROBE_EXECVE);
+	ck_assert_int_eq(r.rules[0].mode, RULES_MODE_STREAM);
+	ck_assert_int_eq(r.rules[1].probe, RT_PROBE_SYS_ENTER);
+	ck_assert_int_eq(r.rules[1].mode, RULES_MODE_COUNT);
+	ck_assert_uint_eq(r.rules[1].group_by, RULES_GROUP_COMM);
+	ck_assert_uint_eq(r.summary_top, 1000);
+}
+END_TEST
 
-	for (i = 0; i < 3; i++) {
-		ck_assert_msg(rules_load_file(path_of("../rules", files[i]), &r, err,
-					      sizeof(err)) == 0, "%s", err);
-		ck_assert_uint_ge(r.nrules, 1);
-		rules_free(&r);
-	}
+START_TEST(test_execsnoop_rules)
+{
+	const struct rules_rule *x;
+
+	ck_assert_msg(rules_load_file(rules_path("execsnoop.yaml"), &r, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(r.nrules, 1);
+	x = &r.rules[0];
+	ck_assert_str_eq(x->name, "execsnoop");
+	ck_assert_int_eq(x->probe, RT_PROBE_EXECVE);
+	ck_assert_int_eq(x->attach, RULES_ATTACH_AUTO);
+	ck_assert_int_eq(x->mode, RULES_MODE_STREAM);
+	/* All processes: no list restricts. */
+	ck_assert_uint_eq(x->include.ncomm + x->include.npid + x->include.nuid, 0);
+	ck_assert_uint_eq(x->exclude.ncomm + x->exclude.npid + x->exclude.nuid, 0);
+	ck_assert_uint_eq(x->noutputs, 1);
+	ck_assert_str_eq(r.outputs[x->outputs[0]].name, "stdout");
+}
+END_TEST
+
+START_TEST(test_syscount_rules)
+{
+	ck_assert_msg(rules_load_file(rules_path("syscount.yaml"), &r, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(r.nrules, 1);
+	ck_assert_str_eq(r.rules[0].name, "syscount");
+	ck_assert_int_eq(r.rules[0].probe, RT_PROBE_SYS_ENTER);
+	ck_assert_int_eq(r.rules[0].mode, RULES_MODE_COUNT);
+	ck_assert_uint_eq(r.summary_top, 20);
 }
 END_TEST
 
@@ -187,65 +332,282 @@ START_TEST(test_full_schema)
 		"  audit: { type: csv, path: /tmp/a.csv, append: true }\n"
 		"  ops: { type: syslog, ident: rt, facility: local0, priority: notice, "
 		"socket: /run/x }\n"
-		"  feed: { type: json, path: /tmp/e.jsonl }\n"
+		"  feed: { type: json, path: /tmp/e.jsonl, append: false }\n"
 		"rules:\n"
 		"  - name: w\n"
 		"    probe: execve\n"
 		"    attach: tracepoint\n"
-		"    filter: { comm: [bash, curl, bash], pid: [1234, 1], exclude_comm: [x],\n"
-		"              exclude_pid: [7] }\n"
+		"    mode: stream\n"
+		"    filter: { comm: [bash, curl, bash], pid: [1234, 1, 1234], exclude_comm: [x],\n"
+		"              exclude_pid: [7, 4194304] }\n"
 		"    outputs: [console, audit, ops, feed]\n"
 		"  - name: s\n"
 		"    probe: sys_enter\n"
 		"    mode: stream\n"
-		"    filter: { comm: [] }\n"
+		"    filter: { comm: [], pid: [] }\n"
 		"summary: { top: 3 }\n";
 	const struct rules_rule *w;
 
 	ck_assert_msg(rules_load_buffer("t", yaml, sizeof(yaml) - 1, &r, err, sizeof(err)) == 0,
 		      "%s", err);
+	ck_assert_str_eq(r.path, "t");
 	ck_assert_uint_eq(r.duration_ms, 90000);
 	ck_assert_uint_eq(r.noutputs, 5);	/* the implicit stdout first */
+	ck_assert_str_eq(r.outputs[0].name, "stdout");
 	ck_assert_str_eq(r.outputs[1].name, "console");
 	ck_assert_int_eq(r.outputs[1].format, RULES_FORMAT_JSON);
+	ck_assert_int_eq(r.outputs[2].type, RULES_OUT_CSV);
 	ck_assert(r.outputs[2].append);
 	ck_assert_str_eq(r.outputs[2].path, "/tmp/a.csv");
+	ck_assert_int_eq(r.outputs[3].type, RULES_OUT_SYSLOG);
 	ck_assert_int_eq(r.outputs[3].facility, LOG_LOCAL0);
 	ck_assert_int_eq(r.outputs[3].priority, LOG_NOTICE);
 	ck_assert_str_eq(r.outputs[3].ident, "rt");
 	ck_assert_str_eq(r.outputs[3].socket, "/run/x");
 	ck_assert_int_eq(r.outputs[4].type, RULES_OUT_JSON);
+	ck_assert(!r.outputs[4].append);
+	ck_assert_uint_eq(r.outputs[4].mark.line, 7);
+	ck_assert_uint_eq(r.outputs[4].mark.column, 3);
 	w = &r.rules[0];
+	ck_assert_uint_eq(w->mark.line, 9);
+	ck_assert_uint_eq(w->mark.column, 5);
 	ck_assert_int_eq(w->attach, RULES_ATTACH_TRACEPOINT);
 	ck_assert_uint_eq(w->include.ncomm, 2);	/* deduplicated */
+	ck_assert_str_eq(w->include.comm[0], "bash");
 	ck_assert_str_eq(w->include.comm[1], "curl");
 	ck_assert_uint_eq(w->include.npid, 2);
+	ck_assert_uint_eq(w->include.pid[0], 1234);
+	ck_assert_uint_eq(w->include.pid[1], 1);
 	ck_assert_uint_eq(w->exclude.ncomm, 1);
+	ck_assert_uint_eq(w->exclude.npid, 2);
 	ck_assert_uint_eq(w->exclude.pid[0], 7);
+	ck_assert_uint_eq(w->exclude.pid[1], 4194304);
 	ck_assert_uint_eq(w->noutputs, 4);
+	ck_assert_uint_eq(w->outputs[0], 1);
 	ck_assert_uint_eq(w->outputs[3], 4);
 	ck_assert_int_eq(r.rules[1].mode, RULES_MODE_STREAM);
 	ck_assert_uint_eq(r.rules[1].include.ncomm, 0);
+	ck_assert_uint_eq(r.rules[1].include.npid, 0);
 	ck_assert_uint_eq(r.summary_top, 3);
+}
+END_TEST
+
+/* A comm of exactly 15 bytes fits, NUL-padded to RT_COMM_LEN. */
+START_TEST(test_comm_padding)
+{
+	static const char zeros[RT_COMM_LEN];
+
+	expect_ok("version: 1\n"
+		  "rules:\n"
+		  "  - { name: a, probe: execve,\n"
+		  "      filter: { comm: [fifteen-bytes-x, sh, \"123\"] } }\n");
+	ck_assert_uint_eq(r.rules[0].include.ncomm, 3);
+	ck_assert_mem_eq(r.rules[0].include.comm[0], "fifteen-bytes-x", RT_COMM_LEN);
+	ck_assert_mem_eq(r.rules[0].include.comm[1], "sh", 2);
+	ck_assert_mem_eq(r.rules[0].include.comm[1] + 2, zeros, RT_COMM_LEN - 2);
+	ck_assert_str_eq(r.rules[0].include.comm[2], "123");
+}
+END_TEST
+
+START_TEST(test_syslog_defaults)
+{
+	expect_ok("version: 1\n"
+		  "outputs: { ops: { type: syslog } }\n"
+		  "rules: [ { name: a, probe: execve, outputs: [ops] } ]\n");
+	ck_assert_uint_eq(r.noutputs, 2);
+	ck_assert_str_eq(r.outputs[1].ident, "ruletrace");
+	ck_assert_str_eq(r.outputs[1].socket, "/dev/log");
+	ck_assert_int_eq(r.outputs[1].facility, LOG_USER);
+	ck_assert_int_eq(r.outputs[1].priority, LOG_INFO);
+}
+END_TEST
+
+/* A file's own 'stdout' replaces the implicit one; lookups go by name. */
+START_TEST(test_own_stdout)
+{
+	expect_ok("version: 1\n"
+		  "outputs:\n"
+		  "  feed: { type: json, path: /tmp/f }\n"
+		  "  stdout: { type: stdout, format: json }\n"
+		  "rules:\n"
+		  "  - { name: a, probe: execve }\n"
+		  "  - { name: b, probe: execve, outputs: [feed, stdout] }\n");
+	ck_assert_uint_eq(r.noutputs, 2);
+	ck_assert_str_eq(r.outputs[r.rules[0].outputs[0]].name, "stdout");
+	ck_assert_int_eq(r.outputs[r.rules[0].outputs[0]].format, RULES_FORMAT_JSON);
+	ck_assert_uint_eq(r.rules[1].noutputs, 2);
+	ck_assert_str_eq(r.outputs[r.rules[1].outputs[0]].name, "feed");
+	ck_assert_uint_eq(r.rules[1].outputs[1], r.rules[0].outputs[0]);
+}
+END_TEST
+
+/* The keys beyond the basic schema: uid, syscalls, follow, group_by, interval, max_events. */
+START_TEST(test_extended_schema)
+{
+	unsigned long openat, read_nr;
+
+	ck_assert_int_eq(syscalls_number("openat", &openat), 0);
+	ck_assert_int_eq(syscalls_number("read", &read_nr), 0);
+	expect_ok("version: 1\n"
+		  "interval: 5s\n"
+		  "max_events: 100\n"
+		  "rules:\n"
+		  "  - name: c\n"
+		  "    probe: sys_enter\n"
+		  "    group_by: [pid, syscall]\n"
+		  "    filter:\n"
+		  "      uid: [0, 1000, 0]\n"
+		  "      syscalls: [openat, read, openat]\n"
+		  "      exclude_uid: [65534]\n"
+		  "      exclude_syscalls: []\n"
+		  "      pid: [42]\n"
+		  "      follow: true\n");
+	ck_assert_uint_eq(r.interval_ms, 5000);
+	ck_assert_uint_eq(r.max_events, 100);
+	ck_assert_uint_eq(r.rules[0].group_by, RULES_GROUP_PID | RULES_GROUP_SYSCALL);
+	ck_assert_uint_eq(r.rules[0].include.nuid, 2);
+	ck_assert_uint_eq(r.rules[0].include.uid[1], 1000);
+	ck_assert_uint_eq(r.rules[0].include.nsys, 2);
+	ck_assert_uint_eq(r.rules[0].include.sys[0], openat);
+	ck_assert_uint_eq(r.rules[0].include.sys[1], read_nr);
+	ck_assert_uint_eq(r.rules[0].exclude.nuid, 1);
+	ck_assert_uint_eq(r.rules[0].exclude.nsys, 0);
+	ck_assert(r.rules[0].follow);
 }
 END_TEST
 
 /* Several schema errors are all reported, each at its own place. */
 START_TEST(test_many_errors)
 {
-	static const char yaml[] =
-		"version: 1\n"
-		"rules:\n"
-		"  - { name: a, probe: nope }\n"
-		"  - { name: b, probe: execve, mode: count, colour: 1 }\n";
+	expect_error("version: 1\n"
+		     "rules:\n"
+		     "  - { name: a, probe: nope }\n"
+		     "  - { name: b, probe: execve, mode: count, colour: 1 }\n",
+		     "t:3:23: unknown probe 'nope' (expected execve or sys_enter)\n"
+		     "t:4:44: unknown key 'colour' in rule (expected one of: name, probe, attach, "
+		     "mode, filter, group_by, outputs)\n"
+		     "t:4:37: mode 'count' is not available for probe execve\n");
+}
+END_TEST
 
-	ck_assert_int_eq(rules_load_buffer("t", yaml, sizeof(yaml) - 1, &r, err, sizeof(err)),
-			 -EINVAL);
-	ck_assert_str_eq(err,
-		"t:3:23: unknown probe 'nope' (expected execve or sys_enter)\n"
-		"t:4:44: unknown key 'colour' in rule (expected one of: name, probe, attach, mode, "
-		"filter, group_by, outputs)\n"
-		"t:4:37: mode 'count' is not available for probe execve\n");
+/* Integers are plain decimal scalars; quoted ones are strings. */
+START_TEST(test_integers)
+{
+	static const struct {
+		const char *yaml;
+		const char *error;
+	} cases[] = {
+		{ "version: 01\n", "t:1:10: 'version' must be an integer\n" },
+		{ "version: 1.0\n", "t:1:10: 'version' must be an integer\n" },
+		{ "version: 0x1\n", "t:1:10: 'version' must be an integer\n" },
+		{ "version: +1\n", "t:1:10: 'version' must be an integer\n" },
+		{ "version: '1'\n", "t:1:10: 'version' must be an integer\n" },
+		{ "version: [1]\n", "t:1:10: 'version' must be an integer\n" },
+		{ "version: 99999999999999999999999\n", "t:1:10: unsupported version "
+		  "'99999999999999999999999' (this ruletrace reads version 1)\n" },
+		{ "version: 1\nsummary: { top: 1001 }\n", "t:2:17: 'top' must be between 1 and "
+		  "1000\n" },
+		{ "version: 1\nsummary: { top: 1_0 }\n", "t:2:17: 'top' must be an integer\n" },
+		{ "version: 1\nsummary: { top: \"10\" }\n", "t:2:17: 'top' must be an integer\n" },
+		{ "version: 1\nsummary: 10\n", "t:2:10: 'summary' must be a mapping\n" },
+		{ "version: 1\nrules: [{ name: a, probe: execve, filter: { pid: [4194305] } }]\n",
+		  "t:2:51: 'pid' entries must be between 1 and 4194304\n" },
+		{ "version: 1\nrules: [{ name: a, probe: execve, filter: { pid: [1e3] } }]\n",
+		  "t:2:51: 'pid' entries must be integers\n" },
+		{ "version: 1\nrules: [{ name: a, probe: execve, filter: { pid: 5 } }]\n",
+		  "t:2:50: 'pid' must be a sequence\n" },
+		{ "version: 1\nrules: [{ name: a, probe: execve, filter: { uid: [4294967295] } "
+		  "}]\n",
+		  "t:2:51: 'uid' entries must be between 0 and 4294967294\n" },
+	};
+	char yaml[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* Give the version-only cases rules, so theirs is the only error. */
+		snprintf(yaml, sizeof(yaml), "%s%s", cases[i].yaml,
+			 strstr(cases[i].yaml, "rules:") ? "" :
+			 "rules: [{ name: a, probe: execve }]\n");
+		expect_error(yaml, cases[i].error);
+	}
+}
+END_TEST
+
+START_TEST(test_other_errors)
+{
+	expect_error("version: 1\nrules: [{ name: a, probe: [execve] }]\n",
+		     "t:2:27: 'probe' must be a string\n");
+	expect_error("version: 1\nrules: [{ name: '', probe: execve }]\n",
+		     "t:2:17: 'name' must not be empty\n");
+	expect_error("version: 1\nrules: [{ name: \"a\\0b\", probe: execve }]\n",
+		     "t:2:17: 'name' must not contain a NUL byte\n");
+	expect_error("version: 1\nrules: [{ name: a, probe: execve, outputs: stdout }]\n",
+		     "t:2:44: 'outputs' must be a sequence\n");
+	expect_error("version: 1\nrules: [{ name: a, probe: execve, filter: { comm: [''] } }]\n",
+		     "t:2:52: 'comm' entries must not be empty\n");
+	expect_error("version: 1\n? [a]\n: 1\nrules: [{ name: a, probe: execve }]\n",
+		     "t:2:3: keys in top level must be scalars\n");
+	expect_error("version: 1\noutputs: [stdout]\nrules: [{ name: a, probe: execve }]\n",
+		     "t:2:10: 'outputs' must be a mapping\n");
+	expect_error("version: 1\noutputs: { \"a b\": { type: stdout } }\n"
+		     "rules: [{ name: a, probe: execve }]\n",
+		     "t:2:12: output name 'a b' must be 1 to 64 characters of A-Z a-z 0-9 _ . -\n");
+	expect_error("version: 1\noutputs: { f: { path: /x } }\n"
+		     "rules: [{ name: a, probe: execve }]\n",
+		     "t:2:15: output 'f' is missing 'type'\n");
+	expect_error("version: 1\nduration: [1s]\nrules: [{ name: a, probe: execve }]\n",
+		     "t:2:11: bad duration '?' (use e.g. 500ms, 30s, 2m, 1h)\n");
+	expect_error("version: 1\nduration: 0s\nrules: [{ name: a, probe: execve }]\n",
+		     "t:2:11: bad duration '0s' (use e.g. 500ms, 30s, 2m, 1h)\n");
+	expect_error("version: 1\nrules: [{ name: a, probe: sys_enter, group_by: [cpu] }]\n",
+		     "t:2:49: unknown group_by 'cpu' (expected comm, pid or syscall)\n");
+}
+END_TEST
+
+/* Hostile bytes in a value can neither split the message nor reach a terminal raw. */
+START_TEST(test_control_characters)
+{
+	expect_error("version: 1\n\"a\\eb\\nc\\u009b\": 1\nrules: [{ name: a, probe: execve }]\n",
+		     "t:2:1: unknown key 'a\\x1bb\\x0ac\\x9b' in top level (expected one of: "
+		     "version, duration, interval, max_events, outputs, rules, summary)\n");
+}
+END_TEST
+
+/* A long value is quoted in part: 80 bytes and "...". */
+START_TEST(test_long_value)
+{
+	char yaml[512], want[512], key[201];
+
+	memset(key, 'k', 200);
+	key[200] = '\0';
+	snprintf(yaml, sizeof(yaml), "version: 1\n%s: 1\nrules: [{ name: a, probe: execve }]\n",
+		 key);
+	snprintf(want, sizeof(want), "t:2:1: unknown key '%.80s...' in top level (expected one "
+		 "of: version, duration, interval, max_events, outputs, rules, summary)\n", key);
+	expect_error(yaml, want);
+}
+END_TEST
+
+START_TEST(test_empty_documents)
+{
+	static const char *const empty[] = { "", "\n\n", "# nothing\n", "---\n", "--- # x\n...\n" };
+	size_t i;
+
+	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++)
+		expect_error(empty[i], "t:1:1: empty rule file\n");
+	expect_error("~\n", "t:1:1: a rule file must be a mapping (with version and rules)\n");
+	expect_error("[]\n", "t:1:1: a rule file must be a mapping (with version and rules)\n");
+}
+END_TEST
+
+/* A UTF-8 byte order mark and CRLF line ends are fine, and marks stay right. */
+START_TEST(test_bom_and_crlf)
+{
+	expect_ok("\xef\xbb\xbfversion: 1\r\nrules:\r\n  - { name: a, probe: execve }\r\n");
+	expect_error("\xef\xbb\xbfversion: \xff\n", "t:1:10: YAML syntax error: invalid leading "
+		     "UTF-8 octet\n");
+	expect_error("version: 1\r\nrules:\r\n  - name: \xff\r\n", "t:3:11: YAML syntax error: "
+		     "invalid leading UTF-8 octet\n");
 }
 END_TEST
 
@@ -263,17 +625,50 @@ START_TEST(test_duration)
 	ck_assert_uint_eq(ms, 3600000);
 	ck_assert_int_eq(rules_parse_duration("7", &ms), 0);
 	ck_assert_uint_eq(ms, 7000);
+	ck_assert_int_eq(rules_parse_duration("8760h", &ms), 0);	/* a year: the most */
+	ck_assert_uint_eq(ms, 8760ULL * 3600 * 1000);
+	ck_assert_int_eq(rules_parse_duration("31536000", &ms), 0);
+	ck_assert_uint_eq(ms, 31536000000ULL);
+	ms = 12345;
+	ck_assert_int_eq(rules_parse_duration("8761h", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("31536001s", &ms), -EINVAL);
 	ck_assert_int_eq(rules_parse_duration("0s", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("0", &ms), -EINVAL);
 	ck_assert_int_eq(rules_parse_duration("", &ms), -EINVAL);
 	ck_assert_int_eq(rules_parse_duration("s", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("ms", &ms), -EINVAL);
 	ck_assert_int_eq(rules_parse_duration("-1s", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("+1s", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("1.5s", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("1 s", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("1S", &ms), -EINVAL);
 	ck_assert_int_eq(rules_parse_duration("1d", &ms), -EINVAL);
+	ck_assert_int_eq(rules_parse_duration("1sec", &ms), -EINVAL);
 	ck_assert_int_eq(rules_parse_duration("99999999999999999999h", &ms), -EINVAL);
-	ck_assert_int_eq(rules_parse_duration("9000h", &ms), -EINVAL);	/* over a year */
+	ck_assert_int_eq(rules_parse_duration("18446744073709551617ms", &ms), -EINVAL);
+	ck_assert_uint_eq(ms, 12345);	/* untouched on failure */
 }
 END_TEST
 
-/* A directory, a device, a FIFO and an oversized file: refused fast, no hang. */
+START_TEST(test_names)
+{
+	ck_assert_str_eq(rules_probe_name(RT_PROBE_EXECVE), "execve");
+	ck_assert_str_eq(rules_probe_name(RT_PROBE_SYS_ENTER), "sys_enter");
+	ck_assert_str_eq(rules_attach_name(RULES_ATTACH_AUTO), "auto");
+	ck_assert_str_eq(rules_attach_name(RULES_ATTACH_KPROBE), "kprobe");
+	ck_assert_str_eq(rules_attach_name(RULES_ATTACH_TRACEPOINT), "tracepoint");
+	ck_assert_str_eq(rules_mode_name(RULES_MODE_STREAM), "stream");
+	ck_assert_str_eq(rules_mode_name(RULES_MODE_COUNT), "count");
+	ck_assert_str_eq(rules_output_type_name(RULES_OUT_STDOUT), "stdout");
+	ck_assert_str_eq(rules_output_type_name(RULES_OUT_CSV), "csv");
+	ck_assert_str_eq(rules_output_type_name(RULES_OUT_SYSLOG), "syslog");
+	ck_assert_str_eq(rules_output_type_name(RULES_OUT_JSON), "json");
+	ck_assert_str_eq(rules_probe_name(RT_PROBE_MAX), "?");
+	ck_assert_str_eq(rules_output_type_name((enum rules_output_type)99), "?");
+}
+END_TEST
+
+/* A directory, a device, a FIFO, an oversized and a missing file: refused fast, no hang. */
 START_TEST(test_hostile_files)
 {
 	char dir[] = "/tmp/check_rules.XXXXXX", path[64];
@@ -285,9 +680,11 @@ START_TEST(test_hostile_files)
 	ck_assert_int_eq(rules_load_file("/dev/zero", &r, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "/dev/zero: not a regular file\n");
 
+	/* No writer: a blocking open would wait for one forever. */
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
 	ck_assert_int_eq(rules_load_file(path, &r, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err + strlen(path), ": not a regular file\n");
 	unlink(path);
 
 	snprintf(path, sizeof(path), "%s/big.yaml", dir);
@@ -301,29 +698,100 @@ START_TEST(test_hostile_files)
 	snprintf(path, sizeof(path), "%s/none.yaml", dir);
 	ck_assert_int_eq(rules_load_file(path, &r, err, sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err + strlen(path), ": No such file or directory\n");
-	rmdir(dir);
+	ck_assert_int_eq(rules_load_file(path, &r, NULL, 0), -ENOENT);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* Exactly RULES_MAX_FILE_SIZE bytes is still read (and judged as YAML). */
+START_TEST(test_file_at_limit)
+{
+	char path[] = "/tmp/check_rules.XXXXXX";
+	static char buf[RULES_MAX_FILE_SIZE];
+	static const char head[] = "version: 1\nrules: [{ name: a, probe: execve }]\n";
+	int fd;
+
+	memset(buf, '\n', sizeof(buf));
+	memcpy(buf, head, sizeof(head) - 1);
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	ck_assert_int_eq(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	close(fd);
+	ck_assert_msg(rules_load_file(path, &r, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(r.path, path);
+	unlink(path);
 }
 END_TEST
 
 /* "Billion laughs": refused at the first anchor, before anything expands. */
 START_TEST(test_billion_laughs)
 {
-	static const char yaml[] =
-		"a: &a [x, x, x, x, x, x, x, x, x]\n"
-		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n";
+	expect_error("a: &a [x, x, x, x, x, x, x, x, x]\n"
+		     "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+		     "t:1:4: anchors are not supported\n");
+}
+END_TEST
 
-	ck_assert_int_eq(rules_load_buffer("t", yaml, sizeof(yaml) - 1, &r, err, sizeof(err)),
-			 -EINVAL);
-	ck_assert_str_eq(err, "t:1:4: anchors are not supported\n");
+/* RULES_MAX_NODES nodes are fine; the next one stops the parse where it stands. */
+START_TEST(test_node_limit)
+{
+	/* The mapping, version, 1, x and the sequence: 5 nodes before the items. */
+	size_t items = RULES_MAX_NODES - 5 + 1, len = 0, i;
+	char *yaml = malloc(2 * items + 64), want[128];
+
+	ck_assert_ptr_nonnull(yaml);
+	len += (size_t)sprintf(yaml, "version: 1\nx: [");
+	for (i = 0; i < items; i++)
+		len += (size_t)sprintf(yaml + len, "%s0", i ? "," : "");
+	len += (size_t)sprintf(yaml + len, "]\n");
+	snprintf(want, sizeof(want), "t:2:%zu: more than %d YAML nodes\n", 5 + 2 * (items - 1),
+		 RULES_MAX_NODES);
+	ck_assert_int_eq(rules_load_buffer("t", yaml, len, &r, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, want);
+
+	/* One item fewer: the tree is built, and the schema has its say. */
+	len -= 4;
+	strcpy(yaml + len, "]\n");
+	len += 2;
+	ck_assert_int_eq(rules_load_buffer("t", yaml, len, &r, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "t:2:1: unknown key 'x' in top level"));
+	free(yaml);
+}
+END_TEST
+
+/* RULES_MAX_DEPTH levels of nesting are fine, one more is not. */
+START_TEST(test_depth_limit)
+{
+	char yaml[256], want[128];
+	int i, len;
+
+	/* The top-level mapping and 15 sequences: 16 levels. */
+	len = sprintf(yaml, "version: 1\nx: ");
+	for (i = 0; i < RULES_MAX_DEPTH - 1; i++)
+		yaml[len++] = '[';
+	for (i = 0; i < RULES_MAX_DEPTH - 1; i++)
+		yaml[len++] = ']';
+	strcpy(yaml + len, "\nrules: [{ name: a, probe: execve }]\n");
+	expect_error(yaml, "t:2:1: unknown key 'x' in top level (expected one of: version, "
+		     "duration, interval, max_events, outputs, rules, summary)\n");
+
+	len = sprintf(yaml, "version: 1\nx: ");
+	for (i = 0; i < RULES_MAX_DEPTH; i++)
+		yaml[len++] = '[';
+	for (i = 0; i < RULES_MAX_DEPTH; i++)
+		yaml[len++] = ']';
+	strcpy(yaml + len, "\n");
+	snprintf(want, sizeof(want), "t:2:%d: nested more than %d levels deep\n",
+		 4 + RULES_MAX_DEPTH - 1, RULES_MAX_DEPTH);
+	expect_error(yaml, want);
 }
 END_TEST
 
 /* Errors past RULES_MAX_ERRORS are counted, not listed. */
 START_TEST(test_error_cap)
 {
-	char yaml[8192];
-	size_t off;
+	char yaml[8192], *p;
+	size_t off, lines = 0;
 	int i;
 
 	off = (size_t)snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n");
@@ -331,7 +799,73 @@ START_TEST(test_error_cap)
 		off += (size_t)snprintf(yaml + off, sizeof(yaml) - off,
 					"  - { name: r%d, probe: bad }\n", i);
 	ck_assert_int_eq(rules_load_buffer("t", yaml, off, &r, err, sizeof(err)), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err, "t: 10 more errors not shown\n"));
+	for (p = err; (p = strchr(p, '\n')); p++)
+		lines++;
+	ck_assert_uint_eq(lines, RULES_MAX_ERRORS + 1);
+	ck_assert_ptr_nonnull(strstr(err, "t:22:25: unknown probe 'bad'"));
+	ck_assert_ptr_null(strstr(err, "t:23:25: unknown probe 'bad'"));
+	ck_assert_ptr_nonnull(strstr(err, "\nt: 10 more errors not shown\n"));
+}
+END_TEST
+
+/* A mapping of many junk keys costs linear time, not quadratic. */
+START_TEST(test_many_keys)
+{
+	size_t n = 40000, len = 0, i;
+	char *yaml = malloc(n * 16 + 64);
+
+	ck_assert_ptr_nonnull(yaml);
+	len += (size_t)sprintf(yaml, "version: 1\nrules: [{ name: a, probe: execve }]\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(yaml + len, "k%zu: 0\n", i);
+	ck_assert_int_eq(rules_load_buffer("t", yaml, len, &r, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "t: 39980 more errors not shown\n"));
+	free(yaml);
+}
+END_TEST
+
+/* err is always NUL-terminated, and cut at a line end when it can be. */
+START_TEST(test_short_err)
+{
+	static const char yaml[] = "version: 1\nrules: [{ name: a, probe: x }, "
+				   "{ name: b, probe: y }]\n";
+	static const char first[] = "t:2:27: unknown probe 'x' (expected execve or sys_enter)\n";
+	char small[sizeof(first) + 8];
+
+	memset(small, 'X', sizeof(small));
+	ck_assert_int_eq(rules_load_buffer("t", yaml, sizeof(yaml) - 1, &r, small,
+					   sizeof(small)), -EINVAL);
+	ck_assert_str_eq(small, first);
+
+	memset(small, 'X', sizeof(small));
+	ck_assert_int_eq(rules_load_buffer("t", yaml, sizeof(yaml) - 1, &r, small, 10), -EINVAL);
+	ck_assert_uint_eq(strlen(small), 9);
+	ck_assert(!strncmp(small, first, 9));
+
+	memset(small, 'X', sizeof(small));
+	ck_assert_int_eq(rules_load_buffer("t", yaml, sizeof(yaml) - 1, &r, small, 1), -EINVAL);
+	ck_assert_str_eq(small, "");
+	ck_assert_int_eq(rules_load_buffer("t", yaml, sizeof(yaml) - 1, &r, NULL, 0), -EINVAL);
+
+	/* Success leaves an empty message. */
+	strcpy(err, "stale");
+	expect_ok("version: 1\nrules: [{ name: a, probe: execve }]\n");
+	ck_assert_str_eq(err, "");
+}
+END_TEST
+
+/* rules_free leaves a zeroed struct, and a loaded struct can be loaded into again. */
+START_TEST(test_free)
+{
+	static const struct rules zero;
+
+	expect_ok("version: 1\nrules: [{ name: a, probe: execve, filter: { comm: [x] } }]\n");
+	rules_free(&r);
+	ck_assert_mem_eq(&r, &zero, sizeof(r));
+	rules_free(&r);
+	ck_assert_mem_eq(&r, &zero, sizeof(r));
+	expect_ok("version: 1\nrules: [{ name: b, probe: sys_enter }]\n");
+	ck_assert_str_eq(r.rules[0].name, "b");
 }
 END_TEST
 
@@ -352,13 +886,32 @@ int main(void)
 	tcase_add_loop_test(tc, test_bad_fixture, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_every_fixture_listed);
 	tcase_add_test(tc, test_default_rules);
-	tcase_add_test(tc, test_shipped_rules);
+	tcase_add_test(tc, test_hello_rules);
+	tcase_add_test(tc, test_execsnoop_rules);
+	tcase_add_test(tc, test_syscount_rules);
 	tcase_add_test(tc, test_full_schema);
+	tcase_add_test(tc, test_comm_padding);
+	tcase_add_test(tc, test_syslog_defaults);
+	tcase_add_test(tc, test_own_stdout);
+	tcase_add_test(tc, test_extended_schema);
 	tcase_add_test(tc, test_many_errors);
+	tcase_add_test(tc, test_integers);
+	tcase_add_test(tc, test_other_errors);
+	tcase_add_test(tc, test_control_characters);
+	tcase_add_test(tc, test_long_value);
+	tcase_add_test(tc, test_empty_documents);
+	tcase_add_test(tc, test_bom_and_crlf);
 	tcase_add_test(tc, test_duration);
+	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_hostile_files);
+	tcase_add_test(tc, test_file_at_limit);
 	tcase_add_test(tc, test_billion_laughs);
+	tcase_add_test(tc, test_node_limit);
+	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_error_cap);
+	tcase_add_test(tc, test_many_keys);
+	tcase_add_test(tc, test_short_err);
+	tcase_add_test(tc, test_free);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
