@@ -199,31 +199,43 @@ static __always_inline void rt_get_comm(char *comm)
 	bpf_get_current_comm(comm, RT_COMM_LEN);
 }
 
-/*
- * This CPU's cache for the current task, refilled when it belongs to another
- * task or generation: its verdict for every probe is worked out once per refill
- * (the lookups of the slow path), not once per syscall.
- */
-static __always_inline struct rt_task_cache *rt_cache(const struct rt_ruleset *rs,
-						      __u64 pid_tgid, __u32 uid)
+/* Work out the current task's verdicts into this CPU's cache entry c. */
+static __always_inline struct rt_task_cache *rt_refill(struct rt_task_cache *c,
+						       __u64 pid_tgid, __u32 gen)
 {
-	__u32 gen = rt_generation, zero = 0;
-	struct rt_task_cache *c;
+	const struct rt_ruleset *rs = rt_active();
+	__u32 tgid = pid_tgid >> 32, uid = 0;
 	char comm[RT_COMM_LEN];
+	__u64 probes, fast;
 
-	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
-	if (!c)
+	if (!rs)
 		return NULL;
-	if (c->pid_tgid == pid_tgid && c->generation == gen && c->uid == uid)
-		return c;
+	probes = rs->probe_rules[RT_PROBE_EXECVE] | rs->probe_rules[RT_PROBE_SYS_ENTER];
+	c->uid_checked = (probes & rs->uid_lookup_rules) != 0;
+	if (c->uid_checked)
+		uid = (__u32)bpf_get_current_uid_gid();
 	rt_get_comm(comm);
 	c->accept[RT_PROBE_EXECVE] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_EXECVE],
-						    pid_tgid >> 32, uid, comm);
+						    tgid, uid, comm);
 	c->accept[RT_PROBE_SYS_ENTER] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_SYS_ENTER],
-						       pid_tgid >> 32, uid, comm);
-	__builtin_memset(c->slot, 0, sizeof(c->slot));
-	if ((__u32)(pid_tgid >> 32) == rt_self_tgid)	/* ruletrace never traces itself */
+						       tgid, uid, comm);
+	if (tgid == rt_self_tgid)	/* ruletrace never traces itself */
 		c->accept[RT_PROBE_EXECVE] = c->accept[RT_PROBE_SYS_ENTER] = 0;
+	c->count_rules = rs->count_rules;
+	c->sys_lookup_rules = rs->sys_lookup_rules;
+	c->sys_include_rules = rs->sys_include_rules;
+	c->group_sys_rules = rs->group_sys_rules;
+	/* The common case, one count rule: its counter is bumped inline. */
+	fast = c->accept[RT_PROBE_SYS_ENTER] & rs->count_rules & ~rs->group_sys_rules;
+	c->only_count = 0;
+	if (fast && !(fast & (fast - 1))) {
+		__u32 base = rt_skip_empty(&fast);
+
+		/* fast is now one bit within its low byte. */
+		c->only_count = 1 + base + (fast & 0xf0 ? 4 : 0) + (fast & 0xcc ? 2 : 0) +
+				(fast & 0xaa ? 1 : 0);
+	}
+	__builtin_memset(c->slot, 0, sizeof(c->slot));
 	c->pid_tgid = pid_tgid;
 	c->uid = uid;
 	c->generation = gen;
@@ -231,42 +243,21 @@ static __always_inline struct rt_task_cache *rt_cache(const struct rt_ruleset *r
 }
 
 /*
- * The rules of probe that accept the current task (and, for sys_enter, syscall
- * nr). Zero means: return now. *cp is the task's cache when there is one. The
- * syscall filter, an array lookup, is never cached: nr changes every call.
+ * This CPU's cache entry, for the current task: refilled when it belongs to
+ * another task or generation. A hit costs one per-CPU array lookup.
  */
-static __always_inline __u64 rt_match(enum rt_probe probe, __u64 pid_tgid, __u32 nr,
-				      const struct rt_ruleset **rsp,
-				      struct rt_task_cache **cp)
+static __always_inline struct rt_task_cache *rt_cache(__u64 pid_tgid)
 {
-	const struct rt_ruleset *rs;
-	__u32 tgid = pid_tgid >> 32, uid;
-	char comm[RT_COMM_LEN];
-	__u64 rules;
+	__u32 gen = rt_generation, zero = 0;
+	struct rt_task_cache *c;
 
-	*cp = NULL;
-	rs = rt_active();
-	if (!rs)
-		return 0;
-	rules = rs->probe_rules[probe];
-	if (!rules)
-		return 0;
-	if (rules & rs->sys_lookup_rules) {
-		rules = rt_apply(bpf_map_lookup_elem(&rt_sys_filter, &nr), rules,
-				 rs->sys_include_rules);
-		if (!rules)
-			return 0;
-	}
-	*rsp = rs;
-	/* uid is read only when some rule filters by it: a setuid then empties the cache. */
-	uid = rules & rs->uid_lookup_rules ? (__u32)bpf_get_current_uid_gid() : 0;
-	*cp = rt_cache(rs, pid_tgid, uid);
-	if (*cp)
-		return rules & (*cp)->accept[probe];
-	if (tgid == rt_self_tgid)
-		return 0;
-	rt_get_comm(comm);
-	return rt_filter_task(rs, rules, tgid, uid, comm);
+	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
+	if (!c)
+		return NULL;
+	if (c->pid_tgid == pid_tgid && c->generation == gen &&
+	    (!c->uid_checked || c->uid == (__u32)bpf_get_current_uid_gid()))
+		return c;
+	return rt_refill(c, pid_tgid, gen);
 }
 
 /*
@@ -433,7 +424,6 @@ static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __
 static __always_inline int rt_on_execve(void *ctx, const char *filename,
 					const char *const *argv)
 {
-	const struct rt_ruleset *rs = NULL;
 	struct task_struct *task;
 	struct rt_exec_event *ev;
 	char comm[RT_COMM_LEN];
@@ -442,9 +432,9 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	__u64 rules, size;
 	long n;
 
-	struct rt_task_cache *cache;
+	struct rt_task_cache *cache = rt_cache(pid_tgid);
 
-	rules = rt_match(RT_PROBE_EXECVE, pid_tgid, 0, &rs, &cache);
+	rules = cache ? cache->accept[RT_PROBE_EXECVE] : 0;
 	if (!rules)
 		return 0;
 	rt_get_comm(comm);
@@ -528,23 +518,40 @@ int rt_execve_tp(struct rt_sys_enter_ctx *ctx)
 SEC("raw_tracepoint/sys_enter")
 int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	const struct rt_ruleset *rs = NULL;
-	struct rt_task_cache *cache;
+	struct rt_task_cache *c;
 	struct rt_syscall_event ev;
 	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 nr = (__u32)ctx->args[1];
-	__u64 rules, counted, hashed;
+	__u32 nr = (__u32)ctx->args[1], slot;
+	__u64 rules, counted, hashed, *v;
 
-	rules = rt_match(RT_PROBE_SYS_ENTER, pid_tgid, nr, &rs, &cache);
+	c = rt_cache(pid_tgid);
+	if (!c)
+		return 0;
+	rules = c->accept[RT_PROBE_SYS_ENTER];
 	if (!rules)
 		return 0;
-	counted = rules & rs->count_rules;
+	/* The syscall filter is never cached: nr changes every call. */
+	if (rules & c->sys_lookup_rules) {
+		rules = rt_apply(bpf_map_lookup_elem(&rt_sys_filter, &nr), rules,
+				 c->sys_include_rules);
+		if (!rules)
+			return 0;
+	}
+	counted = rules & c->count_rules;
 	if (counted) {
 		/* Counters keyed by syscall change every call: those take the hash map. */
-		hashed = cache ? counted & rs->group_sys_rules : counted;
-		if (counted & ~hashed)
-			rt_count_cached(counted & ~hashed, pid_tgid >> 32);
+		hashed = counted & c->group_sys_rules;
+		counted &= ~hashed;
+		if (c->only_count && counted == 1ULL << ((c->only_count - 1) & 63) &&
+		    (slot = c->slot[(c->only_count - 1) & 63])) {
+			slot--;
+			v = bpf_map_lookup_elem(&rt_slot_counts, &slot);
+			if (v)
+				(*v)++;	/* per-CPU value: no atomic needed */
+		} else if (counted) {
+			rt_count_cached(counted, pid_tgid >> 32);
+		}
 		if (hashed) {
 			__u64 w[2];
 
@@ -552,8 +559,8 @@ int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 			__builtin_memcpy(w, comm, sizeof(w));
 			rt_count_hashed(hashed, w[0], w[1], pid_tgid >> 32, nr);
 		}
+		rules &= ~(counted | hashed);
 	}
-	rules &= ~counted;
 	if (!rules)
 		return 0;
 

@@ -92,8 +92,14 @@ struct rt_filter_val {
 struct rt_task_cache {
 	__u64 accept[RT_PROBE_MAX];	/* rules whose pid, uid and comm filters pass */
 	__u64 pid_tgid;
+	__u64 count_rules;		/* the ruleset's masks the hit path needs, */
+	__u64 sys_lookup_rules;		/* copied at refill so that a hit never */
+	__u64 sys_include_rules;	/* reads the ruleset */
+	__u64 group_sys_rules;
 	__u32 generation;		/* 0: empty */
-	__u32 uid;			/* a setuid empties the cache */
+	__u32 uid;			/* a setuid empties the cache ... */
+	__u32 uid_checked;		/* ... when some rule filters by uid */
+	__u32 only_count;		/* 1 + the one fast count rule of sys_enter, or 0 */
 	__u32 next_slot;		/* slots this CPU has handed out (kept on refill) */
 	__u32 pad;
 	__u32 slot[RT_MAX_RULES];	/* count slot + 1 per rule; 0: not resolved */
