@@ -10,6 +10,7 @@ fails: it prints a table. Run as root from a built tree: make bench.
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -62,14 +63,21 @@ def rules_files(tmp):
 class Tracer:
     """A tracer process started before a workload and stopped after it."""
 
+    running = []
+
     def __init__(self, argv, ready):
         self.argv, self.ready = argv, ready
 
     def start(self, tmp):
         self.err = open(f"{tmp}/tracer.err", "w+")
         t0 = time.monotonic()
-        self.proc = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL, stderr=self.err,
-                                     stdin=subprocess.DEVNULL)
+        # The same locked-memory allowance for every tracer (bpftrace asks for it).
+        hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)[1]
+        self.proc = subprocess.Popen(self.argv, stdout=self.err, stderr=self.err,
+                                     stdin=subprocess.DEVNULL,
+                                     preexec_fn=lambda: resource.setrlimit(
+                                         resource.RLIMIT_MEMLOCK, (hard, hard)))
+        Tracer.running.append(self.proc)
         while True:
             self.err.seek(0)
             if self.ready in self.err.read():
@@ -152,6 +160,16 @@ def summary_events(tmp):
 
 
 def main():
+    try:
+        run()
+    finally:
+        # Never leave a tracer attached: it would slow down everything after us.
+        for proc in Tracer.running:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def run():
     args = parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: needs root (BPF)")
@@ -162,7 +180,12 @@ def main():
     for rnd in range(args.rounds):
         for name, tracer in cfgs:
             if tracer:
-                tracer.start(tmp)
+                try:
+                    tracer.start(tmp)
+                except RuntimeError as e:
+                    print(f"{name}: {e}", file=sys.stderr)
+                    tracer.proc.kill()
+                    continue
             ns = run_workload(args, "getppid", args.calls)
             r = res[name]
             r["ns"].append(ns / args.calls)

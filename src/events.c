@@ -119,8 +119,18 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 
 static void on_perf(void *ctx, int cpu, void *data, __u32 size)
 {
+	struct events *ev = ctx;
+
 	(void)cpu;
-	events_deliver(ctx, data, size);
+	if ((uintptr_t)data % _Alignof(struct rt_event_hdr)) {
+		if (size > sizeof(ev->aligned)) {
+			ev->malformed++;
+			return;
+		}
+		memcpy(ev->aligned, data, size);
+		data = ev->aligned;
+	}
+	events_deliver(ev, data, size);
 }
 
 static void on_perf_lost(void *ctx, int cpu, __u64 lost)

@@ -30,6 +30,8 @@ struct events {
 	uint64_t past_max;		/* events not delivered because max_events was met */
 	uint64_t malformed;		/* events too short to decode */
 	uint64_t perf_lost;		/* perf buffer: samples the kernel dropped */
+	/* A perf sample is only 4-byte aligned (it follows a u32 size): decoded from here. */
+	__u64 aligned[(sizeof(struct rt_exec_event) + 7) / 8];
 };
 
 /*

@@ -21,6 +21,7 @@
 #include "default_rules.h"
 #include "events.h"
 #include "loader.h"
+#include "privilege.h"
 #include "probe.h"
 #include "rules.h"
 #include "settings.h"
@@ -43,6 +44,7 @@ enum {
 struct options {
 	const char *rules_path;		/* NULL: built-in default */
 	const char *summary_json;	/* NULL, a path, or "-" for stdout */
+	const char *user;		/* --user: drop to this user once running */
 	bool check;
 	bool allow_loss;
 	bool perf_buffer;		/* the pre-5.8 event path, even on newer kernels */
@@ -65,6 +67,9 @@ struct run {
 	struct loader loader;
 	struct events ev;
 	struct timespec start_real;
+	struct privilege_user user;	/* --user, looked up before anything attaches */
+	bool dropped;			/* privileges dropped: raise them to attach */
+	int summary_fd;			/* --summary-json FILE, opened with the sinks */
 	double start;
 	bool failed;			/* a runtime failure happened: exit 1 */
 };
@@ -102,6 +107,8 @@ static void usage(FILE *f)
 		"                         two (default 1M; per CPU with --perf-buffer)\n"
 		"      --perf-buffer      carry events through a perf event array, as on\n"
 		"                         kernels before 5.8, even where a ring buffer exists\n"
+		"  -Z, --user NAME        once attached and the outputs are open, run as NAME\n"
+		"                         with no effective capabilities\n"
 		"  -v, --verbose          show libbpf's log, the verifier's among it\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -153,6 +160,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "allow-loss", no_argument, NULL, OPT_ALLOW_LOSS },
 		{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+		{ "user", required_argument, NULL, 'Z' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -162,7 +170,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "cd:n:i:j:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cd:n:i:j:Z:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->check = true;
@@ -195,6 +203,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_BUFFER_SIZE:
 			if (parse_size(optarg, &o->buffer_size))
 				return -EINVAL;
+			break;
+		case 'Z':
+			o->user = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -248,7 +259,10 @@ static int load_rules(const struct options *o, const char *prefix, struct rules 
 	else
 		ret = rules_load_buffer(DEFAULT_RULES_NAME, default_rules_yaml,
 					default_rules_yaml_len, r, err, ERRLEN);
-	if (!ret && s && (ret = settings_build(r, s, err, ERRLEN)) != 0)
+	if (!ret && !o->check && privilege_is_privileged() &&
+	    (ret = privilege_check_rules_file(r, err, ERRLEN)) != 0)
+		rules_free(r);
+	else if (!ret && s && (ret = settings_build(r, s, err, ERRLEN)) != 0)
 		rules_free(r);
 	if (ret)
 		log_lines(prefix, err);
@@ -452,6 +466,7 @@ static void reload(struct run *run)
 	struct sink *sinks = NULL;
 	enum probe_execve_mode execve;
 	size_t i, j;
+	int ret;
 
 	if (load_rules(run->o, "reload: ", &next, NULL))
 		goto keep;
@@ -460,17 +475,30 @@ static void reload(struct run *run)
 		log_lines("reload: ", err);
 		goto keep_rules;
 	}
-	if (choose_execve(run, &next, &s, &execve, err, ERRLEN) ||
-	    sink_open_all(&next, &sinks, err, ERRLEN)) {
+	if (sink_open_all(&next, &sinks, err, ERRLEN)) {
 		log_error("reload: %s", err);
 		goto keep_settings;
 	}
-	if (loader_apply(&run->loader, &s, execve, s.execve_attach == RULES_ATTACH_AUTO,
-			 err, ERRLEN)) {
-		/* Put the running rules back as they were. */
+	/* After --user, only for as long as it takes to probe and attach. */
+	if (choose_execve(run, &next, &s, &execve, err, ERRLEN)) {
 		log_error("reload: %s", err);
+		sink_close_all(sinks, next.noutputs);
+		goto keep_settings;
+	}
+	/* After --user, the kept capabilities only for as long as attaching takes. */
+	if (run->dropped && (ret = privilege_raise()) != 0)
+		log_debug("reload: cannot raise the kept capabilities: %s", strerror(-ret));
+	ret = loader_apply(&run->loader, &s, execve, s.execve_attach == RULES_ATTACH_AUTO,
+			   err, ERRLEN);
+	if (ret) {
+		log_error("reload: %s", err);
+		/* Put the running rules back as they were. */
 		loader_apply(&run->loader, &run->settings, run->execve,
 			     run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN);
+	}
+	if (run->dropped)
+		privilege_lower();
+	if (ret) {
 		sink_close_all(sinks, next.noutputs);
 		goto keep_settings;
 	}
@@ -569,22 +597,18 @@ static int write_summary_json(const struct run *run, int status)
 		.past_max = run->ev.past_max,
 	};
 	struct strbuf sb;
-	int fd, ret = 0;
+	int ret = 0;
 
 	clock_gettime(CLOCK_REALTIME, &js.end);
 	strbuf_init(&sb);
 	summary_json_format(&sb, &run->sum, &js);
-	if (!strcmp(run->o->summary_json, "-")) {
+	if (run->summary_fd < 0) {
 		write_all(STDOUT_FILENO, sb.buf, sb.len);
-	} else {
-		fd = open(run->o->summary_json, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-			  O_CLOEXEC, 0640);
-		if (fd < 0 || write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
-			log_error("--summary-json %s: %s", run->o->summary_json, strerror(errno));
-			ret = -1;
-		}
-		if (fd >= 0 && close(fd))
-			ret = -1;
+	} else if (write(run->summary_fd, sb.buf, sb.len) != (ssize_t)sb.len ||
+		   fsync(run->summary_fd) < 0) {
+		log_error("--summary-json %s: %s", run->o->summary_json,
+			  errno ? strerror(errno) : "short write");
+		ret = -1;
 	}
 	strbuf_free(&sb);
 	return ret;
@@ -596,8 +620,9 @@ static int start(struct run *run, char *err)
 	const struct options *o = run->o;
 	int ret;
 
-	/* Decide attach modes before anything is loaded. */
-	probe_features(&run->feat, any_rule_on(&run->rules, RT_PROBE_EXECVE));
+	/* Decide attach modes before anything is loaded; execve's even without an
+	 * execve rule, since a reload may bring one and its program loads now. */
+	probe_features(&run->feat);
 	if (choose_execve(run, &run->rules, &run->settings, &run->execve, err, ERRLEN)) {
 		log_error("%s", err);
 		return run->settings.execve_attach == RULES_ATTACH_AUTO ? EXIT_RUNTIME
@@ -606,6 +631,13 @@ static int start(struct run *run, char *err)
 	/* Sinks open before attaching: a bad destination is a usage error, nothing traced. */
 	if (sink_open_all(&run->rules, &run->sinks, err, ERRLEN)) {
 		log_error("%s", err);
+		return EXIT_USAGE;
+	}
+	/* Opened now, while the privileges to create it are still ours. */
+	if (o->summary_json && strcmp(o->summary_json, "-") &&
+	    (run->summary_fd = open(o->summary_json, O_WRONLY | O_CREAT | O_TRUNC |
+				    O_NOFOLLOW | O_CLOEXEC, 0640)) < 0) {
+		log_error("--summary-json %s: %s", o->summary_json, strerror(errno));
 		return EXIT_USAGE;
 	}
 	install_signals();
@@ -623,6 +655,14 @@ static int start(struct run *run, char *err)
 		return EXIT_RUNTIME;
 	}
 	run->ev.max_events = o->max_events ? o->max_events : run->rules.max_events;
+	/* Everything needing privileges is done: the rest runs as --user. */
+	if (o->user) {
+		if (privilege_drop(&run->user, err, ERRLEN)) {
+			log_error("%s", err);
+			return EXIT_RUNTIME;
+		}
+		run->dropped = true;
+	}
 	describe_attach(run);
 	if (run->execve != PROBE_EXECVE_NONE)
 		log_error("execve: %s", run->loader.execve_how);
@@ -630,6 +670,9 @@ static int start(struct run *run, char *err)
 		log_error("sys_enter: raw_tracepoint");
 	if (run->loader.follow)
 		log_error("follow: raw_tracepoint sched_process_fork");
+	if (run->dropped)
+		log_error("running as %s (uid %u), no effective capabilities", run->user.name,
+			  (unsigned)run->user.uid);
 	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C", run->rules.nrules,
 		  run->rules.nrules == 1 ? "" : "s", run->rules.path,
 		  run->loader.ringbuf ? "ring buffer" : "perf buffer");
@@ -678,12 +721,19 @@ static int finish(struct run *run)
 
 static int trace(const struct options *o)
 {
-	struct run run = { .o = o };
+	struct run run = { .o = o, .summary_fd = -1 };
 	char *err = xcalloc(1, ERRLEN);
 	uint64_t duration_ms, interval_ms;
 	int status;
 
 	if (load_rules(o, "", &run.rules, &run.settings)) {
+		free(err);
+		return EXIT_USAGE;
+	}
+	if (o->user && privilege_lookup_user(o->user, &run.user, err, ERRLEN)) {
+		log_error("%s", err);
+		settings_free(&run.settings);
+		rules_free(&run.rules);
 		free(err);
 		return EXIT_USAGE;
 	}
@@ -703,6 +753,11 @@ static int trace(const struct options *o)
 	loader_stop(&run.loader);
 	if (run.sinks)
 		sink_close_all(run.sinks, run.rules.noutputs);
+	if (run.summary_fd >= 0 && close(run.summary_fd) && status == EXIT_OK) {
+		log_error("--summary-json %s: %s", o->summary_json, strerror(errno));
+		status = EXIT_RUNTIME;
+	}
+	privilege_user_free(&run.user);
 	settings_free(&run.settings);
 	summary_free(&run.sum);
 	rules_free(&run.rules);
@@ -715,6 +770,7 @@ int main(int argc, char **argv)
 	struct options o;
 	struct rules r = { 0 };
 	struct settings s;
+	char err[512];
 
 	if (parse_options(argc, argv, &o))
 		return EXIT_USAGE;
@@ -726,6 +782,8 @@ int main(int argc, char **argv)
 	/* --check: everything a run would refuse before touching the kernel. */
 	if (load_rules(&o, "", &r, &s))
 		return EXIT_USAGE;
+	if (privilege_check_rules_file(&r, err, sizeof(err)))
+		log_warn("%s", err);
 	printf("%s: ok (%zu rule%s, %zu output%s)\n", r.path, r.nrules,
 	       r.nrules == 1 ? "" : "s", r.noutputs, r.noutputs == 1 ? "" : "s");
 	settings_free(&s);

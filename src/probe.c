@@ -15,9 +15,13 @@
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define EXECVE_TP	"events/syscalls/sys_enter_execve/id"
 
+/* stat, not access(2): access checks the real uid and ignores the capabilities
+ * (CAP_DAC_READ_SEARCH) that let a non-root ruletrace into a 0700 tracefs. */
 static bool path_exists(const char *path)
 {
-	return access(path, F_OK) == 0;
+	struct stat st;
+
+	return stat(path, &st) == 0;
 }
 
 /* The tracefs directory libbpf will use, or NULL when none is mounted. */
@@ -39,6 +43,11 @@ int probe_tracefs(char *err, size_t errlen)
 		snprintf(err, errlen, "tracefs is not mounted and %s does not exist "
 			 "(kernel built without CONFIG_TRACING?)", TRACEFS);
 		return -ENOENT;
+	}
+	if (!path_exists(TRACEFS "/events") && errno == EACCES) {
+		snprintf(err, errlen, "tracefs at %s: %s (without root, ruletrace needs "
+			 "CAP_DAC_READ_SEARCH to read tracepoint ids)", TRACEFS, strerror(EACCES));
+		return -EACCES;
 	}
 	if (mount("tracefs", TRACEFS, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
 		int e = errno;
@@ -78,15 +87,11 @@ static void probe_kprobes(struct probe_features *f)
 		 dir ? " and no kprobe_events in tracefs" : "");
 }
 
-static void probe_execve_tp(struct probe_features *f, bool need_tp)
+static void probe_execve_tp(struct probe_features *f)
 {
 	char err[PROBE_REASON_LEN], path[256];
 	const char *dir;
 
-	if (!need_tp) {
-		snprintf(f->tp_reason, sizeof(f->tp_reason), "not probed");
-		return;
-	}
 	if (probe_tracefs(err, sizeof(err))) {
 		snprintf(f->tp_reason, sizeof(f->tp_reason), "%s", err);
 		return;
@@ -102,11 +107,11 @@ static void probe_execve_tp(struct probe_features *f, bool need_tp)
 		 dir);
 }
 
-void probe_features(struct probe_features *f, bool need_tp)
+void probe_features(struct probe_features *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
-	probe_execve_tp(f, need_tp);
+	probe_execve_tp(f);
 	probe_kprobes(f);
 }
 

@@ -35,8 +35,8 @@ enum probe_execve_mode {
  */
 int probe_tracefs(char *err, size_t errlen);
 
-/* Fill f; need_tp says whether tracepoints matter (tracefs is only probed then). */
-void probe_features(struct probe_features *f, bool need_tp);
+/* Fill f: ring buffer, kprobes, the execve tracepoint (mounting tracefs if need be). */
+void probe_features(struct probe_features *f);
 
 /*
  * Choose the execve attach mode for what the rules ask. Returns 0 with *mode set,

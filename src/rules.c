@@ -1154,6 +1154,13 @@ int rules_load_file(const char *path, struct rules *out, char *err, size_t errle
 		}
 	}
 	ret = rules_load_buffer(path, buf, len, out, err, errlen);
+	if (!ret) {
+		/* From the descriptor read, not the path: no swap after the check. */
+		out->from_file = true;
+		out->file_uid = st.st_uid;
+		out->file_gid = st.st_gid;
+		out->file_mode = st.st_mode;
+	}
 out:
 	free(buf);
 	close(fd);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/types.h>
 
 #include "ruletrace_abi.h"
@@ -105,6 +106,11 @@ struct rules {
 	uint64_t duration_ms;		/* duration:, 0 = until signalled */
 	uint64_t interval_ms;		/* interval:, 0 = summary at exit only */
 	uint64_t max_events;		/* max_events:, 0 = no limit */
+	/* The file as it was read (rules_load_file only), for the ownership check. */
+	bool from_file;
+	uid_t file_uid;
+	gid_t file_gid;
+	mode_t file_mode;
 };
 
 /*

@@ -8,6 +8,7 @@ TMP=$(mktemp -d /tmp/ruletrace-test.XXXXXX)
 RT_PID=
 cleanup() {
 	[ -n "$RT_PID" ] && kill -KILL "$RT_PID" 2>/dev/null
+	[ -f "$TMP/rs/pid" ] && kill "$(cat "$TMP/rs/pid")" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -67,4 +68,26 @@ summary_count() {
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
 	echo "ok: $1 = $3"
+}
+
+# start_rsyslog [TEMPLATE]: a private rsyslogd listening on $TMP/rs/log, writing
+# what it receives to $TMP/rs/messages (in rsyslog's string TEMPLATE if given);
+# stopped by cleanup. Skips without rsyslogd.
+start_rsyslog() {
+	command -v rsyslogd >/dev/null || skip "rsyslogd not installed (apt-get install rsyslog)"
+	mkdir -p "$TMP/rs"
+	{
+		echo "global(workDirectory=\"$TMP/rs\")"
+		echo 'module(load="imuxsock" SysSock.Use="off")'
+		echo "input(type=\"imuxsock\" Socket=\"$TMP/rs/log\" CreatePath=\"on\")"
+		if [ -n "${1:-}" ]; then
+			echo "template(name=\"t\" type=\"string\" string=\"$1\")"
+			echo "action(type=\"omfile\" file=\"$TMP/rs/messages\" template=\"t\")"
+		else
+			echo "action(type=\"omfile\" file=\"$TMP/rs/messages\")"
+		fi
+	} >"$TMP/rs/conf"
+	rsyslogd -f "$TMP/rs/conf" -i "$TMP/rs/pid" || fail "rsyslogd did not start"
+	for _ in $(seq 1 50); do [ -S "$TMP/rs/log" ] && return 0; sleep 0.1; done
+	fail "rsyslogd did not create $TMP/rs/log"
 }

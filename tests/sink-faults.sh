@@ -62,22 +62,10 @@ run_fails "disk full (/dev/full)"
 grep -q "output 'bad' (csv): No space left on device" "$TMP/err" || fail "ENOSPC message"
 
 # A syslog daemon that goes away mid-run.
-mkdir -p "$TMP/rs"
-cat >"$TMP/rs/conf" <<CONF
-global(workDirectory="$TMP/rs")
-module(load="imuxsock" SysSock.Use="off")
-input(type="imuxsock" Socket="$TMP/rs/log" CreatePath="on")
-action(type="omfile" file="$TMP/rs/messages")
-CONF
-if command -v rsyslogd >/dev/null; then
-	rsyslogd -f "$TMP/rs/conf" -i "$TMP/rs/pid"
-	for _ in $(seq 1 50); do [ -S "$TMP/rs/log" ] && break; sleep 0.1; done
-	rules "{ type: syslog, socket: $TMP/rs/log }"
-	kill_syslog() { kill "$(cat "$TMP/rs/pid")"; sleep 0.5; rm -f "$TMP/rs/log"; }
-	run_fails "syslog daemon gone" kill_syslog
-else
-	skip "rsyslogd not installed"
-fi
+start_rsyslog
+rules "{ type: syslog, socket: $TMP/rs/log }"
+kill_syslog() { kill "$(cat "$TMP/rs/pid")"; sleep 0.5; rm -f "$TMP/rs/log"; }
+run_fails "syslog daemon gone" kill_syslog
 
 # stdout closed early by | head: SIGPIPE ignored, stdout counted as failed.
 rules "{ type: stdout }"

@@ -7,21 +7,8 @@
 # with the right ident, facility, priority and body.
 . "$srcdir/lib.sh"
 need_root
-command -v rsyslogd >/dev/null || skip "rsyslogd not installed (apt-get install rsyslog)"
-
 # A private rsyslogd: its own socket, its own output file, nothing system-wide.
-mkdir -p "$TMP/rs"
-cat >"$TMP/rs/conf" <<CONF
-global(workDirectory="$TMP/rs")
-module(load="imuxsock" SysSock.Use="off")
-input(type="imuxsock" Socket="$TMP/rs/log" CreatePath="on")
-template(name="t" type="string" string="%syslogfacility-text%|%syslogseverity-text%|%programname%|%procid%|%msg%\n")
-action(type="omfile" file="$TMP/rs/messages" template="t")
-CONF
-rsyslogd -f "$TMP/rs/conf" -i "$TMP/rs/pid"
-trap 'kill "$(cat "$TMP/rs/pid" 2>/dev/null)" 2>/dev/null; cleanup' EXIT
-for _ in $(seq 1 50); do [ -S "$TMP/rs/log" ] && break; sleep 0.1; done
-[ -S "$TMP/rs/log" ] || fail "rsyslogd did not create its socket"
+start_rsyslog '%syslogfacility-text%|%syslogseverity-text%|%programname%|%procid%|%msg%\n'
 
 cat >"$TMP/rules.yaml" <<YAML
 version: 1

@@ -22,7 +22,7 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload [--comm NAME] [--getppid N] [--getuid N] "
-		"[--exec M] [-- PROG [ARG...]]\n");
+		"[--fork-names N] [--exec M] [-- PROG [ARG...]]\n");
 	exit(2);
 }
 
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	const char *comm = NULL;
 	char *default_argv[] = { "/bin/true", NULL };
 	char **prog = default_argv;
-	unsigned long ngetppid = 0, ngetuid = 0, nexec = 0, i;
+	unsigned long ngetppid = 0, ngetuid = 0, nexec = 0, nforks = 0, i;
 	int a, status;
 
 	for (a = 1; a < argc; a++) {
@@ -53,6 +53,8 @@ int main(int argc, char **argv)
 			ngetppid = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--getuid") && a + 1 < argc)
 			ngetuid = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--fork-names") && a + 1 < argc)
+			nforks = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--exec") && a + 1 < argc)
 			nexec = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--") && a + 1 < argc) {
@@ -90,6 +92,25 @@ int main(int argc, char **argv)
 			fprintf(stderr, "workload: %s did not run\n", prog[0]);
 			return 1;
 		}
+	}
+	/* N children, each under a name of its own: "rt-f<i>", one getppid, gone. */
+	for (i = 0; i < nforks; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("workload: fork");
+			return 1;
+		}
+		if (pid == 0) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "rt-f%lu", i % 100000000000UL);
+			prctl(PR_SET_NAME, name, 0, 0, 0);
+			syscall(SYS_getppid);
+			syscall(SYS_exit_group, 0);
+		}
+		if (waitpid(pid, &status, 0) < 0)
+			return 1;
 	}
 	/* Straight to exit_group: no stdio flush or atexit syscalls to count. */
 	syscall(SYS_exit_group, 0);
