@@ -12,15 +12,18 @@
 #include "vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
 
 #include "ruletrace_abi.h"
 
 /* Fixed for a run; set by user space between open and load. */
 const volatile __u32 rt_use_ringbuf = 1;	/* 0: perf event array (kernels < 5.8) */
 const volatile __u32 rt_self_tgid;		/* ruletrace never traces itself */
-
 const volatile __u32 rt_slots_per_cpu = 1;	/* count slots each CPU may hand out */
+/* Where task_struct keeps these on this kernel, from its BTF (src/kbtf.c). */
+const volatile __u32 rt_task_tgid_off;
+const volatile __u32 rt_task_real_parent_off;
+/* bpf_loop (5.17+): each loop over the rule bits verified once, not 64 times. */
+const volatile __u32 rt_has_loop;
 
 /* Which rt_ruleset entry is live: flipped by user space when rules are reloaded. */
 volatile __u32 rt_active_ruleset;
@@ -191,6 +194,15 @@ static __always_inline __u64 rt_filter_task(const struct rt_ruleset *rs, __u64 r
 	return rules;
 }
 
+/* task->tgid, read through the offset user space found; 0 if unreadable. */
+static __always_inline __u32 rt_task_tgid(const void *task)
+{
+	__u32 tgid = 0;
+
+	bpf_probe_read_kernel(&tgid, sizeof(tgid), task + rt_task_tgid_off);
+	return tgid;
+}
+
 static __always_inline void rt_get_comm(char *comm)
 {
 	/* Zeroed first: on some kernels (6.1 among them) the helper does not pad after
@@ -199,17 +211,21 @@ static __always_inline void rt_get_comm(char *comm)
 	bpf_get_current_comm(comm, RT_COMM_LEN);
 }
 
-/* Work out the current task's verdicts into this CPU's cache entry c. */
-static __always_inline struct rt_task_cache *rt_refill(struct rt_task_cache *c,
-						       __u64 pid_tgid, __u32 gen)
+/*
+ * Work out the current task's verdicts into this CPU's cache entry; 0 or -1. A
+ * global function, verified once on its own: inlined, its filter lookups would be
+ * verified again on every path of each probe.
+ */
+__noinline int rt_refill(__u64 pid_tgid, __u32 gen)
 {
 	const struct rt_ruleset *rs = rt_active();
-	__u32 tgid = pid_tgid >> 32, uid = 0;
+	__u32 tgid = pid_tgid >> 32, uid = 0, zero = 0;
+	struct rt_task_cache *c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
 	char comm[RT_COMM_LEN];
 	__u64 probes, fast;
 
-	if (!rs)
-		return NULL;
+	if (!rs || !c)
+		return -1;
 	probes = rs->probe_rules[RT_PROBE_EXECVE] | rs->probe_rules[RT_PROBE_SYS_ENTER];
 	c->uid_checked = (probes & rs->uid_lookup_rules) != 0;
 	if (c->uid_checked)
@@ -239,7 +255,7 @@ static __always_inline struct rt_task_cache *rt_refill(struct rt_task_cache *c,
 	c->pid_tgid = pid_tgid;
 	c->uid = uid;
 	c->generation = gen;
-	return c;
+	return 0;
 }
 
 /*
@@ -257,22 +273,23 @@ static __always_inline struct rt_task_cache *rt_cache(__u64 pid_tgid)
 	if (c->pid_tgid == pid_tgid && c->generation == gen &&
 	    (!c->uid_checked || c->uid == (__u32)bpf_get_current_uid_gid()))
 		return c;
-	return rt_refill(c, pid_tgid, gen);
+	return rt_refill(pid_tgid, gen) == 0 ? c : NULL;
 }
 
 /*
  * The counter slot of (rule, comm[, pid]) for the current task: from its cache, or
  * found or handed out once and cached. -1 when the slots are all taken.
  */
-static __always_inline long rt_slot(struct rt_task_cache *c, const struct rt_ruleset *rs,
-				    __u32 rule, __u32 tgid)
+__noinline long rt_slot_miss(__u32 rule, __u32 tgid)
 {
+	const struct rt_ruleset *rs = rt_active();
 	struct rt_count_key key = {};
-	__u32 *found, slot, i = rule & (RT_MAX_RULES - 1);
+	__u32 *found, slot, i = rule & (RT_MAX_RULES - 1), zero = 0;
+	struct rt_task_cache *c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
 	__u64 bit = 1ULL << i;
 
-	if (c->slot[i])
-		return c->slot[i] - 1;
+	if (!rs || !c)
+		return -1;
 	key.rule = i;
 	if (rs->group_comm_rules & bit)
 		rt_get_comm(key.comm);
@@ -303,30 +320,67 @@ static __always_inline long rt_slot(struct rt_task_cache *c, const struct rt_rul
  * per counting rule. A global function (5.6+): verified once, on its own, rather
  * than once per path of rt_sys_enter.
  */
+static __always_inline void rt_count_cached_one(struct rt_task_cache *c, __u32 n,
+						__u32 tgid)
+{
+	__u32 slot;
+	__u64 *v;
+	long s;
+
+	s = c->slot[n & (RT_MAX_RULES - 1)];
+	s = s ? s - 1 : rt_slot_miss(n, tgid);
+	if (s < 0) {
+		rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
+		return;
+	}
+	slot = (__u32)s;
+	v = bpf_map_lookup_elem(&rt_slot_counts, &slot);
+	if (v)
+		(*v)++;	/* per-CPU value: no atomic needed */
+}
+
+/* What a bpf_loop callback over the rule bits gets. */
+struct rt_loop_arg {
+	__u64 rules;
+	__u64 comm_lo, comm_hi;
+	__u32 tgid, nr;
+	int lost;
+};
+
+static long rt_count_cached_cb(__u32 n, void *arg)
+{
+	struct rt_loop_arg *a = arg;
+	struct rt_task_cache *c;
+	__u32 zero = 0;
+
+	if (n >= RT_MAX_RULES || !(a->rules >> n))
+		return 1;
+	if (!((a->rules >> n) & 1))
+		return 0;
+	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
+	if (c)
+		rt_count_cached_one(c, n, a->tgid);
+	return 0;
+}
+
 __noinline int rt_count_cached(__u64 rules, __u32 tgid)
 {
 	const struct rt_ruleset *rs = rt_active();
 	struct rt_task_cache *c;
-	__u32 zero = 0, slot, n;
-	__u64 *v;
-	long s;
+	__u32 zero = 0, n;
 
 	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
 	if (!rs || !c || !rules)
 		return 0;
-	for (n = rt_skip_empty(&rules); n < RT_MAX_RULES && rules; n++, rules >>= 1) {
-		if (!(rules & 1))
-			continue;
-		s = rt_slot(c, rs, n, tgid);
-		if (s < 0) {
-			rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
-			continue;
-		}
-		slot = (__u32)s;
-		v = bpf_map_lookup_elem(&rt_slot_counts, &slot);
-		if (v)
-			(*v)++;	/* per-CPU value: no atomic needed */
+	if (rt_has_loop) {
+		struct rt_loop_arg a = { .rules = rules, .tgid = tgid };
+
+		bpf_loop(RT_MAX_RULES, rt_count_cached_cb, &a, 0);
+		return 0;
 	}
+	for (n = rt_skip_empty(&rules); n < RT_MAX_RULES && rules; n++, rules >>= 1)
+		if (rules & 1)
+			rt_count_cached_one(c, n, tgid);
 	return 0;
 }
 
@@ -335,43 +389,67 @@ __noinline int rt_count_cached(__u64 rules, __u32 tgid)
  * groups: the path of counters keyed by syscall, and of tasks without a cache.
  * comm arrives as two words. A global function, like rt_count_cached.
  */
+static __always_inline void rt_count_hashed_one(const struct rt_ruleset *rs,
+						const struct rt_loop_arg *a, __u32 i)
+{
+	struct rt_count_key key = {};
+	__u64 one = 1, *v, bit = 1ULL << (i & (RT_MAX_RULES - 1));
+
+	key.rule = i;
+	if (rs->group_comm_rules & bit) {
+		__builtin_memcpy(key.comm, &a->comm_lo, sizeof(a->comm_lo));
+		__builtin_memcpy(key.comm + 8, &a->comm_hi, sizeof(a->comm_hi));
+	}
+	key.pid = rs->group_pid_rules & bit ? a->tgid : 0;
+	key.nr = rs->group_sys_rules & bit ? a->nr : 0;
+	v = bpf_map_lookup_elem(&rt_counts, &key);
+	if (v) {
+		(*v)++;	/* per-CPU value: no atomic needed */
+		return;
+	}
+	if (!bpf_map_update_elem(&rt_counts, &key, &one, BPF_NOEXIST))
+		return;
+	/* Another CPU inserted the key first: our CPU's slot starts at zero. */
+	v = bpf_map_lookup_elem(&rt_counts, &key);
+	if (v)
+		(*v)++;
+	else	/* a full map is counted, never a silent undercount */
+		rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
+}
+
+static long rt_count_hashed_cb(__u32 n, void *arg)
+{
+	struct rt_loop_arg *a = arg;
+	const struct rt_ruleset *rs;
+
+	if (n >= RT_MAX_RULES || !(a->rules >> n))
+		return 1;
+	if (!((a->rules >> n) & 1))
+		return 0;
+	rs = rt_active();
+	if (rs)
+		rt_count_hashed_one(rs, a, n);
+	return 0;
+}
+
 __noinline int rt_count_hashed(__u64 rules, __u64 comm_lo, __u64 comm_hi, __u32 tgid,
 			       __u32 nr)
 {
 	const struct rt_ruleset *rs = rt_active();
-	struct rt_count_key key = {};
-	__u64 one = 1, *v, bit;
+	struct rt_loop_arg a = {
+		.rules = rules, .comm_lo = comm_lo, .comm_hi = comm_hi, .tgid = tgid, .nr = nr,
+	};
 	__u32 i;
 
 	if (!rs || !rules)
 		return 0;
-	for (i = rt_skip_empty(&rules); i < RT_MAX_RULES && rules; i++, rules >>= 1) {
-		if (!(rules & 1))
-			continue;
-		bit = 1ULL << i;
-		key.rule = i;
-		if (rs->group_comm_rules & bit) {
-			__builtin_memcpy(key.comm, &comm_lo, sizeof(comm_lo));
-			__builtin_memcpy(key.comm + 8, &comm_hi, sizeof(comm_hi));
-		} else {
-			__builtin_memset(key.comm, 0, RT_COMM_LEN);
-		}
-		key.pid = rs->group_pid_rules & bit ? tgid : 0;
-		key.nr = rs->group_sys_rules & bit ? nr : 0;
-		v = bpf_map_lookup_elem(&rt_counts, &key);
-		if (v) {
-			(*v)++;	/* per-CPU value: no atomic needed */
-			continue;
-		}
-		if (!bpf_map_update_elem(&rt_counts, &key, &one, BPF_NOEXIST))
-			continue;
-		/* Another CPU inserted the key first: our CPU's slot starts at zero. */
-		v = bpf_map_lookup_elem(&rt_counts, &key);
-		if (v)
-			(*v)++;
-		else	/* a full map is counted, never a silent undercount */
-			rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
+	if (rt_has_loop) {
+		bpf_loop(RT_MAX_RULES, rt_count_hashed_cb, &a, 0);
+		return 0;
 	}
+	for (i = rt_skip_empty(&rules); i < RT_MAX_RULES && rules; i++, rules >>= 1)
+		if (rules & 1)
+			rt_count_hashed_one(rs, &a, i);
 	return 0;
 }
 
@@ -380,23 +458,42 @@ __noinline int rt_count_hashed(__u64 rules, __u64 comm_lo, __u64 comm_hi, __u32 
  * sent. A global function (5.6+): the verifier checks it once on its own instead of
  * once per path of the caller, which the exec program's argv loop would multiply.
  */
+static __always_inline void rt_account_one(__u32 idx, int lost)
+{
+	struct rt_rule_stats *st = bpf_map_lookup_elem(&rt_rule_stats, &idx);
+
+	if (!st)
+		return;
+	st->matched++;
+	if (lost)
+		st->lost++;
+}
+
+static long rt_account_cb(__u32 n, void *arg)
+{
+	struct rt_loop_arg *a = arg;
+
+	if (n >= RT_MAX_RULES || !(a->rules >> n))
+		return 1;
+	if ((a->rules >> n) & 1)
+		rt_account_one(n, a->lost);
+	return 0;
+}
+
 __noinline int rt_account(__u64 rules, int lost)
 {
-	struct rt_rule_stats *st;
+	struct rt_loop_arg a = { .rules = rules, .lost = lost };
 	__u32 idx;
 
 	if (!rules)
 		return 0;
-	for (idx = rt_skip_empty(&rules); idx < RT_MAX_RULES && rules; idx++, rules >>= 1) {
-		if (!(rules & 1))
-			continue;
-		st = bpf_map_lookup_elem(&rt_rule_stats, &idx);
-		if (!st)
-			continue;
-		st->matched++;
-		if (lost)
-			st->lost++;
+	if (rt_has_loop) {
+		bpf_loop(RT_MAX_RULES, rt_account_cb, &a, 0);
+		return 0;
 	}
+	for (idx = rt_skip_empty(&rules); idx < RT_MAX_RULES && rules; idx++, rules >>= 1)
+		if (rules & 1)
+			rt_account_one(idx, lost);
 	return 0;
 }
 
@@ -424,7 +521,7 @@ static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __
 static __always_inline int rt_on_execve(void *ctx, const char *filename,
 					const char *const *argv)
 {
-	struct task_struct *task;
+	const void *task, *parent = NULL;
 	struct rt_exec_event *ev;
 	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -443,8 +540,9 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 		return 0;
 
 	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, pid_tgid, comm);
-	task = (struct task_struct *)bpf_get_current_task();
-	ev->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	task = (const void *)bpf_get_current_task();
+	bpf_probe_read_kernel(&parent, sizeof(parent), task + rt_task_real_parent_off);
+	ev->ppid = parent ? rt_task_tgid(parent) : 0;
 	ev->flags = 0;
 	if (bpf_probe_read_user_str(ev->filename, sizeof(ev->filename), filename) < 0) {
 		ev->filename[0] = '\0';
@@ -499,11 +597,27 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	return 0;
 }
 
-/* execve through a kprobe on the syscall (libbpf finds the arch's symbol). */
+extern _Bool LINUX_HAS_SYSCALL_WRAPPER __kconfig;	/* libbpf knows it */
+
+/*
+ * execve through a kprobe on the syscall (libbpf finds the arch's symbol). Where
+ * syscalls go through a wrapper (x86 4.17+, arm64 4.19+) the probed function's
+ * one argument is the user's register frame, in kernel memory.
+ */
 SEC("ksyscall/execve")
-int BPF_KSYSCALL(rt_execve_kprobe, const char *filename, const char *const *argv)
+int rt_execve_kprobe(struct pt_regs *ctx)
 {
-	return rt_on_execve(ctx, filename, argv);
+	const struct pt_regs *regs = (const struct pt_regs *)PT_REGS_PARM1(ctx);
+	unsigned long filename = 0, argv = 0;
+
+	if (!LINUX_HAS_SYSCALL_WRAPPER) {
+		filename = RT_SYSCALL_ARG1(ctx);
+		argv = RT_SYSCALL_ARG2(ctx);
+	} else if (bpf_probe_read_kernel(&filename, sizeof(filename), &RT_SYSCALL_ARG1(regs)) ||
+		   bpf_probe_read_kernel(&argv, sizeof(argv), &RT_SYSCALL_ARG2(regs))) {
+		return 0;
+	}
+	return rt_on_execve(ctx, (const char *)filename, (const char *const *)argv);
 }
 
 /* execve through the syscall tracepoint: the fallback where kprobes are missing. */
@@ -591,16 +705,16 @@ int rt_rename(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sched_process_fork")
 int rt_fork(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct task_struct *parent = (struct task_struct *)ctx->args[0];
-	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	const void *parent = (const void *)ctx->args[0];
+	const void *child = (const void *)ctx->args[1];
 	const struct rt_ruleset *rs = rt_active();
 	struct rt_filter_val *pv, *cv, nv = {};
 	__u32 ptgid, ctgid;
 
 	if (!rs || !rs->follow_rules)
 		return 0;
-	ptgid = BPF_CORE_READ(parent, tgid);
-	ctgid = BPF_CORE_READ(child, tgid);
+	ptgid = rt_task_tgid(parent);
+	ctgid = rt_task_tgid(child);
 	if (ptgid == ctgid)
 		return 0;
 	pv = bpf_map_lookup_elem(&rt_pid_filter, &ptgid);

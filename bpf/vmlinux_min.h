@@ -2,9 +2,10 @@
 /*
  * vmlinux_min.h - the few kernel types ruletrace.bpf.c reads, declared by hand.
  *
- * Not generated from any kernel: CO-RE (preserve_access_index) relocates every field
- * access against the BTF of the kernel the object is loaded on, so only the field
- * names and types matter here, not their offsets. Defining __VMLINUX_H__ tells
+ * Not generated from any kernel, and no CO-RE relocation: one would make libbpf
+ * parse all of the kernel's BTF at every start (30 ms, 8 MB). struct pt_regs is
+ * the architecture's fixed register frame; task_struct fields are reached through
+ * offsets user space finds in the BTF (src/kbtf.c). Defining __VMLINUX_H__ tells
  * bpf_tracing.h to use the kernel's pt_regs field names (di, si, ...).
  */
 #ifndef RULETRACE_VMLINUX_MIN_H
@@ -19,7 +20,10 @@
 struct pt_regs {
 	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
 	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
-} __attribute__((preserve_access_index));
+};
+/* A syscall's first two arguments in the registers it was entered with. */
+#define RT_SYSCALL_ARG1(regs) ((regs)->di)
+#define RT_SYSCALL_ARG2(regs) ((regs)->si)
 #elif defined(__TARGET_ARCH_arm64)
 struct user_pt_regs {
 	__u64 regs[31];
@@ -39,15 +43,13 @@ struct pt_regs {
 		};
 	};
 	__u64 orig_x0;
-} __attribute__((preserve_access_index));
+};
+#define RT_SYSCALL_ARG1(regs) ((regs)->orig_x0)
+#define RT_SYSCALL_ARG2(regs) ((regs)->regs[1])
 #else
 #error "ruletrace: add this architecture's struct pt_regs to bpf/vmlinux_min.h"
 #endif
 
-struct task_struct {
-	int tgid;
-	struct task_struct *real_parent;
-} __attribute__((preserve_access_index));
 
 /*
  * Context of the syscalls:sys_enter_<name> tracepoints: the common trace header,

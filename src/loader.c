@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kbtf.h"
 #include "loader.h"
 #include "ruletrace.skel.h"
 #include "util.h"
@@ -23,11 +24,15 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 		uint32_t buffer_size, char *err, size_t errlen)
 {
 	struct ruletrace_bpf *skel;
+	struct kbtf_task_offsets off;
 	int ret, ncpus;
 
 	memset(l, 0, sizeof(*l));
 	l->feat = f;
 	l->ringbuf = f->ringbuf && !perf_buffer;
+	/* Two field offsets in place of CO-RE, which would parse all of the BTF. */
+	if ((ret = kbtf_task_offsets(KBTF_VMLINUX, &off, err, errlen)) != 0)
+		return ret;
 
 	/* 1. Open the embedded object. */
 	skel = ruletrace_bpf__open();
@@ -44,6 +49,11 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 	/* Each CPU hands out count slots from its own share of the array. */
 	skel->rodata->rt_slots_per_cpu = ncpus > 0 ? RT_COUNT_ENTRIES / ncpus : 1;
 	skel->rodata->rt_self_tgid = (__u32)getpid();
+	skel->rodata->rt_task_tgid_off = off.tgid;
+	skel->rodata->rt_task_real_parent_off = off.real_parent;
+	/* RULETRACE_NO_BPF_LOOP: the unrolled loops of kernels before 5.17, for tests. */
+	skel->rodata->rt_has_loop = !getenv("RULETRACE_NO_BPF_LOOP") &&
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) > 0;
 	if (!l->ringbuf) {
 		/* Before 5.8: the seed's perf event array, one buffer per CPU. */
 		bpf_map__set_type(skel->maps.rt_events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
