@@ -226,6 +226,16 @@ __noinline int rt_refill(__u64 pid_tgid, __u32 gen)
 
 	if (!rs || !c)
 		return -1;
+	/* The leaving task's fast counts go to their slot before the entry is reused. */
+	if (c->pending && c->pending_slot) {
+		__u32 slot = c->pending_slot - 1;
+		__u64 *v = bpf_map_lookup_elem(&rt_slot_counts, &slot);
+
+		if (v)
+			*v += c->pending;	/* per-CPU value: no atomic needed */
+	}
+	c->pending = 0;
+	c->pending_slot = 0;
 	probes = rs->probe_rules[RT_PROBE_EXECVE] | rs->probe_rules[RT_PROBE_SYS_ENTER];
 	c->uid_checked = (probes & rs->uid_lookup_rules) != 0;
 	if (c->uid_checked)
@@ -637,7 +647,7 @@ int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 nr = (__u32)ctx->args[1], slot;
-	__u64 rules, counted, hashed, *v;
+	__u64 rules, counted, hashed;
 
 	c = rt_cache(pid_tgid);
 	if (!c)
@@ -659,10 +669,9 @@ int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		counted &= ~hashed;
 		if (c->only_count && counted == 1ULL << ((c->only_count - 1) & 63) &&
 		    (slot = c->slot[(c->only_count - 1) & 63])) {
-			slot--;
-			v = bpf_map_lookup_elem(&rt_slot_counts, &slot);
-			if (v)
-				(*v)++;	/* per-CPU value: no atomic needed */
+			/* Counted in the cache entry itself: no second lookup. */
+			c->pending_slot = slot;
+			c->pending++;
 		} else if (counted) {
 			rt_count_cached(counted, pid_tgid >> 32);
 		}

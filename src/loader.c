@@ -365,16 +365,24 @@ static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *
 }
 
 /* The fast path's counters: every key that was given a slot, and its counts. */
+/* Read whole from a per-CPU array, whose values are laid out 8-byte aligned. */
+_Static_assert(sizeof(struct rt_task_cache) % 8 == 0, "rt_task_cache: pad to 8 bytes");
+
 static int read_slots(struct loader *l, struct summary *sum, int ncpus, __u64 *values)
 {
 	int slots_fd = bpf_map__fd(l->skel->maps.rt_slot_of);
 	int counts_fd = bpf_map__fd(l->skel->maps.rt_slot_counts);
+	struct rt_task_cache *caches = xcalloc((size_t)ncpus, sizeof(*caches));
 	struct rt_count_key key, next;
 	struct summary_rule *sr;
 	void *prev = NULL;
+	__u32 slot, zero = 0;
 	__u64 total;
-	__u32 slot;
+	int cpu, ret;
 
+	/* Each CPU's cache entry holds the fast rule's latest counts for its task. */
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_cpu_cache), &zero, caches))
+		memset(caches, 0, (size_t)ncpus * sizeof(*caches));
 	while (bpf_map_get_next_key(slots_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
@@ -382,11 +390,16 @@ static int read_slots(struct loader *l, struct summary *sum, int ncpus, __u64 *v
 		    bpf_map_lookup_elem(counts_fd, &slot, values))
 			continue;
 		sum_percpu(values, ncpus, 1, &total);
+		for (cpu = 0; cpu < ncpus; cpu++)
+			if (caches[cpu].pending_slot == slot + 1)
+				total += caches[cpu].pending;
 		sr = rule_of_slot(sum, key.rule);
 		if (sr && total)
 			summary_add_count(sr, key.comm, key.pid, key.nr, total);
 	}
-	return errno == ENOENT ? 0 : -errno;
+	ret = errno == ENOENT ? 0 : -errno;
+	free(caches);
+	return ret;
 }
 
 int loader_read_counters(struct loader *l, struct summary *sum)

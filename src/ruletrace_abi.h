@@ -5,7 +5,7 @@
  * Limits, event layouts and map value layouts only. Includes nothing: the BPF side
  * gets __u8/__u32/__u64 from <linux/types.h>, user space from <linux/types.h> too.
  * Fields are ordered large to small so both compilers agree on the layout; user
- * space _Static_asserts the sizes (src/abi_check.c).
+ * space _Static_asserts the sizes (src/events.c).
  */
 #ifndef RULETRACE_ABI_H
 #define RULETRACE_ABI_H
@@ -101,7 +101,9 @@ struct rt_task_cache {
 	__u32 uid_checked;		/* ... when some rule filters by uid */
 	__u32 only_count;		/* 1 + the one fast count rule of sys_enter, or 0 */
 	__u32 next_slot;		/* slots this CPU has handed out (kept on refill) */
-	__u32 pad;
+	__u32 pending_slot;		/* count slot + 1 that pending belongs to; 0: none */
+	__u64 pending;			/* the fast rule's counts not yet in rt_slot_counts:
+					 * added there at refill; user space adds the rest */
 	__u32 slot[RT_MAX_RULES];	/* count slot + 1 per rule; 0: not resolved */
 };
 
