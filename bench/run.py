@@ -29,6 +29,10 @@ def parse_args():
     p.add_argument("--calls", type=int, default=3_000_000, help="W1 getppid calls")
     p.add_argument("--execs", type=int, default=500, help="W2 fork+execs")
     p.add_argument("--only", default="", help="comma-separated configuration names")
+    p.add_argument("--sweep-seconds", type=int, default=2, help="streaming sweep: seconds a rate")
+    p.add_argument("--sweep-rates", type=lambda s: [int(x) for x in s.split(",")],
+                   default=[200000, 400000, 800000, 1200000, 1600000, 2400000, 3200000],
+                   help="streaming sweep: offered getppid calls a second")
     return p.parse_args()
 
 
@@ -53,7 +57,7 @@ def rules_files(tmp):
     stream = write(f"{tmp}/stream.yaml",
                    "version: 1\noutputs:\n  f: { type: json, path: " + tmp + "/events.jsonl }\n"
                    "rules:\n  - { name: s, probe: sys_enter, mode: stream,"
-                   " filter: { comm: [rt-bench] }, outputs: [f] }\n")
+                   " filter: { comm: [rt-bench], syscalls: [getppid] }, outputs: [f] }\n")
     execs = write(f"{tmp}/exec.yaml",
                   "version: 1\noutputs:\n  f: { type: json, path: " + tmp + "/execs.jsonl }\n"
                   "rules:\n  - { name: e, probe: execve, outputs: [f] }\n")
@@ -131,14 +135,38 @@ def configs(args, tmp):
               "(apt-get install bpftrace to include it)", file=sys.stderr)
     if args.only:
         wanted = args.only.split(",")
-        c = [x for x in c if any(w in x[0] for w in wanted)]
-    return c, Tracer([rt, *summary, execs], ready)
+        c = [x for x in c if x[0] == "1 baseline" or any(w in x[0] for w in wanted)]
+    return c, Tracer([rt, *summary, execs], ready), \
+        Tracer([rt, "--allow-loss", *summary, stream], ready)
 
 
-def run_workload(args, kind, n):
-    out = subprocess.run([os.path.join(args.builddir, "bench", "bench-workload"), kind, str(n)],
+def run_workload(args, kind, n, *more):
+    out = subprocess.run([os.path.join(args.builddir, "bench", "bench-workload"), kind, str(n),
+                          *map(str, more)],
                          check=True, capture_output=True, text=True).stdout
-    return int(out.split()[1])
+    fields = dict(line.split() for line in out.splitlines())
+    return int(fields["calls"]) if kind == "paced" else int(fields["ns"])
+
+
+def stream_sweep(args, tmp, tracer):
+    """Streaming to a file at offered rates: where losses start, and that every
+    event past that rate is either delivered or counted as lost."""
+    print(f"\nStreaming sweep: sys_enter stream of one comm's getppid to a JSON lines "
+          f"file, {args.sweep_seconds} s per rate, default 1 MiB ring buffer")
+    print(f"  {'offered/s':>10} {'calls':>10} {'delivered':>10} {'lost':>10} "
+          f"{'delivered/s':>12}  delivered + lost = calls")
+    best = 0
+    for rate in args.sweep_rates:
+        tracer.start(tmp)
+        calls = run_workload(args, "paced", rate, args.sweep_seconds)
+        tracer.stop()
+        ev, lost = summary_events(tmp)
+        exact = "yes" if ev is not None and ev + lost == calls else "NO"
+        if ev is not None and lost == 0 and ev == calls:
+            best = max(best, rate)
+        print(f"  {rate:>10} {calls:>10} {ev:>10} {lost:>10} "
+              f"{ev / args.sweep_seconds:>12.0f}  {exact}")
+    print(f"  highest offered rate with nothing lost: {best}/s")
 
 
 def med(xs):
@@ -174,7 +202,7 @@ def run():
     if os.geteuid() != 0:
         sys.exit("bench: needs root (BPF)")
     tmp = tempfile.mkdtemp(prefix="ruletrace-bench.")
-    cfgs, exec_tracer = configs(args, tmp)
+    cfgs, exec_tracer, stream_tracer = configs(args, tmp)
     res = {name: {"ns": [], "cpu": [], "attach": [], "rss": [], "events": [], "lost": []}
            for name, _ in cfgs}
     for rnd in range(args.rounds):
@@ -241,6 +269,7 @@ def run():
     print("  execs delivered / lost per round (all execs on the machine, the "
           f"workload's {args.execs} among them): "
           + ", ".join(f"{d}/{l}" for d, l in delivered))
+    stream_sweep(args, tmp, stream_tracer)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
