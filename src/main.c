@@ -646,7 +646,8 @@ static int start(struct run *run, char *err)
 	    (ret = loader_apply(&run->loader, &run->settings, run->execve,
 				run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN))) {
 		log_error("%s%s", err, ret == -EPERM ?
-			  " (ruletrace needs root, or CAP_BPF and CAP_PERFMON)" : "");
+			  " (ruletrace needs root, or CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH;"
+			  " before Linux 5.11 also CAP_SYS_RESOURCE or a larger ulimit -l)" : "");
 		return EXIT_RUNTIME;
 	}
 	if (events_open(&run->ev, loader_events_fd(&run->loader), run->loader.ringbuf,
