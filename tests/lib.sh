@@ -37,6 +37,10 @@ need_root() {
 # rt_start RULES [ARGS...]: run ruletrace in the background, output in $TMP/out
 # and $TMP/err, and wait until it says it has attached (or died).
 rt_start() {
+	# Emptied here, not only by the background job's redirection: that runs in the
+	# child, and a grep that ran first would find the last run's "attached" line.
+	: >"$TMP/out"
+	: >"$TMP/err"
 	"$RULETRACE" "$@" >"$TMP/out" 2>"$TMP/err" &
 	RT_PID=$!
 	for _ in $(seq 1 200); do

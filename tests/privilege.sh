@@ -56,6 +56,7 @@ grep -qF "ruletrace: warning: $pub/world.yaml is writable by every user" "$TMP/e
 echo "ok: --check warns"
 
 # --- only the capabilities documented in ruletrace(8), as nobody ---
+: >"$TMP/err"	# no earlier run's "attached" line
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	--inh-caps=-all,+bpf,+perfmon,+dac_read_search \
 	--ambient-caps=-all,+bpf,+perfmon,+dac_read_search \

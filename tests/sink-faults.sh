@@ -72,6 +72,7 @@ rules "{ type: stdout }"
 mkfifo "$TMP/pipe"
 head -c 1 <"$TMP/pipe" >/dev/null &
 hpid=$!
+: >"$TMP/err"	# no earlier run's "attached" line
 "$RULETRACE" "$TMP/rules.yaml" 2>"$TMP/err" >"$TMP/pipe" &
 RT_PID=$!
 for _ in $(seq 1 100); do grep -q "stop with Ctrl-C" "$TMP/err" && break; sleep 0.05; done
