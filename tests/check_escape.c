@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "check_run.h"
 
 typedef void (*escaper)(struct strbuf *, const char *, size_t);
 
@@ -120,8 +121,6 @@ int main(void)
 {
 	Suite *su = suite_create("escape");
 	TCase *tc = tcase_create("escape");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_text);
 	tcase_add_test(tc, test_json);
@@ -129,9 +128,5 @@ int main(void)
 	tcase_add_test(tc, test_syslog);
 	tcase_add_test(tc, test_long);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(su);
 }

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 
 #include "kbtf.h"
+#include "check_run.h"
 
 static char path[] = "/tmp/check_kbtf.XXXXXX";
 
@@ -172,17 +173,11 @@ int main(void)
 {
 	Suite *s = suite_create("kbtf");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_synthetic);
 	tcase_add_test(tc, test_vmlinux);
 	tcase_add_test(tc, test_broken);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -20,6 +20,7 @@
 
 #include "rules.h"
 #include "syscalls.h"
+#include "check_run.h"
 
 #if defined(__x86_64__)
 #define ARCH "x86_64"
@@ -879,8 +880,6 @@ int main(void)
 {
 	Suite *su = suite_create("rules");
 	TCase *tc = tcase_create("rules");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_loop_test(tc, test_bad_fixture, 0, (int)(sizeof(bad) / sizeof(bad[0])));
@@ -913,9 +912,5 @@ int main(void)
 	tcase_add_test(tc, test_short_err);
 	tcase_add_test(tc, test_free);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(su);
 }

@@ -8,6 +8,7 @@
 
 #include "rules.h"
 #include "settings.h"
+#include "check_run.h"
 
 static struct rules r;
 static struct settings s;
@@ -149,11 +150,5 @@ static Suite *settings_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(settings_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(settings_suite());
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sink_format.h"
+#include "check_run.h"
 
 static struct rt_exec_event ex;
 static struct rt_syscall_event sy;
@@ -137,8 +138,6 @@ int main(void)
 {
 	Suite *su = suite_create("sink_format");
 	TCase *tc = tcase_create("formats");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_csv_hostile);
@@ -148,9 +147,5 @@ int main(void)
 	tcase_add_test(tc, test_kv_forgery);
 	tcase_add_test(tc, test_longest_argv);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(su);
 }

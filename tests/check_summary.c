@@ -6,6 +6,7 @@
 
 #include "rules.h"
 #include "summary.h"
+#include "check_run.h"
 
 static struct rules r;
 static struct summary sum;
@@ -113,11 +114,5 @@ static Suite *summary_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(summary_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(summary_suite());
 }

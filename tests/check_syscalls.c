@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 
 #include "syscalls.h"
+#include "check_run.h"
 
 START_TEST(test_both_ways)
 {
@@ -53,16 +54,10 @@ int main(void)
 {
 	Suite *su = suite_create("syscalls");
 	TCase *tc = tcase_create("syscalls");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_both_ways);
 	tcase_add_test(tc, test_unknown);
 	tcase_add_test(tc, test_sorted);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(su);
 }
