@@ -22,8 +22,6 @@ const volatile __u32 rt_slots_per_cpu = 1;	/* count slots each CPU may hand out 
 /* Where task_struct keeps these on this kernel, from its BTF (src/kbtf.c). */
 const volatile __u32 rt_task_tgid_off;
 const volatile __u32 rt_task_real_parent_off;
-/* bpf_loop (5.17+): each loop over the rule bits verified once, not 64 times. */
-const volatile __u32 rt_has_loop;
 
 /* Which rt_ruleset entry is live: flipped by user space when rules are reloaded. */
 volatile __u32 rt_active_ruleset;
@@ -373,21 +371,29 @@ static long rt_count_cached_cb(__u32 n, void *arg)
 	return 0;
 }
 
-__noinline int rt_count_cached(__u64 rules, __u32 tgid)
+/*
+ * Each loop over the rule bits comes twice: with bpf_loop (5.17+), verified once,
+ * and unrolled, verified 64 times over, for the kernels before it. They cannot
+ * share a program: a kernel before 5.13 refuses any program that so much as
+ * mentions a callback. user space loads the one set of programs the kernel takes.
+ */
+__noinline int rt_count_cached_loop(__u64 rules, __u32 tgid)
 {
-	const struct rt_ruleset *rs = rt_active();
+	struct rt_loop_arg a = { .rules = rules, .tgid = tgid };
+
+	if (rules)
+		bpf_loop(RT_MAX_RULES, rt_count_cached_cb, &a, 0);
+	return 0;
+}
+
+__noinline int rt_count_cached_unrolled(__u64 rules, __u32 tgid)
+{
 	struct rt_task_cache *c;
 	__u32 zero = 0, n;
 
 	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
-	if (!rs || !c || !rules)
+	if (!c || !rules)
 		return 0;
-	if (rt_has_loop) {
-		struct rt_loop_arg a = { .rules = rules, .tgid = tgid };
-
-		bpf_loop(RT_MAX_RULES, rt_count_cached_cb, &a, 0);
-		return 0;
-	}
 	for (n = rt_skip_empty(&rules); n < RT_MAX_RULES && rules; n++, rules >>= 1)
 		if (rules & 1)
 			rt_count_cached_one(c, n, tgid);
@@ -397,7 +403,7 @@ __noinline int rt_count_cached(__u64 rules, __u32 tgid)
 /*
  * Count one syscall for each rule in rules in the hash map, keyed as each rule
  * groups: the path of counters keyed by syscall, and of tasks without a cache.
- * comm arrives as two words. A global function, like rt_count_cached.
+ * comm arrives as two words. Global functions, like rt_count_cached_*.
  */
 static __always_inline void rt_count_hashed_one(const struct rt_ruleset *rs,
 						const struct rt_loop_arg *a, __u32 i)
@@ -442,8 +448,20 @@ static long rt_count_hashed_cb(__u32 n, void *arg)
 	return 0;
 }
 
-__noinline int rt_count_hashed(__u64 rules, __u64 comm_lo, __u64 comm_hi, __u32 tgid,
-			       __u32 nr)
+__noinline int rt_count_hashed_loop(__u64 rules, __u64 comm_lo, __u64 comm_hi,
+				    __u32 tgid, __u32 nr)
+{
+	struct rt_loop_arg a = {
+		.rules = rules, .comm_lo = comm_lo, .comm_hi = comm_hi, .tgid = tgid, .nr = nr,
+	};
+
+	if (rules)
+		bpf_loop(RT_MAX_RULES, rt_count_hashed_cb, &a, 0);
+	return 0;
+}
+
+__noinline int rt_count_hashed_unrolled(__u64 rules, __u64 comm_lo, __u64 comm_hi,
+					__u32 tgid, __u32 nr)
 {
 	const struct rt_ruleset *rs = rt_active();
 	struct rt_loop_arg a = {
@@ -453,10 +471,6 @@ __noinline int rt_count_hashed(__u64 rules, __u64 comm_lo, __u64 comm_hi, __u32 
 
 	if (!rs || !rules)
 		return 0;
-	if (rt_has_loop) {
-		bpf_loop(RT_MAX_RULES, rt_count_hashed_cb, &a, 0);
-		return 0;
-	}
 	for (i = rt_skip_empty(&rules); i < RT_MAX_RULES && rules; i++, rules >>= 1)
 		if (rules & 1)
 			rt_count_hashed_one(rs, &a, i);
@@ -490,21 +504,32 @@ static long rt_account_cb(__u32 n, void *arg)
 	return 0;
 }
 
-__noinline int rt_account(__u64 rules, int lost)
+__noinline int rt_account_loop(__u64 rules, int lost)
 {
 	struct rt_loop_arg a = { .rules = rules, .lost = lost };
+
+	if (rules)
+		bpf_loop(RT_MAX_RULES, rt_account_cb, &a, 0);
+	return 0;
+}
+
+__noinline int rt_account_unrolled(__u64 rules, int lost)
+{
 	__u32 idx;
 
-	if (!rules)
-		return 0;
-	if (rt_has_loop) {
-		bpf_loop(RT_MAX_RULES, rt_account_cb, &a, 0);
-		return 0;
-	}
 	for (idx = rt_skip_empty(&rules); idx < RT_MAX_RULES && rules; idx++, rules >>= 1)
 		if (rules & 1)
 			rt_account_one(idx, lost);
 	return 0;
+}
+
+/* The variant a program was built for: loop is a constant in each program. */
+static __always_inline void rt_account(int loop, __u64 rules, int lost)
+{
+	if (loop)
+		rt_account_loop(rules, lost);
+	else
+		rt_account_unrolled(rules, lost);
 }
 
 /* Send size bytes of data to user space; 0 or a negative error (buffer full). */
@@ -529,7 +554,7 @@ static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __
 
 /* Shared by the kprobe and the tracepoint: one exec event for the matching rules. */
 static __always_inline int rt_on_execve(void *ctx, const char *filename,
-					const char *const *argv)
+					const char *const *argv, int loop)
 {
 	const void *task, *parent = NULL;
 	struct rt_exec_event *ev;
@@ -603,7 +628,7 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	size = __builtin_offsetof(struct rt_exec_event, args) + len;
 	if (size > sizeof(*ev))
 		size = sizeof(*ev);
-	rt_account(rules, rt_emit(ctx, ev, size) < 0);
+	rt_account(loop, rules, rt_emit(ctx, ev, size) < 0);
 	return 0;
 }
 
@@ -614,8 +639,7 @@ extern _Bool LINUX_HAS_SYSCALL_WRAPPER __kconfig;	/* libbpf knows it */
  * syscalls go through a wrapper (x86 4.17+, arm64 4.19+) the probed function's
  * one argument is the user's register frame, in kernel memory.
  */
-SEC("ksyscall/execve")
-int rt_execve_kprobe(struct pt_regs *ctx)
+static __always_inline int rt_on_execve_kprobe(struct pt_regs *ctx, int loop)
 {
 	const struct pt_regs *regs = (const struct pt_regs *)PT_REGS_PARM1(ctx);
 	unsigned long filename = 0, argv = 0;
@@ -627,7 +651,19 @@ int rt_execve_kprobe(struct pt_regs *ctx)
 		   bpf_probe_read_kernel(&argv, sizeof(argv), &RT_SYSCALL_ARG2(regs))) {
 		return 0;
 	}
-	return rt_on_execve(ctx, (const char *)filename, (const char *const *)argv);
+	return rt_on_execve(ctx, (const char *)filename, (const char *const *)argv, loop);
+}
+
+SEC("ksyscall/execve")
+int rt_execve_kprobe(struct pt_regs *ctx)
+{
+	return rt_on_execve_kprobe(ctx, 1);
+}
+
+SEC("ksyscall/execve")
+int rt_execve_kprobe_unrolled(struct pt_regs *ctx)
+{
+	return rt_on_execve_kprobe(ctx, 0);
 }
 
 /* execve through the syscall tracepoint: the fallback where kprobes are missing. */
@@ -635,12 +671,18 @@ SEC("tracepoint/syscalls/sys_enter_execve")
 int rt_execve_tp(struct rt_sys_enter_ctx *ctx)
 {
 	return rt_on_execve(ctx, (const char *)ctx->args[0],
-			    (const char *const *)ctx->args[1]);
+			    (const char *const *)ctx->args[1], 1);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int rt_execve_tp_unrolled(struct rt_sys_enter_ctx *ctx)
+{
+	return rt_on_execve(ctx, (const char *)ctx->args[0],
+			    (const char *const *)ctx->args[1], 0);
 }
 
 /* Every syscall entry: count per rule as it groups, or stream an event. */
-SEC("raw_tracepoint/sys_enter")
-int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, int loop)
 {
 	struct rt_task_cache *c;
 	struct rt_syscall_event ev;
@@ -672,15 +714,20 @@ int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 			/* Counted in the cache entry itself: no second lookup. */
 			c->pending_slot = slot;
 			c->pending++;
+		} else if (counted && loop) {
+			rt_count_cached_loop(counted, pid_tgid >> 32);
 		} else if (counted) {
-			rt_count_cached(counted, pid_tgid >> 32);
+			rt_count_cached_unrolled(counted, pid_tgid >> 32);
 		}
 		if (hashed) {
 			__u64 w[2];
 
 			rt_get_comm(comm);
 			__builtin_memcpy(w, comm, sizeof(w));
-			rt_count_hashed(hashed, w[0], w[1], pid_tgid >> 32, nr);
+			if (loop)
+				rt_count_hashed_loop(hashed, w[0], w[1], pid_tgid >> 32, nr);
+			else
+				rt_count_hashed_unrolled(hashed, w[0], w[1], pid_tgid >> 32, nr);
 		}
 		rules &= ~(counted | hashed);
 	}
@@ -690,8 +737,20 @@ int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	rt_get_comm(comm);
 	rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, pid_tgid, comm);
 	ev.nr = ctx->args[1];
-	rt_account(rules, rt_emit(ctx, &ev, sizeof(ev)) < 0);
+	rt_account(loop, rules, rt_emit(ctx, &ev, sizeof(ev)) < 0);
 	return 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	return rt_on_sys_enter(ctx, 1);
+}
+
+SEC("raw_tracepoint/sys_enter")
+int rt_sys_enter_unrolled(struct bpf_raw_tracepoint_args *ctx)
+{
+	return rt_on_sys_enter(ctx, 0);
 }
 
 /*

@@ -7,7 +7,7 @@ set -eu
 
 pkgs="build-essential autoconf automake libtool pkg-config clang llvm bpftool
 libbpf-dev libelf-dev zlib1g-dev libyaml-dev check python3 mandoc man-db strace"
-[ "${1:-}" = --test ] && pkgs="$pkgs rsyslog jq valgrind qemu-system-x86 busybox-static cpio libclang-rt-14-dev"
+[ "${1:-}" = --test ] && pkgs="$pkgs rsyslog jq valgrind qemu-system-x86 busybox-static cpio curl xz-utils libclang-rt-14-dev"
 
 missing=
 for p in $pkgs; do

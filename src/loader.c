@@ -51,9 +51,6 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 	skel->rodata->rt_self_tgid = (__u32)getpid();
 	skel->rodata->rt_task_tgid_off = off.tgid;
 	skel->rodata->rt_task_real_parent_off = off.real_parent;
-	/* RULETRACE_NO_BPF_LOOP: the unrolled loops of kernels before 5.17, for tests. */
-	skel->rodata->rt_has_loop = !getenv("RULETRACE_NO_BPF_LOOP") &&
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) > 0;
 	if (!l->ringbuf) {
 		/* Before 5.8: the seed's perf event array, one buffer per CPU. */
 		bpf_map__set_type(skel->maps.rt_events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -64,14 +61,36 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 		bpf_map__set_max_entries(skel->maps.rt_events, buffer_size);
 	}
 
-	/* 3. Every program this kernel can take: a reload may need any of them. */
-	bpf_program__set_autoload(skel->progs.rt_execve_kprobe, f->kprobes);
-	bpf_program__set_autoload(skel->progs.rt_execve_tp, f->execve_tp);
+	/*
+	 * 3. Every program this kernel can take: a reload may need any of them. Those
+	 * that loop over rule bits in their bpf_loop build or, before 5.17 (or with
+	 * RULETRACE_NO_BPF_LOOP, to test that path), their unrolled one.
+	 */
+	l->loop = !getenv("RULETRACE_NO_BPF_LOOP") &&
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) > 0;
+	l->prog_execve_kprobe = l->loop ?
+		(struct loader_prog){ skel->progs.rt_execve_kprobe, &skel->links.rt_execve_kprobe } :
+		(struct loader_prog){ skel->progs.rt_execve_kprobe_unrolled,
+				      &skel->links.rt_execve_kprobe_unrolled };
+	l->prog_execve_tp = l->loop ?
+		(struct loader_prog){ skel->progs.rt_execve_tp, &skel->links.rt_execve_tp } :
+		(struct loader_prog){ skel->progs.rt_execve_tp_unrolled,
+				      &skel->links.rt_execve_tp_unrolled };
+	l->prog_sys_enter = l->loop ?
+		(struct loader_prog){ skel->progs.rt_sys_enter, &skel->links.rt_sys_enter } :
+		(struct loader_prog){ skel->progs.rt_sys_enter_unrolled,
+				      &skel->links.rt_sys_enter_unrolled };
+	bpf_program__set_autoload(skel->progs.rt_execve_kprobe, f->kprobes && l->loop);
+	bpf_program__set_autoload(skel->progs.rt_execve_kprobe_unrolled, f->kprobes && !l->loop);
+	bpf_program__set_autoload(skel->progs.rt_execve_tp, f->execve_tp && l->loop);
+	bpf_program__set_autoload(skel->progs.rt_execve_tp_unrolled, f->execve_tp && !l->loop);
+	bpf_program__set_autoload(skel->progs.rt_sys_enter, l->loop);
+	bpf_program__set_autoload(skel->progs.rt_sys_enter_unrolled, !l->loop);
 
 	/* 4. Load and verify. */
 	if ((ret = ruletrace_bpf__load(skel)) != 0) {
 		snprintf(err, errlen, "load BPF object: %s%s", strerror(-ret),
-			 log_verbose() ? "" : " (run with -v for the verifier log)");
+			 log_verbose() || ret == -EPERM ? "" : " (run with -v for the verifier log)");
 		loader_stop(l);
 		return ret;
 	}
@@ -205,12 +224,11 @@ static void detach_one(struct bpf_link **link)
 static int attach_execve(struct loader *l, enum probe_execve_mode want, bool auto_attach,
 			 char *err, size_t errlen)
 {
-	struct ruletrace_bpf *skel = l->skel;
 	const struct probe_features *f = l->feat;
 	int ret;
 
 	if (want == PROBE_EXECVE_KPROBE) {
-		ret = attach_one(skel->progs.rt_execve_kprobe, &skel->links.rt_execve_kprobe);
+		ret = attach_one(l->prog_execve_kprobe.prog, l->prog_execve_kprobe.link);
 		if (!ret) {
 			snprintf(l->execve_how, sizeof(l->execve_how), "kprobe (ksyscall execve)");
 			l->execve = want;
@@ -228,7 +246,7 @@ static int attach_execve(struct loader *l, enum probe_execve_mode want, bool aut
 		snprintf(l->execve_how, sizeof(l->execve_how),
 			 "%s (kprobe unavailable: %s)", EXECVE_TP_NAME, f->kprobe_reason);
 	}
-	ret = attach_one(skel->progs.rt_execve_tp, &skel->links.rt_execve_tp);
+	ret = attach_one(l->prog_execve_tp.prog, l->prog_execve_tp.link);
 	if (ret) {
 		snprintf(err, errlen, "attach execve tracepoint: %s", strerror(-ret));
 		return ret;
@@ -249,7 +267,7 @@ static int attach_needed(struct loader *l, const struct settings *s,
 	    (ret = attach_execve(l, execve, auto_attach, err, errlen)) != 0)
 		return ret;
 	if (s->ruleset.probe_rules[RT_PROBE_SYS_ENTER]) {
-		ret = attach_one(skel->progs.rt_sys_enter, &skel->links.rt_sys_enter);
+		ret = attach_one(l->prog_sys_enter.prog, l->prog_sys_enter.link);
 		if (ret) {
 			snprintf(err, errlen, "attach sys_enter raw tracepoint: %s", strerror(-ret));
 			return ret;
@@ -279,13 +297,13 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 	struct ruletrace_bpf *skel = l->skel;
 
 	if (execve != PROBE_EXECVE_KPROBE || l->execve != PROBE_EXECVE_KPROBE)
-		detach_one(&skel->links.rt_execve_kprobe);
+		detach_one(l->prog_execve_kprobe.link);
 	if (execve == PROBE_EXECVE_NONE || l->execve != PROBE_EXECVE_TRACEPOINT)
-		detach_one(&skel->links.rt_execve_tp);
+		detach_one(l->prog_execve_tp.link);
 	if (execve == PROBE_EXECVE_NONE)
 		l->execve = PROBE_EXECVE_NONE;
 	if (!s->ruleset.probe_rules[RT_PROBE_SYS_ENTER]) {
-		detach_one(&skel->links.rt_sys_enter);
+		detach_one(l->prog_sys_enter.link);
 		l->sys_enter = false;
 	}
 	if (!s->ruleset.follow_rules) {

@@ -25,8 +25,16 @@ struct loader_keys {
 	size_t n;
 };
 
+/* A program and where its link is kept: the variant of it this kernel runs. */
+struct loader_prog {
+	struct bpf_program *prog;
+	struct bpf_link **link;
+};
+
 struct loader {
 	struct ruletrace_bpf *skel;
+	bool loop;			/* the bpf_loop variants (5.17+), else unrolled */
+	struct loader_prog prog_execve_kprobe, prog_execve_tp, prog_sys_enter;
 	const struct probe_features *feat;
 	bool ringbuf;			/* events map is a ring buffer, else a perf array */
 	enum probe_execve_mode execve;	/* how execve is attached now */

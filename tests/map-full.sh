@@ -28,23 +28,3 @@ assert counters <= 16384, counters
 print(f"ok: {counters} counters, {full} syscalls reported as not counted")
 PY
 
-# RLIMIT_MEMLOCK of 0: since 5.11 BPF memory is charged to the memory cgroup and
-# the limit does not apply (before that, libbpf raises it when it may, and the
-# error names it when it may not): the counts stay exact.
-cat >"$TMP/memlock0" <<SH
-#!/bin/sh
-ulimit -l 0 || exit 99
-exec "$RULETRACE" "\$@"
-SH
-chmod +x "$TMP/memlock0"
-cat >"$TMP/rules.yaml" <<'YAML'
-version: 1
-rules:
-  - { name: calls, probe: sys_enter, filter: { comm: [rt-memlock] } }
-YAML
-RULETRACE="$TMP/memlock0" rt_start "$TMP/rules.yaml"
-expect_eq "RLIMIT_MEMLOCK of ruletrace" "$(awk '/Max locked memory/ { print $4 }' "/proc/$RT_PID/limits")" 0
-"$WORKLOAD" --comm rt-memlock --getppid 3000
-rt_stop INT
-expect_eq "ulimit -l 0: exit status" "$RT_STATUS" 0
-expect_eq "ulimit -l 0: rt-memlock" "$(summary_count calls rt-memlock)" 3001

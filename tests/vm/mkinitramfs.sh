@@ -24,11 +24,14 @@ copy_with_libs() {
 		done
 	done
 }
-copy_with_libs "$builddir/ruletrace" "$builddir/tests/workload" /bin/bash
+copy_with_libs "$builddir/ruletrace" "$builddir/tests/workload" /bin/bash /usr/bin/setpriv
 rm -f "$root/bin/bash"
 cp -L /bin/bash "$root/bin/bash"
+# util-linux's setpriv (busybox's cannot change uids), ahead of busybox on PATH.
+mkdir -p "$root/usr/bin"
+mv "$root/rt/setpriv" "$root/usr/bin/setpriv"
 cp "$srcdir/tests/lib.sh" "$srcdir/tests/trace-count.sh" "$srcdir/tests/trace-exec.sh" \
-	"$srcdir/tests/trace-filter.sh" "$srcdir/tests/follow.sh" \
+	"$srcdir/tests/trace-filter.sh" "$srcdir/tests/follow.sh" "$srcdir/tests/memlock.sh" \
 	"$srcdir/tests/vm/guest-execve.sh" "$root/rt/"
 cp "$srcdir/tests/vm/init" "$root/init"
 chmod +x "$root/init" "$root"/rt/*.sh
