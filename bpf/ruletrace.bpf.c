@@ -355,16 +355,31 @@ struct rt_loop_arg {
 	int lost;
 };
 
+/* The callback's verdict on bit n: RT_LOOP_STOP when no rule is left at or above it. */
+enum { RT_LOOP_SKIP, RT_LOOP_STOP, RT_LOOP_RULE };
+
+static __always_inline int rt_loop_bit(const struct rt_loop_arg *a, __u32 n)
+{
+	if (n >= RT_MAX_RULES || !(a->rules >> n))
+		return RT_LOOP_STOP;
+	return (a->rules >> n) & 1 ? RT_LOOP_RULE : RT_LOOP_SKIP;
+}
+
+/* Each set bit n of rules, lowest first, without bpf_loop; rules is consumed. */
+#define rt_for_each_rule(n, rules)						\
+	for ((n) = rt_skip_empty(&(rules)); (n) < RT_MAX_RULES && (rules);	\
+	     (n)++, (rules) >>= 1)						\
+		if ((rules) & 1)
+
 static long rt_count_cached_cb(__u32 n, void *arg)
 {
 	struct rt_loop_arg *a = arg;
+	int bit = rt_loop_bit(a, n);
 	struct rt_task_cache *c;
 	__u32 zero = 0;
 
-	if (n >= RT_MAX_RULES || !(a->rules >> n))
-		return 1;
-	if (!((a->rules >> n) & 1))
-		return 0;
+	if (bit != RT_LOOP_RULE)
+		return bit == RT_LOOP_STOP;
 	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
 	if (c)
 		rt_count_cached_one(c, n, a->tgid);
@@ -394,9 +409,8 @@ __noinline int rt_count_cached_unrolled(__u64 rules, __u32 tgid)
 	c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
 	if (!c || !rules)
 		return 0;
-	for (n = rt_skip_empty(&rules); n < RT_MAX_RULES && rules; n++, rules >>= 1)
-		if (rules & 1)
-			rt_count_cached_one(c, n, tgid);
+	rt_for_each_rule(n, rules)
+		rt_count_cached_one(c, n, tgid);
 	return 0;
 }
 
@@ -436,12 +450,11 @@ static __always_inline void rt_count_hashed_one(const struct rt_ruleset *rs,
 static long rt_count_hashed_cb(__u32 n, void *arg)
 {
 	struct rt_loop_arg *a = arg;
+	int bit = rt_loop_bit(a, n);
 	const struct rt_ruleset *rs;
 
-	if (n >= RT_MAX_RULES || !(a->rules >> n))
-		return 1;
-	if (!((a->rules >> n) & 1))
-		return 0;
+	if (bit != RT_LOOP_RULE)
+		return bit == RT_LOOP_STOP;
 	rs = rt_active();
 	if (rs)
 		rt_count_hashed_one(rs, a, n);
@@ -471,9 +484,8 @@ __noinline int rt_count_hashed_unrolled(__u64 rules, __u64 comm_lo, __u64 comm_h
 
 	if (!rs || !rules)
 		return 0;
-	for (i = rt_skip_empty(&rules); i < RT_MAX_RULES && rules; i++, rules >>= 1)
-		if (rules & 1)
-			rt_count_hashed_one(rs, &a, i);
+	rt_for_each_rule(i, rules)
+		rt_count_hashed_one(rs, &a, i);
 	return 0;
 }
 
@@ -496,12 +508,11 @@ static __always_inline void rt_account_one(__u32 idx, int lost)
 static long rt_account_cb(__u32 n, void *arg)
 {
 	struct rt_loop_arg *a = arg;
+	int bit = rt_loop_bit(a, n);
 
-	if (n >= RT_MAX_RULES || !(a->rules >> n))
-		return 1;
-	if ((a->rules >> n) & 1)
+	if (bit == RT_LOOP_RULE)
 		rt_account_one(n, a->lost);
-	return 0;
+	return bit == RT_LOOP_STOP;
 }
 
 __noinline int rt_account_loop(__u64 rules, int lost)
@@ -517,9 +528,8 @@ __noinline int rt_account_unrolled(__u64 rules, int lost)
 {
 	__u32 idx;
 
-	for (idx = rt_skip_empty(&rules); idx < RT_MAX_RULES && rules; idx++, rules >>= 1)
-		if (rules & 1)
-			rt_account_one(idx, lost);
+	rt_for_each_rule(idx, rules)
+		rt_account_one(idx, lost);
 	return 0;
 }
 
