@@ -320,6 +320,9 @@ __noinline long rt_slot_miss(__u32 rule, __u32 tgid)
 			return -1;
 	}
 	c->slot[i] = *found + 1;
+	/* The fast rule's slot: from now on its counts stay in the entry (pending). */
+	if (c->only_count == i + 1)
+		c->pending_slot = c->slot[i];
 	return *found;
 }
 
@@ -364,6 +367,14 @@ static __always_inline int rt_loop_bit(const struct rt_loop_arg *a, __u32 n)
 		return RT_LOOP_STOP;
 	return (a->rules >> n) & 1 ? RT_LOOP_RULE : RT_LOOP_SKIP;
 }
+
+/*
+ * A program that loops, in both builds: NAME runs BODY(ctx, 1) with bpf_loop,
+ * NAME_unrolled runs BODY(ctx, 0); user space loads one of the two.
+ */
+#define RT_BOTH_BUILDS(sec, name, ctx_type, body)				\
+	SEC(sec) int name(ctx_type *ctx) { return body(ctx, 1); }		\
+	SEC(sec) int name##_unrolled(ctx_type *ctx) { return body(ctx, 0); }
 
 /* Each set bit n of rules, lowest first, without bpf_loop; rules is consumed. */
 #define rt_for_each_rule(n, rules)						\
@@ -664,32 +675,17 @@ static __always_inline int rt_on_execve_kprobe(struct pt_regs *ctx, int loop)
 	return rt_on_execve(ctx, (const char *)filename, (const char *const *)argv, loop);
 }
 
-SEC("ksyscall/execve")
-int rt_execve_kprobe(struct pt_regs *ctx)
-{
-	return rt_on_execve_kprobe(ctx, 1);
-}
-
-SEC("ksyscall/execve")
-int rt_execve_kprobe_unrolled(struct pt_regs *ctx)
-{
-	return rt_on_execve_kprobe(ctx, 0);
-}
+RT_BOTH_BUILDS("ksyscall/execve", rt_execve_kprobe, struct pt_regs, rt_on_execve_kprobe)
 
 /* execve through the syscall tracepoint: the fallback where kprobes are missing. */
-SEC("tracepoint/syscalls/sys_enter_execve")
-int rt_execve_tp(struct rt_sys_enter_ctx *ctx)
+static __always_inline int rt_on_execve_tp(struct rt_sys_enter_ctx *ctx, int loop)
 {
 	return rt_on_execve(ctx, (const char *)ctx->args[0],
-			    (const char *const *)ctx->args[1], 1);
+			    (const char *const *)ctx->args[1], loop);
 }
 
-SEC("tracepoint/syscalls/sys_enter_execve")
-int rt_execve_tp_unrolled(struct rt_sys_enter_ctx *ctx)
-{
-	return rt_on_execve(ctx, (const char *)ctx->args[0],
-			    (const char *const *)ctx->args[1], 0);
-}
+RT_BOTH_BUILDS("tracepoint/syscalls/sys_enter_execve", rt_execve_tp, struct rt_sys_enter_ctx,
+	       rt_on_execve_tp)
 
 /* Every syscall entry: count per rule as it groups, or stream an event. */
 static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, int loop)
@@ -698,7 +694,7 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 	struct rt_syscall_event ev;
 	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 nr = (__u32)ctx->args[1], slot;
+	__u32 nr = (__u32)ctx->args[1];
 	__u64 rules, counted, hashed;
 
 	c = rt_cache(pid_tgid);
@@ -719,10 +715,8 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 		/* Counters keyed by syscall change every call: those take the hash map. */
 		hashed = counted & c->group_sys_rules;
 		counted &= ~hashed;
-		if (c->only_count && counted == 1ULL << ((c->only_count - 1) & 63) &&
-		    (slot = c->slot[(c->only_count - 1) & 63])) {
+		if (c->pending_slot && counted == 1ULL << ((c->only_count - 1) & 63)) {
 			/* Counted in the cache entry itself: no second lookup. */
-			c->pending_slot = slot;
 			c->pending++;
 		} else if (counted && loop) {
 			rt_count_cached_loop(counted, pid_tgid >> 32);
@@ -751,17 +745,8 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 	return 0;
 }
 
-SEC("raw_tracepoint/sys_enter")
-int rt_sys_enter(struct bpf_raw_tracepoint_args *ctx)
-{
-	return rt_on_sys_enter(ctx, 1);
-}
-
-SEC("raw_tracepoint/sys_enter")
-int rt_sys_enter_unrolled(struct bpf_raw_tracepoint_args *ctx)
-{
-	return rt_on_sys_enter(ctx, 0);
-}
+RT_BOTH_BUILDS("raw_tracepoint/sys_enter", rt_sys_enter, struct bpf_raw_tracepoint_args,
+	       rt_on_sys_enter)
 
 /*
  * A comm changed (prctl, exec, /proc/PID/comm): every CPU's cached verdicts for

@@ -20,6 +20,22 @@
 
 #define EXECVE_TP_NAME "tracepoint syscalls:sys_enter_execve"
 
+/* Load one build of a program that loops (if wanted at all): bpf_loop's or unrolled. */
+static struct loader_prog choose_build(bool loop, bool wanted, struct bpf_program *with_loop,
+				       struct bpf_link **with_loop_link,
+				       struct bpf_program *unrolled,
+				       struct bpf_link **unrolled_link)
+{
+	bpf_program__set_autoload(with_loop, wanted && loop);
+	bpf_program__set_autoload(unrolled, wanted && !loop);
+	return loop ? (struct loader_prog){ with_loop, with_loop_link } :
+		      (struct loader_prog){ unrolled, unrolled_link };
+}
+
+#define CHOOSE_BUILD(l, name, wanted)						\
+	choose_build((l)->loop, (wanted), (l)->skel->progs.name, &(l)->skel->links.name, \
+		     (l)->skel->progs.name##_unrolled, &(l)->skel->links.name##_unrolled)
+
 int loader_open(struct loader *l, const struct probe_features *f, bool perf_buffer,
 		uint32_t buffer_size, char *err, size_t errlen)
 {
@@ -68,24 +84,9 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 	 */
 	l->loop = !getenv("RULETRACE_NO_BPF_LOOP") &&
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) > 0;
-	l->prog_execve_kprobe = l->loop ?
-		(struct loader_prog){ skel->progs.rt_execve_kprobe, &skel->links.rt_execve_kprobe } :
-		(struct loader_prog){ skel->progs.rt_execve_kprobe_unrolled,
-				      &skel->links.rt_execve_kprobe_unrolled };
-	l->prog_execve_tp = l->loop ?
-		(struct loader_prog){ skel->progs.rt_execve_tp, &skel->links.rt_execve_tp } :
-		(struct loader_prog){ skel->progs.rt_execve_tp_unrolled,
-				      &skel->links.rt_execve_tp_unrolled };
-	l->prog_sys_enter = l->loop ?
-		(struct loader_prog){ skel->progs.rt_sys_enter, &skel->links.rt_sys_enter } :
-		(struct loader_prog){ skel->progs.rt_sys_enter_unrolled,
-				      &skel->links.rt_sys_enter_unrolled };
-	bpf_program__set_autoload(skel->progs.rt_execve_kprobe, f->kprobes && l->loop);
-	bpf_program__set_autoload(skel->progs.rt_execve_kprobe_unrolled, f->kprobes && !l->loop);
-	bpf_program__set_autoload(skel->progs.rt_execve_tp, f->execve_tp && l->loop);
-	bpf_program__set_autoload(skel->progs.rt_execve_tp_unrolled, f->execve_tp && !l->loop);
-	bpf_program__set_autoload(skel->progs.rt_sys_enter, l->loop);
-	bpf_program__set_autoload(skel->progs.rt_sys_enter_unrolled, !l->loop);
+	l->prog_execve_kprobe = CHOOSE_BUILD(l, rt_execve_kprobe, f->kprobes);
+	l->prog_execve_tp = CHOOSE_BUILD(l, rt_execve_tp, f->execve_tp);
+	l->prog_sys_enter = CHOOSE_BUILD(l, rt_sys_enter, true);
 
 	/* 4. Load and verify. */
 	if ((ret = ruletrace_bpf__load(skel)) != 0) {

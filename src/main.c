@@ -342,7 +342,8 @@ static int text_summary_fd(const struct rules *r)
 	return STDOUT_FILENO;
 }
 
-static void write_all(int fd, const char *p, size_t n)
+/* 0, or -errno (-EIO for a write of nothing): callers whose fd is a sink's ignore it. */
+static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
@@ -350,10 +351,11 @@ static void write_all(int fd, const char *p, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return;	/* the fd that failed is a sink's: already reported */
+			return w < 0 ? -errno : -EIO;
 		p += w;
 		n -= (size_t)w;
 	}
+	return 0;
 }
 
 static void print_summary(const struct run *run)
@@ -362,7 +364,7 @@ static void print_summary(const struct run *run)
 
 	strbuf_init(&sb);
 	summary_format_text(&run->sum, &sb);
-	write_all(text_summary_fd(&run->rules), sb.buf, sb.len);
+	(void)write_all(text_summary_fd(&run->rules), sb.buf, sb.len);	/* a sink's fd */
 	strbuf_free(&sb);
 }
 
@@ -603,12 +605,10 @@ static int write_summary_json(const struct run *run, int status)
 	strbuf_init(&sb);
 	summary_json_format(&sb, &run->sum, &js);
 	if (run->summary_fd < 0) {
-		write_all(STDOUT_FILENO, sb.buf, sb.len);
-	} else if (write(run->summary_fd, sb.buf, sb.len) != (ssize_t)sb.len ||
-		   fsync(run->summary_fd) < 0) {
-		log_error("--summary-json %s: %s", run->o->summary_json,
-			  errno ? strerror(errno) : "short write");
-		ret = -1;
+		(void)write_all(STDOUT_FILENO, sb.buf, sb.len);	/* stdout, a sink's */
+	} else if ((ret = write_all(run->summary_fd, sb.buf, sb.len)) != 0 ||
+		   (ret = fsync(run->summary_fd) ? -errno : 0) != 0) {
+		log_error("--summary-json %s: %s", run->o->summary_json, strerror(-ret));
 	}
 	strbuf_free(&sb);
 	return ret;
