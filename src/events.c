@@ -9,6 +9,7 @@
 
 #include "events.h"
 #include "syscalls.h"
+#include "util.h"
 
 #define PERF_PAGES 64	/* per CPU, for the perf buffer fallback */
 
@@ -111,10 +112,54 @@ bool events_done(const struct events *ev)
 	return ev->max_events && ev->delivered >= ev->max_events;
 }
 
+/* Stands for "stop consuming": libbpf passes a callback's negative value up. */
+#define EVENTS_YIELD (-ECANCELED)
+
+/* An event left unread at stop: counted against every rule it matched. */
+static void events_count_unread(struct events *ev, const void *data, size_t size)
+{
+	const struct rt_event_hdr *hdr = data;
+	__u64 rules;
+	size_t i;
+
+	if (size < sizeof(*hdr)) {
+		ev->malformed++;
+		return;
+	}
+	ev->unread++;
+	rules = hdr->rules;
+	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1)
+		if ((rules & 1) && ev->rule_of_slot[i] >= 0)
+			ev->sum->rules[ev->rule_of_slot[i]].unread++;
+}
+
+/* Whether the consumer should hand the loop back: its slice is over or a signal came. */
+static bool events_should_yield(struct events *ev)
+{
+	if (ev->interrupted && ev->interrupted())
+		return true;
+	if (++ev->slice_events < 64)
+		return false;
+	ev->slice_events = 0;
+	return mono_seconds() >= ev->slice_end;
+}
+
 static int on_ringbuf(void *ctx, void *data, size_t size)
 {
-	events_deliver(ctx, data, size);
-	return 0;	/* a malformed event is counted, not a reason to stop */
+	struct events *ev = ctx;
+
+	if (ev->counting) {
+		events_count_unread(ev, data, size);
+		return 0;
+	}
+	/* A malformed event is counted, not a reason to stop. */
+	events_deliver(ev, data, size);
+	/* libbpf has consumed this event already when the callback stops it. */
+	if (events_should_yield(ev)) {
+		ev->yielded = true;
+		return EVENTS_YIELD;
+	}
+	return 0;
 }
 
 static void on_perf(void *ctx, int cpu, void *data, __u32 size)
@@ -122,6 +167,10 @@ static void on_perf(void *ctx, int cpu, void *data, __u32 size)
 	struct events *ev = ctx;
 
 	(void)cpu;
+	if (ev->counting) {
+		events_count_unread(ev, data, size);
+		return;
+	}
 	if ((uintptr_t)data % _Alignof(struct rt_event_hdr)) {
 		if (size > sizeof(ev->aligned)) {
 			ev->malformed++;
@@ -168,17 +217,54 @@ int events_open(struct events *ev, int map_fd, bool ringbuf, uint32_t buffer_siz
 	return 0;
 }
 
-int events_poll(struct events *ev, int timeout_ms)
+/* One bounded pass: a perf buffer pass is bounded by its size, a ring buffer's by yield. */
+static int events_pass(struct events *ev, int timeout_ms, double slice_end)
 {
-	int ret = ev->rb ? ring_buffer__poll(ev->rb, timeout_ms)
-			 : perf_buffer__poll(ev->pb, timeout_ms);
+	int ret;
 
+	ev->slice_end = slice_end;
+	ev->slice_events = 0;
+	ev->yielded = false;
+	if (ev->rb)
+		ret = timeout_ms >= 0 ? ring_buffer__poll(ev->rb, timeout_ms)
+				      : ring_buffer__consume(ev->rb);
+	else
+		ret = timeout_ms >= 0 ? perf_buffer__poll(ev->pb, timeout_ms)
+				      : perf_buffer__consume(ev->pb);
+	if (ret == EVENTS_YIELD && ev->yielded)
+		return 1;
 	return ret == -EINTR ? 0 : ret;
 }
 
-int events_drain(struct events *ev)
+int events_poll(struct events *ev, int timeout_ms)
 {
-	return ev->rb ? ring_buffer__consume(ev->rb) : perf_buffer__consume(ev->pb);
+	return events_pass(ev, timeout_ms < 0 ? 0 : timeout_ms,
+			   mono_seconds() + EVENTS_SLICE_MS / 1000.0);
+}
+
+int events_drain(struct events *ev, int limit_ms)
+{
+	double end = mono_seconds() + limit_ms / 1000.0;
+	int ret, total = 0;
+
+	/* Detached: the buffer only empties now, so each pass finds less. */
+	while (!ev->counting) {
+		ret = events_pass(ev, -1, end);
+		if (ret < 0)
+			return ret;
+		total += ret;
+		if (!ev->yielded)
+			break;	/* the buffer is empty */
+		if (ev->yielded && (mono_seconds() >= end ||
+				    (ev->interrupted && ev->interrupted())))
+			ev->counting = true;
+	}
+	if (ev->counting) {	/* out of time: the rest is counted, not delivered */
+		ret = events_pass(ev, -1, end);
+		if (ret < 0)
+			return ret;
+	}
+	return total;
 }
 
 void events_close(struct events *ev)

@@ -30,6 +30,12 @@ struct events {
 	uint64_t past_max;		/* events not delivered because max_events was met */
 	uint64_t malformed;		/* events too short to decode */
 	uint64_t perf_lost;		/* perf buffer: samples the kernel dropped */
+	uint64_t unread;		/* left in the buffer at stop: counted, not delivered */
+	bool (*interrupted)(void);	/* a signal wants the run loop: stop consuming */
+	double slice_end;		/* consume until then, then give the loop a turn */
+	unsigned slice_events;		/* events since the clock was last read */
+	bool yielded;			/* the callback stopped the consumer */
+	bool counting;			/* past the stop's drain time: count, do not deliver */
 	/* A perf sample is only 4-byte aligned (it follows a u32 size): decoded from here. */
 	__u64 aligned[(sizeof(struct rt_exec_event) + 7) / 8];
 };
@@ -49,11 +55,24 @@ void events_set_rules(struct events *ev, const struct rules *r, struct sink *sin
 /* Whether max_events have been delivered: the run should end. */
 bool events_done(const struct events *ev);
 
-/* Wait up to timeout_ms and deliver what arrived; events consumed, or -errno. */
+/*
+ * At most this long consuming before the run loop gets a turn, however fast the
+ * kernel produces: the bound on how late a signal, a deadline or a reload is seen.
+ */
+#define EVENTS_SLICE_MS 50
+
+/*
+ * Wait up to timeout_ms and deliver what arrived, for at most EVENTS_SLICE_MS or
+ * until ev->interrupted() says a signal came; events consumed, or -errno.
+ */
 int events_poll(struct events *ev, int timeout_ms);
 
-/* Deliver everything still buffered without waiting; events consumed, or -errno. */
-int events_drain(struct events *ev);
+/*
+ * After the probes are detached: deliver what is still buffered for at most
+ * limit_ms (less if ev->interrupted() turns true), then count the rest per rule
+ * in summary_rule.unread without delivering it. Events consumed, or -errno.
+ */
+int events_drain(struct events *ev, int limit_ms);
 
 void events_close(struct events *ev);
 

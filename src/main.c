@@ -21,6 +21,7 @@
 #include "default_rules.h"
 #include "events.h"
 #include "loader.h"
+#include "ostream.h"
 #include "privilege.h"
 #include "probe.h"
 #include "rules.h"
@@ -39,6 +40,10 @@ enum {
 };
 
 #define POLL_MS 100
+#define BACKLOG_POLL_MS 10	/* while an output has bytes to take: retry this often */
+#define STOP_DRAIN_MS 1000	/* at stop: delivering what is buffered, at most */
+#define STOP_OUTPUT_MS 1000	/* at stop: waiting on each output that does not take data */
+#define INTERVAL_OUTPUT_MS 100	/* an --interval summary that cannot be written is skipped */
 #define ERRLEN 4096
 
 struct options {
@@ -74,12 +79,21 @@ struct run {
 	bool failed;			/* a runtime failure happened: exit 1 */
 };
 
-static volatile sig_atomic_t stop_signal;
+/* Stop signals received, and how many of them the run has acted on. */
+static volatile sig_atomic_t stop_count;
+static sig_atomic_t stop_acked;
 static volatile sig_atomic_t reload_signal;
 
 static void on_stop_signal(int sig)
 {
-	stop_signal = sig;
+	(void)sig;
+	stop_count++;
+}
+
+/* A signal the run has not acted on: the event consumer hands back the loop. */
+static bool signal_pending(void)
+{
+	return stop_count != stop_acked || reload_signal;
 }
 
 static void on_reload_signal(int sig)
@@ -270,6 +284,11 @@ static int load_rules(const struct options *o, const char *prefix, struct rules 
 	return ret;
 }
 
+/*
+ * Installed before anything else: a SIGHUP from logrotate in the first
+ * milliseconds is remembered (and applied once running), a SIGINT or SIGTERM
+ * stops the run as soon as it starts, and neither ever kills the process.
+ */
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -286,6 +305,27 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/*
+ * Signals held while the kernel verifies and attaches: the verifier gives up
+ * with EAGAIN when a signal is pending, so a SIGHUP storm would fail the load.
+ * What arrives meanwhile is delivered, and acted on, right after.
+ */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void release_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 static bool any_rule_on(const struct rules *r, enum rt_probe probe)
 {
 	size_t i;
@@ -294,14 +334,6 @@ static bool any_rule_on(const struct rules *r, enum rt_probe probe)
 		if (r->rules[i].probe == probe)
 			return true;
 	return false;
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Fill each rule's "how it is attached" for the summary. */
@@ -342,29 +374,31 @@ static int text_summary_fd(const struct rules *r)
 	return STDOUT_FILENO;
 }
 
-/* 0, or -errno (-EIO for a write of nothing): callers whose fd is a sink's ignore it. */
-static int write_all(int fd, const char *p, size_t n)
+/*
+ * Write to fd, which may be a pipe nobody reads: waiting at most timeout_ms, so a
+ * stuck reader never keeps ruletrace from exiting. 0 or -errno.
+ */
+static int write_bounded(int fd, const char *p, size_t n, int timeout_ms)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
+	struct ostream o;
+	int ret;
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	if ((ret = ostream_open(&o, fd)) != 0)
+		return ret;
+	ret = ostream_write_all(&o, p, n, timeout_ms, NULL);
+	ostream_close(&o);
+	return ret;
 }
 
-static void print_summary(const struct run *run)
+static void print_summary(const struct run *run, int timeout_ms)
 {
 	struct strbuf sb;
+	int fd = text_summary_fd(&run->rules), ret;
 
 	strbuf_init(&sb);
 	summary_format_text(&run->sum, &sb);
-	(void)write_all(text_summary_fd(&run->rules), sb.buf, sb.len);	/* a sink's fd */
+	if ((ret = write_bounded(fd, sb.buf, sb.len, timeout_ms)) != 0 && fd != STDERR_FILENO)
+		log_error("summary not written to standard output: %s", strerror(-ret));
 	strbuf_free(&sb);
 }
 
@@ -391,8 +425,8 @@ static void print_interval(struct run *run)
 		log_error("read counters: %s", strerror(-ret));
 	summary_sort(&run->sum);
 	summarise_sinks(run);
-	run->sum.run_seconds = now_seconds() - run->start;
-	print_summary(run);
+	run->sum.run_seconds = mono_seconds() - run->start;
+	print_summary(run, INTERVAL_OUTPUT_MS);
 }
 
 /*
@@ -467,6 +501,7 @@ static void reload(struct run *run)
 	struct summary sum;
 	struct sink *sinks = NULL;
 	enum probe_execve_mode execve;
+	sigset_t held;
 	size_t i, j;
 	int ret;
 
@@ -490,6 +525,7 @@ static void reload(struct run *run)
 	/* After --user, the kept capabilities only for as long as attaching takes. */
 	if (run->dropped && (ret = privilege_raise()) != 0)
 		log_debug("reload: cannot raise the kept capabilities: %s", strerror(-ret));
+	hold_signals(&held);
 	ret = loader_apply(&run->loader, &s, execve, s.execve_attach == RULES_ATTACH_AUTO,
 			   err, ERRLEN);
 	if (ret) {
@@ -498,6 +534,7 @@ static void reload(struct run *run)
 		loader_apply(&run->loader, &run->settings, run->execve,
 			     run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN);
 	}
+	release_signals(&held);
 	if (run->dropped)
 		privilege_lower();
 	if (ret) {
@@ -513,16 +550,22 @@ static void reload(struct run *run)
 		if (j == next.nrules)
 			loader_forget_slot(&run->loader, run->rules.rules[i].slot);
 	}
-	/* Old sinks flushed and closed (logrotate's files released), new ones in place. */
-	events_drain(&run->ev);
-	sink_flush_all(run->sinks, run->rules.noutputs);
-	for (i = 0; i < run->rules.noutputs; i++)
+	/*
+	 * Old sinks flushed and closed (logrotate's files released), new ones in
+	 * place. One bounded pass over what is buffered: a flood must not hold the
+	 * reload; an old output that takes nothing for a moment loses its backlog,
+	 * counted.
+	 */
+	events_poll(&run->ev, 0);
+	for (i = 0; i < run->rules.noutputs; i++) {
+		sink_settle(&run->sinks[i], INTERVAL_OUTPUT_MS);
 		if (run->sinks[i].error)
 			run->failed = true;
+	}
 	summary_init(&sum, &next);
 	carry_over(run, &sum, sinks);
 	if (sum.reloads < ARRAY_SIZE(sum.reload_at))
-		sum.reload_at[sum.reloads] = now_seconds() - run->start;
+		sum.reload_at[sum.reloads] = mono_seconds() - run->start;
 	sum.reloads++;
 	sink_close_all(run->sinks, run->rules.noutputs);
 	settings_free(&run->settings);
@@ -561,9 +604,10 @@ static int run_loop(struct run *run, double deadline, double interval)
 	double next_interval = interval > 0 ? run->start + interval : 0;
 	int ret;
 
-	while (!stop_signal && !events_done(&run->ev)) {
-		double now = now_seconds(), wake = deadline;
-		int timeout = POLL_MS;
+	while (!stop_count && !events_done(&run->ev)) {
+		double now = mono_seconds(), wake = deadline;
+		int timeout = sink_backlog(run->sinks, run->rules.noutputs) ? BACKLOG_POLL_MS
+									       : POLL_MS;
 
 		if (deadline > 0 && now >= deadline)
 			break;
@@ -581,7 +625,7 @@ static int run_loop(struct run *run, double deadline, double interval)
 			reload_signal = 0;
 			reload(run);
 		}
-		if (next_interval > 0 && now_seconds() >= next_interval) {
+		if (next_interval > 0 && mono_seconds() >= next_interval) {
 			print_interval(run);
 			next_interval += interval;
 		}
@@ -605,8 +649,9 @@ static int write_summary_json(const struct run *run, int status)
 	strbuf_init(&sb);
 	summary_json_format(&sb, &run->sum, &js);
 	if (run->summary_fd < 0) {
-		(void)write_all(STDOUT_FILENO, sb.buf, sb.len);	/* stdout, a sink's */
-	} else if ((ret = write_all(run->summary_fd, sb.buf, sb.len)) != 0 ||
+		if ((ret = write_bounded(STDOUT_FILENO, sb.buf, sb.len, STOP_OUTPUT_MS)) != 0)
+			log_error("--summary-json -: %s", strerror(-ret));
+	} else if ((ret = write_bounded(run->summary_fd, sb.buf, sb.len, STOP_OUTPUT_MS)) != 0 ||
 		   (ret = fsync(run->summary_fd) ? -errno : 0) != 0) {
 		log_error("--summary-json %s: %s", run->o->summary_json, strerror(-ret));
 	}
@@ -618,6 +663,7 @@ static int write_summary_json(const struct run *run, int status)
 static int start(struct run *run, char *err)
 {
 	const struct options *o = run->o;
+	sigset_t held;
 	int ret;
 
 	/* Decide attach modes before anything is loaded; execve's even without an
@@ -640,11 +686,13 @@ static int start(struct run *run, char *err)
 		log_error("--summary-json %s: %s", o->summary_json, strerror(errno));
 		return EXIT_USAGE;
 	}
-	install_signals();
+	hold_signals(&held);
 	if ((ret = loader_open(&run->loader, &run->feat, o->perf_buffer, o->buffer_size, err,
-			       ERRLEN)) ||
-	    (ret = loader_apply(&run->loader, &run->settings, run->execve,
-				run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN))) {
+			       ERRLEN)) == 0)
+		ret = loader_apply(&run->loader, &run->settings, run->execve,
+				   run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN);
+	release_signals(&held);
+	if (ret) {
 		log_error("%s%s", err, ret == -EPERM ?
 			  " (ruletrace needs root, or CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH;"
 			  " before Linux 5.11 also CAP_SYS_RESOURCE or a larger ulimit -l)" : "");
@@ -655,6 +703,7 @@ static int start(struct run *run, char *err)
 		log_error("%s", err);
 		return EXIT_RUNTIME;
 	}
+	run->ev.interrupted = signal_pending;
 	run->ev.max_events = o->max_events ? o->max_events : run->rules.max_events;
 	/* Everything needing privileges is done: the rest runs as --user. */
 	if (o->user) {
@@ -686,9 +735,12 @@ static int finish(struct run *run)
 	size_t i;
 	int ret, status;
 
+	/* The stop is acted on: from here a further signal cuts the drain short. */
+	stop_acked = stop_count;
+	reload_signal = 0;
 	loader_detach(&run->loader);
-	run->sum.run_seconds = now_seconds() - run->start;
-	if ((ret = events_drain(&run->ev)) < 0) {
+	run->sum.run_seconds = mono_seconds() - run->start;
+	if ((ret = events_drain(&run->ev, STOP_DRAIN_MS)) < 0) {
 		log_error("drain events: %s", strerror(-ret));
 		run->failed = true;
 	}
@@ -698,17 +750,20 @@ static int finish(struct run *run)
 	}
 	if (run->ev.malformed)
 		log_error("%llu malformed events ignored", (unsigned long long)run->ev.malformed);
+	if (run->ev.unread)
+		log_error("%llu events still buffered after %d ms of delivering at stop: "
+			  "counted as unread", (unsigned long long)run->ev.unread, STOP_DRAIN_MS);
 	if (run->ev.perf_lost)
 		log_debug("perf buffer reported %llu lost samples",
 			  (unsigned long long)run->ev.perf_lost);
 	summary_sort(&run->sum);
 	for (i = 0; i < run->rules.noutputs; i++)
-		sink_finish(&run->sinks[i], &run->sum);
+		sink_finish(&run->sinks[i], &run->sum, STOP_OUTPUT_MS);
 	summarise_sinks(run);
 	for (i = 0; i < run->rules.noutputs; i++)
 		if (run->sinks[i].error)
 			run->failed = true;
-	print_summary(run);
+	print_summary(run, STOP_OUTPUT_MS);
 
 	status = EXIT_OK;
 	if (run->failed)
@@ -744,7 +799,7 @@ static int trace(const struct options *o)
 		duration_ms = o->duration_ms ? o->duration_ms : run.rules.duration_ms;
 		interval_ms = o->interval_ms ? o->interval_ms : run.rules.interval_ms;
 		clock_gettime(CLOCK_REALTIME, &run.start_real);
-		run.start = now_seconds();
+		run.start = mono_seconds();
 		if (run_loop(&run, duration_ms ? run.start + (double)duration_ms / 1000.0 : 0,
 			     (double)interval_ms / 1000.0))
 			run.failed = true;
@@ -773,6 +828,7 @@ int main(int argc, char **argv)
 	struct settings s;
 	char err[512];
 
+	install_signals();
 	if (parse_options(argc, argv, &o))
 		return EXIT_USAGE;
 	log_set_verbose(o.verbose);

@@ -9,6 +9,7 @@
 #include "sink.h"
 
 #define SINK_FLUSH_AT	(64 * 1024)	/* bytes buffered before a write */
+#define SINK_BACKLOG_MAX (4 * 1024 * 1024)	/* unwritten bytes before events drop */
 
 static const struct sink_ops *sink_ops_for(enum rules_output_type type)
 {
@@ -53,61 +54,149 @@ int sink_open_all(const struct rules *r, struct sink **sinks, char *err, size_t 
 				 why[0] ? why : strerror(-ret));
 			goto fail;
 		}
+		s->out.fd = -1;
+		if (s->ops->buffered && s->fd >= 0 && (ret = ostream_open(&s->out, s->fd))) {
+			snprintf(err, errlen, "output '%s': %s", s->cfg->name, strerror(-ret));
+			i++;	/* opened: closed below */
+			goto fail;
+		}
 	}
 	*sinks = v;
 	return 0;
 fail:
 	/* Close only those opened; the failing one released what it took. */
-	for (; i > 0; i--)
+	for (; i > 0; i--) {
 		if (v[i - 1].ops && v[i - 1].ops->close)
 			v[i - 1].ops->close(&v[i - 1]);
+		ostream_close(&v[i - 1].out);
+		if (v[i - 1].own_fd && v[i - 1].fd >= 0)
+			close(v[i - 1].fd);
+	}
 	for (i = 0; i < r->noutputs; i++)
 		strbuf_free(&v[i].buf);
 	free(v);
 	return ret;
 }
 
+/* Events of s not yet wholly written, from here on lost. */
+static void sink_lose_pending(struct sink *s)
+{
+	s->lost += s->pending;
+	s->pending = 0;
+	strbuf_reset(&s->buf);
+	s->off = s->whole = 0;
+	s->rec_head = s->nrecs = 0;
+}
+
 /* The first failure of a sink: said once, and from now on its events are lost. */
 static void sink_fail(struct sink *s, int err)
 {
 	s->error = err;
-	s->lost += s->pending;
-	s->pending = 0;
-	strbuf_reset(&s->buf);
+	sink_lose_pending(s);
 	log_error("output '%s' (%s): %s; its further events are counted as lost",
 		  s->cfg->name, s->ops->type, strerror(-err));
 }
 
-static int sink_write_fd(int fd, const char *p, size_t n)
+static void sink_push_record(struct sink *s, bool event)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
+	if (s->rec_head + s->nrecs == s->rec_cap) {
+		if (s->rec_head) {	/* room at the front: move down */
+			memmove(s->recs, s->recs + s->rec_head, s->nrecs * sizeof(*s->recs));
+			s->rec_head = 0;
+		} else {
+			s->rec_cap = s->rec_cap ? 2 * s->rec_cap : 256;
+			s->recs = xreallocarray(s->recs, s->rec_cap, sizeof(*s->recs));
 		}
-		p += w;
-		n -= (size_t)w;
+	}
+	s->recs[s->rec_head + s->nrecs].end = s->buf.len;
+	s->recs[s->rec_head + s->nrecs].event = event;
+	s->nrecs++;
+}
+
+/*
+ * A regular file that failed mid-record: cut it back to the last whole record, so
+ * what is there parses, and what "written" counts is exactly what is there.
+ */
+static void sink_cut_torn(struct sink *s)
+{
+	size_t torn = s->off - s->whole;
+	off_t end;
+
+	if (!torn || s->out.kind != OSTREAM_REGULAR)
+		return;
+	end = lseek(s->fd, 0, SEEK_CUR);
+	if (end >= (off_t)torn && ftruncate(s->fd, end - (off_t)torn) == 0)
+		return;
+	log_error("output '%s' (%s): could not remove a partly written record: %s",
+		  s->cfg->name, s->ops->type, strerror(errno));
+}
+
+/* Bytes off..len of buf went out: count the records they completed. */
+static void sink_advance(struct sink *s, size_t n)
+{
+	s->off += n;
+	while (s->nrecs && s->recs[s->rec_head].end <= s->off) {
+		if (s->recs[s->rec_head].event) {
+			s->written++;
+			s->pending--;
+		}
+		s->whole = s->recs[s->rec_head].end;
+		s->rec_head++;
+		s->nrecs--;
+	}
+	if (s->off == s->buf.len) {
+		strbuf_reset(&s->buf);
+		s->off = s->whole = 0;
+		s->rec_head = s->nrecs = 0;
+	}
+}
+
+/* Write what the destination takes now; 0, or -errno when the sink failed. */
+static int sink_flush(struct sink *s)
+{
+	ssize_t w;
+
+	if (s->error || s->off == s->buf.len)
+		return 0;
+	/* Bytes no record claims (a header, a summary line) are a record of their own. */
+	if (!s->nrecs || s->recs[s->rec_head + s->nrecs - 1].end < s->buf.len)
+		sink_push_record(s, false);
+	while (s->off < s->buf.len) {
+		if (s->fd < 0) {	/* nowhere to write: taken as written */
+			sink_advance(s, s->buf.len - s->off);
+			break;
+		}
+		w = ostream_write(&s->out, s->buf.buf + s->off, s->buf.len - s->off);
+		if (w == -EAGAIN)
+			break;
+		if (w < 0) {
+			sink_cut_torn(s);
+			sink_fail(s, (int)w);
+			return (int)w;
+		}
+		sink_advance(s, (size_t)w);
+	}
+	/* Mostly written: move the rest down so the buffer does not only grow. */
+	if (s->off >= SINK_FLUSH_AT && s->off * 2 >= s->buf.len) {
+		size_t i, shift = s->off;
+
+		memmove(s->buf.buf, s->buf.buf + shift, s->buf.len - shift + 1);
+		s->buf.len -= shift;
+		s->off = 0;
+		s->whole -= shift;
+		for (i = 0; i < s->nrecs; i++)
+			s->recs[s->rec_head + i].end -= shift;
 	}
 	return 0;
 }
 
-static void sink_flush(struct sink *s)
+static void sink_drop(struct sink *s)
 {
-	int ret;
-
-	if (s->error || !s->buf.len)
-		return;
-	ret = s->fd >= 0 ? sink_write_fd(s->fd, s->buf.buf, s->buf.len) : 0;
-	if (ret) {
-		sink_fail(s, ret);
-		return;
-	}
-	s->written += s->pending;
-	s->pending = 0;
-	strbuf_reset(&s->buf);
+	if (!s->dropped)
+		log_error("output '%s' (%s): destination not keeping up; events it "
+			  "drops are counted as lost", s->cfg->name, s->ops->type);
+	s->dropped++;
+	s->lost++;
 }
 
 void sink_write(struct sink *s, const struct sink_event *ev)
@@ -119,13 +208,21 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 		s->lost++;
 		return;
 	}
+	/* A destination that does not take what it has: drop rather than wait. */
+	if (s->buf.len - s->off >= SINK_BACKLOG_MAX) {
+		sink_flush(s);
+		if (s->error || s->buf.len - s->off >= SINK_BACKLOG_MAX) {
+			if (s->error)
+				s->lost++;
+			else
+				sink_drop(s);
+			return;
+		}
+		before = s->buf.len;
+	}
 	ret = s->ops->write_event(s, ev);
 	if (ret == SINK_DROPPED) {
-		if (!s->dropped)
-			log_error("output '%s' (%s): destination not keeping up; events it "
-				  "drops are counted as lost", s->cfg->name, s->ops->type);
-		s->dropped++;
-		s->lost++;
+		sink_drop(s);
 		return;
 	}
 	if (ret) {
@@ -133,11 +230,21 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 		sink_fail(s, ret);
 		return;
 	}
-	if (s->buf.len > before)
+	if (s->buf.len > before) {
+		/* Unclaimed bytes before it (a header) are a record of their own. */
+		if (before > (s->nrecs ? s->recs[s->rec_head + s->nrecs - 1].end : s->off)) {
+			size_t len = s->buf.len;
+
+			s->buf.len = before;
+			sink_push_record(s, false);
+			s->buf.len = len;
+		}
+		sink_push_record(s, true);
 		s->pending++;
-	else
+	} else {
 		s->written++;
-	if (s->buf.len >= SINK_FLUSH_AT)
+	}
+	if (s->buf.len - s->off >= SINK_FLUSH_AT)
 		sink_flush(s);
 }
 
@@ -149,7 +256,37 @@ void sink_flush_all(struct sink *sinks, size_t n)
 		sink_flush(&sinks[i]);
 }
 
-void sink_finish(struct sink *s, const struct summary *sum)
+bool sink_backlog(const struct sink *sinks, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!sinks[i].error && sinks[i].off < sinks[i].buf.len)
+			return true;
+	return false;
+}
+
+void sink_settle(struct sink *s, int timeout_ms)
+{
+	double deadline = mono_seconds() + timeout_ms / 1000.0;
+	int left, r;
+
+	while (!s->error && sink_flush(s) == 0 && s->off < s->buf.len) {
+		left = (int)((deadline - mono_seconds()) * 1000.0);
+		if (left <= 0 || (r = ostream_wait(&s->out, left)) < 0)
+			break;
+	}
+	if (s->error || s->off == s->buf.len)
+		return;
+	/* Never a torn record: what is not whole now is not written at all. */
+	log_error("output '%s' (%s): took nothing for %d ms; %llu buffered events "
+		  "counted as lost", s->cfg->name, s->ops->type, timeout_ms,
+		  (unsigned long long)s->pending);
+	s->dropped += s->pending;
+	sink_lose_pending(s);
+}
+
+void sink_finish(struct sink *s, const struct summary *sum, int timeout_ms)
 {
 	int ret;
 
@@ -158,7 +295,7 @@ void sink_finish(struct sink *s, const struct summary *sum)
 		if (ret)
 			sink_fail(s, ret);
 	}
-	sink_flush(s);
+	sink_settle(s, timeout_ms);
 	if (!s->error && s->ops->sync && (ret = s->ops->sync(s)) != 0)
 		sink_fail(s, ret);
 }
@@ -172,9 +309,12 @@ void sink_close_all(struct sink *sinks, size_t n)
 
 		if (s->ops && s->ops->close)
 			s->ops->close(s);
+		if (s->ops && s->ops->buffered)
+			ostream_close(&s->out);
 		if (s->own_fd && s->fd >= 0)
 			close(s->fd);
 		strbuf_free(&s->buf);
+		free(s->recs);
 	}
 	free(sinks);
 }

@@ -3,7 +3,9 @@
  * sink.h - where events go. A sink is an output of the rule file opened for the
  * run; each type supplies a const table of operations. sink.c owns the failure
  * policy shared by all of them: a sink that fails while running is reported once,
- * then counts what it could not write, and never stops the others.
+ * then counts what it could not write, and never stops the others; a sink whose
+ * destination does not keep up never blocks the run loop: past a backlog it drops
+ * and counts. "written" counts whole records that reached the destination.
  */
 #ifndef SINK_H
 #define SINK_H
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "ostream.h"
 #include "rules.h"
 #include "ruletrace_abi.h"
 #include "summary.h"
@@ -33,6 +36,8 @@ struct sink;
 
 struct sink_ops {
 	const char *type;
+	/* Events go through s->buf to s->fd (else the type sends them itself). */
+	bool buffered;
 	/* Open the destination; 0 or -errno with a message in err. */
 	int (*open)(struct sink *s, char *err, size_t errlen);
 	/*
@@ -49,6 +54,12 @@ struct sink_ops {
 	void (*close)(struct sink *s);
 };
 
+/* Where one formatted record ends in a sink's buffer. */
+struct sink_record {
+	size_t end;		/* offset in buf just past it */
+	bool event;		/* an event (else a header or summary line) */
+};
+
 struct sink {
 	const struct sink_ops *ops;
 	const struct rules_output *cfg;
@@ -56,8 +67,13 @@ struct sink {
 	void *priv;
 	int fd;			/* where s->buf is flushed; -1 for none */
 	bool own_fd;		/* close fd at the end */
+	struct ostream out;	/* fd as written to: never blocks (buffered types) */
 	struct strbuf buf;	/* formatted, not yet written */
-	uint64_t pending;	/* events in buf */
+	size_t off;		/* bytes of buf already written */
+	size_t whole;		/* of those, up to the end of the last whole record */
+	struct sink_record *recs;	/* records of buf not yet wholly written */
+	size_t rec_head, nrecs, rec_cap;
+	uint64_t pending;	/* events in buf not yet wholly written */
 	uint64_t written;	/* events that reached the destination */
 	uint64_t lost;		/* events that did not: dropped, or after a failure */
 	uint64_t dropped;	/* of those, dropped while the sink stayed up */
@@ -70,11 +86,20 @@ int sink_open_all(const struct rules *r, struct sink **sinks, char *err, size_t 
 /* Write ev to s, applying the failure policy. */
 void sink_write(struct sink *s, const struct sink_event *ev);
 
-/* Write the exit summary to s (when its type has one) and flush it. */
-void sink_finish(struct sink *s, const struct summary *sum);
+/*
+ * Write the exit summary to s (when its type has one) and flush it, waiting at
+ * most timeout_ms for a slow destination; what it has not taken by then is lost.
+ */
+void sink_finish(struct sink *s, const struct summary *sum, int timeout_ms);
 
-/* Flush every sink, applying the failure policy. */
+/* Write what each sink's destination takes now, never waiting. */
 void sink_flush_all(struct sink *sinks, size_t n);
+
+/* Whether some sink holds bytes its destination has not taken yet. */
+bool sink_backlog(const struct sink *sinks, size_t n);
+
+/* Flush s for at most timeout_ms; events still unwritten then are counted as lost. */
+void sink_settle(struct sink *s, int timeout_ms);
 
 /* Close and free n sinks. */
 void sink_close_all(struct sink *sinks, size_t n);

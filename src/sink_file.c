@@ -116,6 +116,7 @@ static void file_close(struct sink *s)
 
 const struct sink_ops sink_csv_ops = {
 	.type = "csv",
+	.buffered = true,
 	.open = csv_open,
 	.write_event = csv_write_event,
 	.write_summary = csv_write_summary,
@@ -125,6 +126,7 @@ const struct sink_ops sink_csv_ops = {
 
 const struct sink_ops sink_json_ops = {
 	.type = "json",
+	.buffered = true,
 	.open = file_open,
 	.write_event = json_write_event,
 	.write_summary = json_write_summary,

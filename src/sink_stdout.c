@@ -153,6 +153,7 @@ static void stdout_close(struct sink *s)
 
 const struct sink_ops sink_stdout_ops = {
 	.type = "stdout",
+	.buffered = true,
 	.open = stdout_open,
 	.write_event = stdout_write_event,
 	.write_summary = stdout_write_summary,

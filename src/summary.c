@@ -97,7 +97,7 @@ uint64_t summary_lost(const struct summary *s)
 	size_t i;
 
 	for (i = 0; i < s->nrules; i++)
-		lost += s->rules[i].lost;
+		lost += s->rules[i].lost + s->rules[i].unread;
 	for (i = 0; i < s->nsinks; i++)
 		lost += s->sinks[i].lost;
 	return lost;
@@ -112,8 +112,11 @@ static void format_rule(const struct summary *s, const struct summary_rule *sr,
 	strbuf_addf(out, "rule %s: %s, %s, %s\n", rule->name, rules_probe_name(rule->probe),
 		    rules_mode_name(rule->mode), sr->attach[0] ? sr->attach : "not attached");
 	if (rule->mode != RULES_MODE_COUNT) {
-		strbuf_addf(out, "  events: %llu delivered, %llu lost in kernel\n",
+		strbuf_addf(out, "  events: %llu delivered, %llu lost in kernel",
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
+		if (sr->unread)
+			strbuf_addf(out, ", %llu unread at stop", (unsigned long long)sr->unread);
+		strbuf_addc(out, '\n');
 		return;
 	}
 	strbuf_addf(out, "  syscalls counted: %llu in %zu counters\n",

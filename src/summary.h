@@ -26,6 +26,7 @@ struct summary_rule {
 	uint64_t delivered;		/* events handed to the rule's sinks */
 	uint64_t matched;		/* kernel: stream events the rule accepted */
 	uint64_t lost;			/* kernel: of those, dropped (event buffer full) */
+	uint64_t unread;		/* still buffered when the stop's drain time ran out */
 	uint64_t counted;		/* count rules: sum of counts */
 	struct summary_count *counts;	/* count rules: sorted, largest first */
 	size_t ncounts;
@@ -63,7 +64,7 @@ void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, 
 /* Merge counters of equal keys, then sort each rule's: largest first, then by key. */
 void summary_sort(struct summary *s);
 
-/* Losses anywhere: kernel buffer, full count or pid map, failing sinks. */
+/* Losses anywhere: kernel buffer, unread at stop, full count or pid map, sinks. */
 uint64_t summary_lost(const struct summary *s);
 
 /* The human-readable exit summary. */

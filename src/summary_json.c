@@ -77,9 +77,10 @@ static void json_rule(struct strbuf *out, const struct summary_rule *sr)
 		    rules_probe_name(rule->probe), rules_mode_name(rule->mode), sr->attach);
 	json_filter(out, rule);
 	if (rule->mode == RULES_MODE_STREAM) {
-		strbuf_addf(out, ",\"events\":%llu,\"matched\":%llu,\"lost_in_kernel\":%llu}",
+		strbuf_addf(out, ",\"events\":%llu,\"matched\":%llu,\"lost_in_kernel\":%llu,"
+			    "\"unread_at_stop\":%llu}",
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->matched,
-			    (unsigned long long)sr->lost);
+			    (unsigned long long)sr->lost, (unsigned long long)sr->unread);
 		return;
 	}
 	strbuf_adds(out, ",\"group_by\":[");
@@ -104,7 +105,7 @@ static void json_time(struct strbuf *out, const char *key, const struct timespec
 void summary_json_format(struct strbuf *out, const struct summary *sum,
 			 const struct summary_json_run *run)
 {
-	uint64_t kernel_lost = 0, sinks_lost = 0;
+	uint64_t kernel_lost = 0, sinks_lost = 0, unread = 0;
 	struct utsname u;
 	size_t i;
 
@@ -129,6 +130,7 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 			strbuf_addc(out, ',');
 		json_rule(out, &sum->rules[i]);
 		kernel_lost += sum->rules[i].lost;
+		unread += sum->rules[i].unread;
 	}
 	strbuf_adds(out, "],\"outputs\":[");
 	for (i = 0; i < sum->nsinks; i++) {
@@ -152,10 +154,10 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		sinks_lost += ss->lost;
 	}
 	strbuf_addf(out, "],\"lost\":{\"total\":%llu,\"event_buffer\":%llu,"
-		    "\"count_map_full\":%llu,\"follow_map_full\":%llu,\"outputs\":%llu},"
+		    "\"unread_at_stop\":%llu,\"count_map_full\":%llu,\"follow_map_full\":%llu,\"outputs\":%llu},"
 		    "\"not_delivered_after_max_events\":%llu,\"reloads\":[",
 		    (unsigned long long)summary_lost(sum), (unsigned long long)kernel_lost,
-		    (unsigned long long)sum->count_map_full,
+		    (unsigned long long)unread, (unsigned long long)sum->count_map_full,
 		    (unsigned long long)sum->follow_map_full, (unsigned long long)sinks_lost,
 		    (unsigned long long)run->past_max);
 	for (i = 0; i < sum->reloads && i < ARRAY_SIZE(sum->reload_at); i++)

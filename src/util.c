@@ -3,10 +3,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <unistd.h>
+
+#include "ostream.h"
 #include "util.h"
 
+#define LOG_WAIT_MS 100
+
 static int verbose;
+static struct ostream log_stream;
+static bool log_stream_ready;
 
 static void __attribute__((noreturn)) out_of_memory(void)
 {
@@ -139,6 +147,14 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+double mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void log_line(const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf sb;
@@ -149,8 +165,17 @@ static void log_line(const char *prefix, const char *fmt, va_list ap)
 	strbuf_adds(&sb, prefix);
 	strbuf_vaddf(&sb, fmt, ap);
 	strbuf_addc(&sb, '\n');
-	fwrite(sb.buf, 1, sb.len, stderr);
-	fflush(stderr);
+	/*
+	 * stderr may be a pipe nobody reads: a message waits a moment for room and
+	 * is then given up, never the process with it.
+	 */
+	if (!log_stream_ready) {
+		log_stream_ready = true;
+		if (ostream_open(&log_stream, STDERR_FILENO))
+			log_stream.fd = -1;
+	}
+	if (log_stream.fd >= 0)
+		(void)ostream_write_all(&log_stream, sb.buf, sb.len, LOG_WAIT_MS, NULL);
 	strbuf_free(&sb);
 }
 
