@@ -97,7 +97,7 @@ static int follow(struct walk *w, int fd, const struct stat *st, const char *nam
 {
 	char target[PATH_MAX], *todo;
 	ssize_t n;
-	int e;
+	int root, e;
 
 	if (st->st_uid != 0 && st->st_uid != policy_trusted(p)) {
 		snprintf(err, errlen, "open %s: %s%s%s is a symbolic link owned by another user "
@@ -119,13 +119,13 @@ static int follow(struct walk *w, int fd, const struct stat *st, const char *nam
 	}
 	target[n] = '\0';
 	if (target[0] == '/') {
-		if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		if ((root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
 			e = errno;
 			snprintf(err, errlen, "open %s: /: %s", path, strerror(e));
 			return -e;
 		}
 		close(w->dfd);
-		w->dfd = fd;
+		w->dfd = root;
 		strbuf_reset(&w->shown);
 	}
 	todo = xmalloc(strlen(target) + strlen(rest) + 2);
