@@ -22,6 +22,7 @@
 #include "events.h"
 #include "loader.h"
 #include "ostream.h"
+#include "outfile.h"
 #include "privilege.h"
 #include "probe.h"
 #include "rules.h"
@@ -73,6 +74,7 @@ struct run {
 	struct events ev;
 	struct timespec start_real;
 	struct privilege_user user;	/* --user, looked up before anything attaches */
+	struct outfile_policy outpol;	/* whom output files may belong to, fixed at start */
 	bool dropped;			/* privileges dropped: raise them to attach */
 	int summary_fd;			/* --summary-json FILE, opened with the sinks */
 	double start;
@@ -512,7 +514,7 @@ static void reload(struct run *run)
 		log_lines("reload: ", err);
 		goto keep_rules;
 	}
-	if (sink_open_all(&next, &sinks, err, ERRLEN)) {
+	if (sink_open_all(&next, &run->outpol, &sinks, err, ERRLEN)) {
 		log_error("reload: %s", err);
 		goto keep_settings;
 	}
@@ -675,15 +677,15 @@ static int start(struct run *run, char *err)
 									 : EXIT_USAGE;
 	}
 	/* Sinks open before attaching: a bad destination is a usage error, nothing traced. */
-	if (sink_open_all(&run->rules, &run->sinks, err, ERRLEN)) {
+	if (sink_open_all(&run->rules, &run->outpol, &run->sinks, err, ERRLEN)) {
 		log_error("%s", err);
 		return EXIT_USAGE;
 	}
 	/* Opened now, while the privileges to create it are still ours. */
 	if (o->summary_json && strcmp(o->summary_json, "-") &&
-	    (run->summary_fd = open(o->summary_json, O_WRONLY | O_CREAT | O_TRUNC |
-				    O_NOFOLLOW | O_CLOEXEC, 0640)) < 0) {
-		log_error("--summary-json %s: %s", o->summary_json, strerror(errno));
+	    (run->summary_fd = outfile_open(o->summary_json, 0, &run->outpol, NULL, err,
+					    ERRLEN)) < 0) {
+		log_error("--summary-json: %s", err);
 		return EXIT_USAGE;
 	}
 	hold_signals(&held);
@@ -793,6 +795,7 @@ static int trace(const struct options *o)
 		free(err);
 		return EXIT_USAGE;
 	}
+	privilege_outfile_policy(o->user ? &run.user : NULL, &run.outpol);
 	summary_init(&run.sum, &run.rules);
 	status = start(&run, err);
 	if (status == EXIT_OK) {
@@ -821,6 +824,29 @@ static int trace(const struct options *o)
 	return status;
 }
 
+/* --check: warn about each output file a privileged start would refuse. */
+static void check_outputs(const struct options *o, const struct rules *r)
+{
+	struct privilege_user u = { 0 };
+	struct outfile_policy p;
+	char err[1024];
+	size_t i;
+
+	if (o->user && privilege_lookup_user(o->user, &u, err, sizeof(err)))
+		log_warn("%s", err);
+	privilege_outfile_policy(&u, &p);
+	p.check_owner = true;	/* as a privileged run would */
+	for (i = 0; i < r->noutputs; i++)
+		if (r->outputs[i].path && outfile_open(r->outputs[i].path, OUTFILE_CHECK_ONLY,
+						       &p, NULL, err, sizeof(err)))
+			log_warn("%s:%u:%u: output '%s': %s", r->path, r->outputs[i].mark.line,
+				 r->outputs[i].mark.column, r->outputs[i].name, err);
+	if (o->summary_json && strcmp(o->summary_json, "-") &&
+	    outfile_open(o->summary_json, OUTFILE_CHECK_ONLY, &p, NULL, err, sizeof(err)))
+		log_warn("--summary-json: %s", err);
+	privilege_user_free(&u);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -841,6 +867,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (privilege_check_rules_file(&r, err, sizeof(err)))
 		log_warn("%s", err);
+	check_outputs(&o, &r);
 	printf("%s: ok (%zu rule%s, %zu output%s)\n", r.path, r.nrules,
 	       r.nrules == 1 ? "" : "s", r.noutputs, r.noutputs == 1 ? "" : "s");
 	settings_free(&s);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "outfile.h"
 #include "privilege.h"
 #include "rules.h"
 #include "util.h"
@@ -62,12 +63,30 @@ bool privilege_is_privileged(void)
 	return geteuid() == 0 || (cap_get(&eff, &perm) == 0 && (eff | perm) != 0);
 }
 
+/* The real uid before privilege_drop, (uid_t)-1 until then. */
+static uid_t start_uid = (uid_t)-1;
+
+uid_t privilege_trusted_uid(void)
+{
+	/* After --user, getuid() is that user's: a reload must trust whom the start did. */
+	return start_uid != (uid_t)-1 ? start_uid : getuid();
+}
+
+void privilege_outfile_policy(const struct privilege_user *u, struct outfile_policy *p)
+{
+	p->check_owner = privilege_is_privileged();
+	p->trusted_uid = privilege_trusted_uid();
+	p->has_user = u && u->name;
+	p->user_uid = p->has_user ? u->uid : (uid_t)-1;
+	p->user_gid = p->has_user ? u->gid : (gid_t)-1;
+}
+
 /* Who may change st besides its owner, or NULL when nobody may. */
 static const char *writable_by_others(const struct stat *st)
 {
 	bool sticky_dir = S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX);
 
-	if (st->st_uid != 0 && st->st_uid != getuid())
+	if (st->st_uid != 0 && st->st_uid != privilege_trusted_uid())
 		return "is owned by another user";
 	if (sticky_dir)
 		return NULL;	/* /tmp: others may add entries, not replace ours */
@@ -204,6 +223,7 @@ int privilege_drop(const struct privilege_user *u, char *err, size_t errlen)
 		}
 	}
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	start_uid = getuid();
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ||
 	    setgroups(1, &u->gid) || setresgid(u->gid, u->gid, u->gid) ||
 	    setresuid(u->uid, u->uid, u->uid)) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct outfile_policy;
 struct rules;
 
 /* Root, or any capability it has or can raise: its rule file must be trustworthy. */
@@ -18,7 +19,7 @@ bool privilege_is_privileged(void);
 
 /*
  * 0 when the rule file that r was read from can be changed only by its owner
- * (root or the real user) and so can every directory above it (a sticky
+ * (root or the real user the run started as, even after --user) and so can every directory above it (a sticky
  * directory such as /tmp counts as safe); otherwise -EPERM and the reason in err.
  * The built-in rules always pass.
  */
@@ -34,6 +35,15 @@ struct privilege_user {
 int privilege_lookup_user(const char *name, struct privilege_user *u, char *err,
 			  size_t errlen);
 void privilege_user_free(struct privilege_user *u);
+
+/* The real uid the run started as: the user trusted besides root, before and after --user. */
+uid_t privilege_trusted_uid(void);
+
+/*
+ * Whom output files may belong to: checked when privileged, root and the trusted
+ * uid trusted, and with --user (u->name set; u may be NULL) created for u.
+ */
+void privilege_outfile_policy(const struct privilege_user *u, struct outfile_policy *p);
 
 /*
  * Become u: its uid and gid, no supplementary groups, no effective capabilities.

@@ -26,7 +26,8 @@ static const struct sink_ops *sink_ops_for(enum rules_output_type type)
 	return NULL;
 }
 
-int sink_open_all(const struct rules *r, struct sink **sinks, char *err, size_t errlen)
+int sink_open_all(const struct rules *r, const struct outfile_policy *p, struct sink **sinks,
+		  char *err, size_t errlen)
 {
 	struct sink *v = xcalloc(r->noutputs, sizeof(*v));
 	char why[256];
@@ -37,6 +38,7 @@ int sink_open_all(const struct rules *r, struct sink **sinks, char *err, size_t 
 		struct sink *s = &v[i];
 
 		s->cfg = &r->outputs[i];
+		s->policy = p;
 		s->index = (unsigned)i;
 		s->fd = -1;
 		strbuf_init(&s->buf);
@@ -50,8 +52,9 @@ int sink_open_all(const struct rules *r, struct sink **sinks, char *err, size_t 
 		}
 		why[0] = '\0';
 		if ((ret = s->ops->open(s, why, sizeof(why))) != 0) {
-			snprintf(err, errlen, "output '%s': %s", s->cfg->name,
-				 why[0] ? why : strerror(-ret));
+			snprintf(err, errlen, "%s:%u:%u: output '%s': %s", r->path,
+				 s->cfg->mark.line ? s->cfg->mark.line : 1, s->cfg->mark.column ?
+				 s->cfg->mark.column : 1, s->cfg->name, why[0] ? why : strerror(-ret));
 			goto fail;
 		}
 		s->out.fd = -1;

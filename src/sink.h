@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "ostream.h"
+#include "outfile.h"
 #include "rules.h"
 #include "ruletrace_abi.h"
 #include "summary.h"
@@ -63,6 +64,7 @@ struct sink_record {
 struct sink {
 	const struct sink_ops *ops;
 	const struct rules_output *cfg;
+	const struct outfile_policy *policy;	/* for file outputs; NULL: no owner checks */
 	unsigned index;		/* of cfg in rules.outputs */
 	void *priv;
 	int fd;			/* where s->buf is flushed; -1 for none */
@@ -80,8 +82,12 @@ struct sink {
 	int error;		/* first -errno while running, 0 if none */
 };
 
-/* Open one sink per output of r into *sinks; 0 or -errno with "output 'x': ..." in err. */
-int sink_open_all(const struct rules *r, struct sink **sinks, char *err, size_t errlen);
+/*
+ * Open one sink per output of r into *sinks, files under policy p; 0 or -errno
+ * with "FILE:LINE:COL: output 'x': ..." in err (the output's place in the rule file).
+ */
+int sink_open_all(const struct rules *r, const struct outfile_policy *p, struct sink **sinks,
+		  char *err, size_t errlen);
 
 /* Write ev to s, applying the failure policy. */
 void sink_write(struct sink *s, const struct sink_event *ev);

@@ -6,13 +6,13 @@
 . "$srcdir/lib.sh"
 need_root
 
-cat >"$TMP/rules.yaml" <<'YAML'
+cat >"$TMP/rules.yaml" <<YAML
 version: 1
 rules:
   - { name: flood, probe: sys_enter, mode: stream, filter: { comm: [rt-flood] },
       outputs: [file] }
 outputs:
-  file: { type: json, path: /dev/null }
+  file: { type: json, path: $TMP/flood.json }
 YAML
 for allow in "" --allow-loss; do
 	rt_start --buffer-size 4K -j "$TMP/s.json" $allow "$TMP/rules.yaml"

@@ -22,7 +22,7 @@ YAML
 
 good_rows() { python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r["event"] == "exec"))' "$TMP/good.csv"; }
 
-# --- at start: exit 2, a message naming the output and the path, nothing attached ---
+# --- at start: exit 2, a message naming the output, its place and the path, nothing attached ---
 start_fails() {	# start_fails WHAT OUTPUT-LINE EXPECTED-MESSAGE
 	rules "$2"
 	st=0
@@ -33,13 +33,13 @@ start_fails() {	# start_fails WHAT OUTPUT-LINE EXPECTED-MESSAGE
 	echo "ok: $1"
 }
 start_fails "missing directory" "{ type: csv, path: $TMP/no/such/dir/x.csv }" \
-	"ruletrace: output 'bad': open $TMP/no/such/dir/x.csv: No such file or directory"
+	"ruletrace: $TMP/rules.yaml:3:3: output 'bad': open $TMP/no/such/dir/x.csv: No such file or directory"
 ln -s "$TMP/target.csv" "$TMP/link.csv"
 start_fails "symlink" "{ type: csv, path: $TMP/link.csv }" \
-	"ruletrace: output 'bad': open $TMP/link.csv: is a symbolic link (refused)"
+	"ruletrace: $TMP/rules.yaml:3:3: output 'bad': open $TMP/link.csv: is a symbolic link (refused)"
 [ -e "$TMP/target.csv" ] && fail "symlink target was created"
 start_fails "absent syslog socket" "{ type: syslog, socket: $TMP/no-such-socket }" \
-	"ruletrace: output 'bad': connect to syslog socket $TMP/no-such-socket: No such file or directory (is a syslog daemon running?)"
+	"ruletrace: $TMP/rules.yaml:3:3: output 'bad': connect to syslog socket $TMP/no-such-socket: No such file or directory (is a syslog daemon running?)"
 
 # --- while running ---
 run_fails() {	# run_fails WHAT [ACTION-AFTER-ATTACH]: 4 execs, then stop
@@ -57,8 +57,14 @@ run_fails() {	# run_fails WHAT [ACTION-AFTER-ATTACH]: 4 execs, then stop
 	grep -q "^events lost: 4$" "$TMP/out" || fail "$1: total lost"
 	echo "ok: $1"
 }
-rules "{ type: csv, path: /dev/full }"
-run_fails "disk full (/dev/full)"
+# A full file system (outputs are regular files, so not /dev/full): a 4 KiB tmpfs.
+mkdir "$TMP/full"
+mount -t tmpfs -o size=4k tmpfs "$TMP/full" || skip "cannot mount a tmpfs"
+umount_full() { umount "$TMP/full" 2>/dev/null; cleanup; }
+trap umount_full EXIT
+dd if=/dev/zero of="$TMP/full/filler" bs=4k count=2 2>/dev/null
+rules "{ type: csv, path: $TMP/full/x.csv }"
+run_fails "disk full (tmpfs)"
 grep -q "output 'bad' (csv): No space left on device" "$TMP/err" || fail "ENOSPC message"
 
 # A syslog daemon that goes away mid-run.
