@@ -18,9 +18,9 @@
 /* Fixed for a run; set by user space between open and load. */
 const volatile __u32 rt_use_ringbuf = 1;	/* 0: perf event array (kernels < 5.8) */
 const volatile __u32 rt_self_tgid;		/* ruletrace never traces itself */
-const volatile __u32 rt_slots_per_cpu = 1;	/* count slots each CPU may hand out */
 /* Where task_struct keeps these on this kernel, from its BTF (src/kbtf.c). */
 const volatile __u32 rt_task_tgid_off;
+const volatile __u32 rt_task_pid_off;
 const volatile __u32 rt_task_real_parent_off;
 
 /* Which rt_ruleset entry is live: flipped by user space when rules are reloaded. */
@@ -99,7 +99,6 @@ struct {
 /*
  * The fast count path: one per-CPU counter per (rule, comm[, pid]) slot, and the
  * slot of each key (read by user space, and by a CPU resolving a task's slots).
- * Each CPU hands out slots from its own range, so no atomics are needed.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -114,6 +113,31 @@ struct {
 	__type(key, struct rt_count_key);
 	__type(value, __u32);
 } rt_slot_of SEC(".maps");
+
+/*
+ * The slots no key holds, shared by every CPU: filled by user space at load, a
+ * slot popped for each new key and pushed back when its rule is removed (by user
+ * space, once no CPU's cache entry can still add to it: src/loader.c). A queue
+ * (4.20+) is atomic without the fetch-and-add 5.10 lacks, so the whole array is
+ * usable whichever CPUs the new keys turn up on.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, RT_COUNT_ENTRIES);
+	__type(value, __u32);
+} rt_free_slots SEC(".maps");
+
+/*
+ * The name another task gave a thread (a sibling writing /proc/self/task/TID/comm),
+ * by tid, recorded before the kernel copies it into the thread's comm: a refill on
+ * another CPU would otherwise read that copy half done. Gone at thread exit.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_RENAMED_ENTRIES);
+	__type(key, __u32);
+	__type(value, char[RT_COMM_LEN]);
+} rt_renamed SEC(".maps");
 
 /* The last task's verdicts and slots, one entry per CPU. */
 struct {
@@ -210,6 +234,25 @@ static __always_inline void rt_get_comm(char *comm)
 }
 
 /*
+ * The current thread's comm as last set: the name another task is giving it, if
+ * one is recorded, else its own. Looked up again after the live read: a rename by
+ * another task records its name before its copy starts, so a read that overlapped
+ * the copy (and may be torn) always finds the record the second time.
+ */
+static __always_inline void rt_task_comm(__u32 tid, char *comm)
+{
+	const char *named = bpf_map_lookup_elem(&rt_renamed, &tid);
+
+	if (!named) {
+		rt_get_comm(comm);
+		named = bpf_map_lookup_elem(&rt_renamed, &tid);
+		if (!named)
+			return;
+	}
+	__builtin_memcpy(comm, named, RT_COMM_LEN);
+}
+
+/*
  * Work out the current task's verdicts into this CPU's cache entry; 0 or -1. A
  * global function, verified once on its own: inlined, its filter lookups would be
  * verified again on every path of each probe.
@@ -219,7 +262,6 @@ __noinline int rt_refill(__u64 pid_tgid, __u32 gen)
 	const struct rt_ruleset *rs = rt_active();
 	__u32 tgid = pid_tgid >> 32, uid = 0, zero = 0;
 	struct rt_task_cache *c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
-	char comm[RT_COMM_LEN];
 	__u64 probes, fast;
 
 	if (!rs || !c)
@@ -238,11 +280,12 @@ __noinline int rt_refill(__u64 pid_tgid, __u32 gen)
 	c->uid_checked = (probes & rs->uid_lookup_rules) != 0;
 	if (c->uid_checked)
 		uid = (__u32)bpf_get_current_uid_gid();
-	rt_get_comm(comm);
+	/* Read once: every rule, count key and event of this task sees the same comm. */
+	rt_task_comm((__u32)pid_tgid, c->comm);
 	c->accept[RT_PROBE_EXECVE] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_EXECVE],
-						    tgid, uid, comm);
+						    tgid, uid, c->comm);
 	c->accept[RT_PROBE_SYS_ENTER] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_SYS_ENTER],
-						       tgid, uid, comm);
+						       tgid, uid, c->comm);
 	if (tgid == rt_self_tgid)	/* ruletrace never traces itself */
 		c->accept[RT_PROBE_EXECVE] = c->accept[RT_PROBE_SYS_ENTER] = 0;
 	c->count_rules = rs->count_rules;
@@ -300,22 +343,20 @@ __noinline long rt_slot_miss(__u32 rule, __u32 tgid)
 		return -1;
 	key.rule = i;
 	if (rs->group_comm_rules & bit)
-		rt_get_comm(key.comm);
+		__builtin_memcpy(key.comm, c->comm, RT_COMM_LEN);
 	key.pid = rs->group_pid_rules & bit ? tgid : 0;
 	found = bpf_map_lookup_elem(&rt_slot_of, &key);
 	if (!found) {
-		/* A new key: the next slot of this CPU's range. */
-		if (c->next_slot >= rt_slots_per_cpu)
+		/* A new key: a free slot, whichever CPU it is counted on. */
+		if (bpf_map_pop_elem(&rt_free_slots, &slot))
 			return -1;
-		slot = bpf_get_smp_processor_id() * rt_slots_per_cpu + c->next_slot;
-		if (slot >= RT_COUNT_ENTRIES)
-			return -1;
-		c->next_slot++;
-		/* Another CPU may have handed out a slot for this key first: use its. */
-		if (bpf_map_update_elem(&rt_slot_of, &key, &slot, BPF_NOEXIST))
+		if (bpf_map_update_elem(&rt_slot_of, &key, &slot, BPF_NOEXIST)) {
+			/* Another CPU gave this key a slot first: use its, give ours back. */
+			bpf_map_push_elem(&rt_free_slots, &slot, 0);
 			found = bpf_map_lookup_elem(&rt_slot_of, &key);
-		else
+		} else {
 			found = &slot;
+		}
 		if (!found)
 			return -1;
 	}
@@ -579,7 +620,6 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 {
 	const void *task, *parent = NULL;
 	struct rt_exec_event *ev;
-	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 zero = 0, len, i;
 	__u64 rules, size;
@@ -590,19 +630,25 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	rules = cache ? cache->accept[RT_PROBE_EXECVE] : 0;
 	if (!rules)
 		return 0;
-	rt_get_comm(comm);
 	ev = bpf_map_lookup_elem(&rt_exec_heap, &zero);
 	if (!ev)
 		return 0;
 
-	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, pid_tgid, comm);
+	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, pid_tgid, cache->comm);
 	task = (const void *)bpf_get_current_task();
 	bpf_probe_read_kernel(&parent, sizeof(parent), task + rt_task_real_parent_off);
 	ev->ppid = parent ? rt_task_tgid(parent) : 0;
 	ev->flags = 0;
-	if (bpf_probe_read_user_str(ev->filename, sizeof(ev->filename), filename) < 0) {
+	n = bpf_probe_read_user_str(ev->filename, sizeof(ev->filename), filename);
+	if (n < 0) {
 		ev->filename[0] = '\0';
 		ev->flags |= RT_EXEC_FILENAME_FAULT;
+	} else if (n == sizeof(ev->filename)) {
+		char next = 0;
+
+		/* The buffer is full: a 255-byte name ends here, a longer one was cut. */
+		if (bpf_probe_read_user(&next, 1, filename + sizeof(ev->filename) - 1) || next)
+			ev->flags |= RT_EXEC_FILENAME_TRUNCATED;
 	}
 
 	/*
@@ -692,7 +738,6 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 {
 	struct rt_task_cache *c;
 	struct rt_syscall_event ev;
-	char comm[RT_COMM_LEN];
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 nr = (__u32)ctx->args[1];
 	__u64 rules, counted, hashed;
@@ -726,8 +771,7 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 		if (hashed) {
 			__u64 w[2];
 
-			rt_get_comm(comm);
-			__builtin_memcpy(w, comm, sizeof(w));
+			__builtin_memcpy(w, c->comm, sizeof(w));
 			if (loop)
 				rt_count_hashed_loop(hashed, w[0], w[1], pid_tgid >> 32, nr);
 			else
@@ -738,8 +782,7 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 	if (!rules)
 		return 0;
 
-	rt_get_comm(comm);
-	rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, pid_tgid, comm);
+	rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, pid_tgid, c->comm);
 	ev.nr = ctx->args[1];
 	rt_account(loop, rules, rt_emit(ctx, &ev, sizeof(ev)) < 0);
 	return 0;
@@ -751,11 +794,25 @@ RT_BOTH_BUILDS("raw_tracepoint/sys_enter", rt_sys_enter, struct bpf_raw_tracepoi
 /*
  * A comm changed (prctl, exec, /proc/PID/comm): every CPU's cached verdicts for
  * that task may be wrong now, so they all go stale. One add per rename or exec.
+ * Runs before the kernel copies the new name (args: the task, the name). A thread
+ * renaming itself cannot be refilled for elsewhere meanwhile; one renamed by
+ * another task can, so its new name is recorded first, for rt_task_comm.
  */
 SEC("raw_tracepoint/task_rename")
 int rt_rename(struct bpf_raw_tracepoint_args *ctx)
 {
-	(void)ctx;
+	const void *task = (const void *)ctx->args[0];
+	char comm[RT_COMM_LEN];
+	__u32 tid = 0;
+
+	bpf_probe_read_kernel(&tid, sizeof(tid), task + rt_task_pid_off);
+	if (task != (const void *)bpf_get_current_task()) {
+		__builtin_memset(comm, 0, sizeof(comm));
+		if (bpf_probe_read_kernel_str(comm, sizeof(comm), (const void *)ctx->args[1]) > 0)
+			bpf_map_update_elem(&rt_renamed, &tid, comm, BPF_ANY);
+	} else if (bpf_map_lookup_elem(&rt_renamed, &tid)) {
+		bpf_map_delete_elem(&rt_renamed, &tid);	/* its own name from now on */
+	}
 	__sync_fetch_and_add(&rt_generation, 1);
 	return 0;
 }
@@ -806,12 +863,14 @@ SEC("raw_tracepoint/sched_process_exit")
 int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct rt_filter_val *v;
 
 	(void)ctx;
 	__sync_fetch_and_add(&rt_generation, 1);
-	if ((__u32)pid_tgid != tgid)	/* a thread, not the group leader */
+	if (bpf_map_lookup_elem(&rt_renamed, &tid))
+		bpf_map_delete_elem(&rt_renamed, &tid);
+	if (tid != tgid)	/* a thread, not the group leader */
 		return 0;
 	v = bpf_map_lookup_elem(&rt_pid_filter, &tgid);
 	if (v && (v->flags & RT_FILTER_INHERITED))

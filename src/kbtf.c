@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kbtf.c - task_struct.tgid and task_struct.real_parent from the kernel's BTF,
+ * kbtf.c - task_struct.pid, .tgid and .real_parent from the kernel's BTF,
  * in one pass over the strings and one or two over the types, 64 KiB at a time.
  * The format is the kernel's Documentation/bpf/btf.rst: a header, then type
  * records (each a btf_type and kind-specific data), then NUL-separated names.
@@ -78,7 +78,7 @@ struct names {
 	unsigned n;
 };
 
-enum { NAME_TASK, NAME_TGID, NAME_PARENT, NAME_COUNT };
+enum { NAME_TASK, NAME_PID, NAME_TGID, NAME_PARENT, NAME_COUNT };
 
 static bool names_has(const struct names *nm, __u32 off)
 {
@@ -192,7 +192,7 @@ struct search {
 	struct pending want[MAX_PENDING], next[MAX_PENDING];
 	unsigned nwant, nnext;
 	bool found_task;
-	long tgid_bits, parent_bits;	/* -1 until found */
+	long pid_bits, tgid_bits, parent_bits;	/* -1 until found */
 };
 
 static int take_members(struct reader *r, const struct btf_type *t, const struct pending *p,
@@ -209,7 +209,9 @@ static int take_members(struct reader *r, const struct btf_type *t, const struct
 		if ((ret = reader_take(r, sizeof(*m), (const void **)&m)) != 0)
 			return ret;
 		bits = p->base_bits + (bitfields ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset);
-		if (names_has(&nm[NAME_TGID], m->name_off) && s->tgid_bits < 0)
+		if (names_has(&nm[NAME_PID], m->name_off) && s->pid_bits < 0)
+			s->pid_bits = bits;
+		else if (names_has(&nm[NAME_TGID], m->name_off) && s->tgid_bits < 0)
 			s->tgid_bits = bits;
 		else if (names_has(&nm[NAME_PARENT], m->name_off) && s->parent_bits < 0)
 			s->parent_bits = bits;
@@ -275,36 +277,38 @@ static int find_offsets(struct reader *r, const struct btf_header *h,
 {
 	struct names nm[NAME_COUNT] = {
 		[NAME_TASK] = { .name = "task_struct" },
+		[NAME_PID] = { .name = "pid" },
 		[NAME_TGID] = { .name = "tgid" },
 		[NAME_PARENT] = { .name = "real_parent" },
 	};
-	struct search s = { .nwant = 1, .tgid_bits = -1, .parent_bits = -1 };
+	struct search s = { .nwant = 1, .pid_bits = -1, .tgid_bits = -1, .parent_bits = -1 };
 	int depth, ret;
 
 	if ((ret = scan_strings(r, h, nm)) != 0)
 		return ret;
-	if (!nm[NAME_TASK].n || !nm[NAME_TGID].n || !nm[NAME_PARENT].n) {
-		snprintf(err, errlen, "no task_struct, tgid or real_parent among its names");
+	if (!nm[NAME_TASK].n || !nm[NAME_PID].n || !nm[NAME_TGID].n || !nm[NAME_PARENT].n) {
+		snprintf(err, errlen, "no task_struct, pid, tgid or real_parent among its names");
 		return -ENOENT;
 	}
 	for (depth = 0; depth < MAX_DEPTH && s.nwant; depth++) {
 		s.nnext = 0;
 		if ((ret = scan_types(r, h, nm, &s)) != 0)
 			return ret;
-		if (s.tgid_bits >= 0 && s.parent_bits >= 0)
+		if (s.pid_bits >= 0 && s.tgid_bits >= 0 && s.parent_bits >= 0)
 			break;
 		memcpy(s.want, s.next, sizeof(s.next[0]) * s.nnext);
 		s.nwant = s.nnext;
 	}
-	if (!s.found_task || s.tgid_bits < 0 || s.parent_bits < 0) {
+	if (!s.found_task || s.pid_bits < 0 || s.tgid_bits < 0 || s.parent_bits < 0) {
 		snprintf(err, errlen, "struct task_struct %s", !s.found_task ? "not found" :
-			 "has no tgid or real_parent member");
+			 "has no pid, tgid or real_parent member");
 		return -ENOENT;
 	}
-	if (s.tgid_bits % 8 || s.parent_bits % 8) {
-		snprintf(err, errlen, "task_struct.tgid or real_parent is not byte-aligned");
+	if (s.pid_bits % 8 || s.tgid_bits % 8 || s.parent_bits % 8) {
+		snprintf(err, errlen, "task_struct.pid, tgid or real_parent is not byte-aligned");
 		return -EPROTO;
 	}
+	out->pid = (uint32_t)(s.pid_bits / 8);
 	out->tgid = (uint32_t)(s.tgid_bits / 8);
 	out->real_parent = (uint32_t)(s.parent_bits / 8);
 	return 0;

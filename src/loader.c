@@ -3,12 +3,16 @@
  * loader.c - skeleton open -> globals -> autoload -> load; then, per set of rules:
  * filter maps -> ruleset switch -> attach and detach.
  */
+#define _GNU_SOURCE	/* sched_setaffinity, CPU_SET */
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -41,12 +45,13 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 {
 	struct ruletrace_bpf *skel;
 	struct kbtf_task_offsets off;
-	int ret, ncpus;
+	__u32 slot;
+	int ret;
 
 	memset(l, 0, sizeof(*l));
 	l->feat = f;
 	l->ringbuf = f->ringbuf && !perf_buffer;
-	/* Two field offsets in place of CO-RE, which would parse all of the BTF. */
+	/* Three field offsets in place of CO-RE, which would parse all of the BTF. */
 	if ((ret = kbtf_task_offsets(KBTF_VMLINUX, &off, err, errlen)) != 0)
 		return ret;
 
@@ -61,10 +66,8 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 
 	/* 2. Per-run constants: frozen at load, so the verifier prunes what is unused. */
 	skel->rodata->rt_use_ringbuf = l->ringbuf;
-	ncpus = libbpf_num_possible_cpus();
-	/* Each CPU hands out count slots from its own share of the array. */
-	skel->rodata->rt_slots_per_cpu = ncpus > 0 ? RT_COUNT_ENTRIES / ncpus : 1;
 	skel->rodata->rt_self_tgid = (__u32)getpid();
+	skel->rodata->rt_task_pid_off = off.pid;
 	skel->rodata->rt_task_tgid_off = off.tgid;
 	skel->rodata->rt_task_real_parent_off = off.real_parent;
 	if (!l->ringbuf) {
@@ -94,6 +97,16 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 			 log_verbose() || ret == -EPERM ? "" : " (run with -v for the verifier log)");
 		loader_stop(l);
 		return ret;
+	}
+
+	/* 5. Every count slot is free: the kernel pops one per new counter key. */
+	for (slot = 0; slot < RT_COUNT_ENTRIES; slot++) {
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_free_slots), NULL, &slot, 0)) {
+			ret = -errno;
+			snprintf(err, errlen, "fill free count slots: %s", strerror(-ret));
+			loader_stop(l);
+			return ret;
+		}
 	}
 	return 0;
 }
@@ -205,7 +218,126 @@ static int fill_maps(struct loader *l, const struct settings *s, char *err, size
 	trim_inherited(bpf_map__fd(skel->maps.rt_pid_filter), s->ruleset.follow_rules);
 	/* Every task's cached verdicts were worked out under the old rules. */
 	__atomic_add_fetch(&skel->data->rt_generation, 1, __ATOMIC_RELEASE);
+	l->switched = true;
 	return 0;
+}
+
+/*
+ * Count slots of removed rules. A slot goes back to rt_free_slots, for the kernel to
+ * hand to another key, only once nothing can add to it any more:
+ *
+ * - no program that began under the old rules is still running (quiesce), so none
+ *   can still count through a cache entry or key of the removed rule (a hit needs
+ *   the entry's generation to be the current one, bumped when the rules switched);
+ * - no CPU's cache entry holds pending counts for it. An entry refilled under the
+ *   new rules adds its task's pending count to its pending_slot first; an entry
+ *   not refilled since would do so at its next refill, however late, into a slot
+ *   that may by then be another key's. A freed slot cannot become any entry's
+ *   pending_slot (no key maps to it, the queue does not hold it), so a CPU whose
+ *   entry does not hold it now never will;
+ * - and those refills have finished (a second quiesce), so the counts they added
+ *   are in the slot when it is zeroed.
+ */
+
+/*
+ * Run on each CPU (those that held[cpu], or every CPU when held is NULL) and make a
+ * syscall there: its sys_enter program refills that CPU's cache entry (for this
+ * process, which is never traced), adding what it had pending to its slot.
+ */
+static void visit_cpus(const bool *held, int ncpus)
+{
+	cpu_set_t old, one;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(old), &old))
+		return;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &old) || (held && (cpu >= ncpus || !held[cpu])))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) == 0)
+			syscall(SYS_getppid);
+	}
+	sched_setaffinity(0, sizeof(old), &old);
+}
+
+/*
+ * Wait until every BPF program that began before now has returned. They run with
+ * preemption disabled, and MEMBARRIER_CMD_GLOBAL (4.16+) is synchronize_rcu(),
+ * which waits for every such section. Where it is refused (nohz_full CPUs), run
+ * on each CPU in turn: a CPU running this thread is not inside a program.
+ */
+static void quiesce(void)
+{
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) == 0)
+		return;
+	visit_cpus(NULL, 0);
+}
+
+/* Which CPUs' cache entries hold pending counts for a slot in limbo; how many. */
+static int slots_held(const struct loader *l, struct rt_task_cache *caches, int ncpus,
+		      bool *held)
+{
+	__u32 zero = 0;
+	size_t i;
+	int cpu, n = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_cpu_cache), &zero, caches))
+		return -1;
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		held[cpu] = false;
+		for (i = 0; i < l->nlimbo && caches[cpu].pending; i++)
+			if (caches[cpu].pending_slot == l->limbo[i] + 1)
+				held[cpu] = true;
+		n += held[cpu];
+	}
+	return n;
+}
+
+/* Give back to the kernel the slots in limbo that nothing can add to any more. */
+static void slots_release(struct loader *l)
+{
+	int counts_fd = bpf_map__fd(l->skel->maps.rt_slot_counts);
+	int free_fd = bpf_map__fd(l->skel->maps.rt_free_slots);
+	int ncpus = libbpf_num_possible_cpus();
+	struct rt_task_cache *caches;
+	__u64 *zero;
+	size_t i, kept = 0;
+	bool *held;
+	int cpu;
+
+	if (!l->nlimbo || ncpus <= 0)
+		return;
+	caches = xcalloc((size_t)ncpus, sizeof(*caches));
+	held = xcalloc((size_t)ncpus, sizeof(*held));
+	zero = xcalloc((size_t)ncpus, sizeof(*zero));
+	if (l->switched) {
+		quiesce();
+		l->switched = false;
+	}
+	/* A CPU still holding some: have it refill now rather than whenever it next runs. */
+	if (slots_held(l, caches, ncpus, held) > 0)
+		visit_cpus(held, ncpus);
+	if (slots_held(l, caches, ncpus, held) < 0)
+		goto out;
+	quiesce();	/* the refills seen above have added their counts */
+	for (i = 0; i < l->nlimbo; i++) {
+		__u32 s = l->limbo[i];
+		bool keep = false;
+
+		for (cpu = 0; cpu < ncpus; cpu++)
+			if (caches[cpu].pending && caches[cpu].pending_slot == s + 1)
+				keep = true;
+		if (keep || bpf_map_update_elem(counts_fd, &s, zero, BPF_ANY) ||
+		    bpf_map_update_elem(free_fd, NULL, &s, 0))
+			l->limbo[kept++] = s;
+	}
+	l->nlimbo = kept;
+out:
+	free(zero);
+	free(held);
+	free(caches);
 }
 
 static int attach_one(struct bpf_program *prog, struct bpf_link **link)
@@ -324,6 +456,7 @@ int loader_apply(struct loader *l, const struct settings *s, enum probe_execve_m
 	if ((ret = fill_maps(l, s, err, errlen)) != 0)
 		return ret;
 	detach_unneeded(l, s, execve);
+	slots_release(l);	/* those a CPU held at the last reload, now sys_enter is back */
 	return 0;
 }
 
@@ -467,25 +600,31 @@ int loader_read_counters(struct loader *l, struct summary *sum)
 void loader_forget_slot(struct loader *l, unsigned slot)
 {
 	int fd = bpf_map__fd(l->skel->maps.rt_counts);
+	int slots_fd = bpf_map__fd(l->skel->maps.rt_slot_of);
 	int ncpus = libbpf_num_possible_cpus();
 	struct rt_rule_stats *zero = xcalloc(ncpus > 0 ? (size_t)ncpus : 1, sizeof(*zero));
 	struct rt_count_key key, next;
 	void *prev = NULL;
-	int slots_fd = bpf_map__fd(l->skel->maps.rt_slot_of);
 	__u32 s;
 
-	/* Fast-path counters of the rule: zeroed and unmapped, every cache emptied. */
+	/* No program still running under the old rules can add a key after the walks. */
+	if (l->switched) {
+		quiesce();
+		l->switched = false;
+	}
+	/* Fast-path counters of the rule: unmapped, their slots in limbo until free. */
 	while (bpf_map_get_next_key(slots_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
 		if (key.rule != slot || bpf_map_lookup_elem(slots_fd, &key, &s))
 			continue;
-		bpf_map_update_elem(bpf_map__fd(l->skel->maps.rt_slot_counts), &s, zero, BPF_ANY);
-		if (!bpf_map_delete_elem(slots_fd, &key))
+		if (!bpf_map_delete_elem(slots_fd, &key)) {
+			l->limbo = xreallocarray(l->limbo, l->nlimbo + 1, sizeof(*l->limbo));
+			l->limbo[l->nlimbo++] = s;
 			prev = NULL;
+		}
 	}
 	prev = NULL;
-	__atomic_add_fetch(&l->skel->data->rt_generation, 1, __ATOMIC_RELEASE);
 
 	/* A deleted key cannot be walked on from: start the walk again after each. */
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
@@ -496,6 +635,7 @@ void loader_forget_slot(struct loader *l, unsigned slot)
 	}
 	bpf_map_update_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &slot, zero, BPF_ANY);
 	free(zero);
+	slots_release(l);
 }
 
 void loader_stop(struct loader *l)
@@ -508,4 +648,7 @@ void loader_stop(struct loader *l)
 	free(l->uids.keys);
 	free(l->syscalls.keys);
 	l->comms.keys = l->pids.keys = l->uids.keys = l->syscalls.keys = NULL;
+	free(l->limbo);
+	l->limbo = NULL;
+	l->nlimbo = 0;
 }

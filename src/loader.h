@@ -42,6 +42,9 @@ struct loader {
 	bool sys_enter;			/* the sys_enter raw tracepoint is attached */
 	bool follow;			/* the fork and exit tracepoints are attached */
 	struct loader_keys comms, pids, uids, syscalls;
+	bool switched;			/* rules switched since the last quiesce */
+	uint32_t *limbo;		/* count slots of removed rules, not yet free */
+	size_t nlimbo;
 };
 
 /*
@@ -70,7 +73,10 @@ void loader_detach(struct loader *l);
 /* Put the kernel's counts and loss counters into sum. 0 or -errno. */
 int loader_read_counters(struct loader *l, struct summary *sum);
 
-/* Delete the counters of rule slot (a rule removed by a reload). */
+/*
+ * Delete the counters of rule slot (a rule removed by a reload, after the
+ * loader_apply that removed it) and free their count slots for other keys.
+ */
 void loader_forget_slot(struct loader *l, unsigned slot);
 
 /* Detach if needed and free everything. */

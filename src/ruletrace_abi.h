@@ -20,6 +20,7 @@
 #define RT_PID_ENTRIES		16384	/* pid map: listed pids and followed descendants */
 #define RT_MAX_SYSCALLS		1024	/* syscall numbers the syscall filter covers */
 #define RT_COUNT_ENTRIES	16384	/* distinct (rule, comm, pid, syscall) counters */
+#define RT_RENAMED_ENTRIES	4096	/* live threads renamed by another task */
 
 /* The probes a rule can select; indexes rt_ruleset.probe_rules. */
 enum rt_probe {
@@ -37,6 +38,7 @@ enum rt_event_type {
 /* rt_exec_event.flags */
 #define RT_EXEC_ARGS_TRUNCATED	(1u << 0)	/* more than RT_MAX_ARGS or RT_ARGS_LEN */
 #define RT_EXEC_FILENAME_FAULT	(1u << 1)	/* filename could not be read */
+#define RT_EXEC_FILENAME_TRUNCATED (1u << 2)	/* longer than RT_FILENAME_LEN - 1 bytes */
 
 /* Indexes of the per-CPU rt_stats array: kernel-side losses, never silent. */
 enum rt_stat {
@@ -100,11 +102,13 @@ struct rt_task_cache {
 	__u32 uid;			/* a setuid empties the cache ... */
 	__u32 uid_checked;		/* ... when some rule filters by uid */
 	__u32 only_count;		/* 1 + the one fast count rule of sys_enter, or 0 */
-	__u32 next_slot;		/* slots this CPU has handed out (kept on refill) */
 	__u32 pending_slot;		/* count slot + 1 that pending belongs to; 0: none */
+	__u32 pad;
 	__u64 pending;			/* the fast rule's counts not yet in rt_slot_counts:
 					 * added there at refill; user space adds the rest */
 	__u32 slot[RT_MAX_RULES];	/* count slot + 1 per rule; 0: not resolved */
+	char comm[RT_COMM_LEN];		/* the task's comm, read once at refill: every rule's
+					 * count key, filter and event uses this one */
 };
 
 /* Key of the per-CPU count map; fields a rule does not group by are zero. */

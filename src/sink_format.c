@@ -98,6 +98,8 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 		else
 			json_str(sb, "filename", e->filename,
 				 strnlen(e->filename, RT_FILENAME_LEN));
+		strbuf_addf(sb, ",\"filename_truncated\":%s",
+			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? "true" : "false");
 		strbuf_adds(sb, ",\"argv\":[");
 		for_each_arg(e, json_arg, sb);
 		strbuf_addf(sb, "],\"argv_truncated\":%s",
@@ -195,13 +197,14 @@ void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 		sink_format_argv(&argv, e);
 		csv_field(sb, argv.buf, argv.len);
 		strbuf_free(&argv);
-		strbuf_addf(sb, "%d,,\r\n", e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0);
+		strbuf_addf(sb, "%d,,,%d\r\n", e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0,
+			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
 	} else {
 		if (ev->syscall_name)
 			strbuf_adds(sb, ev->syscall_name);
 		else
 			strbuf_addf(sb, "%llu", (unsigned long long)ev->sys->nr);
-		strbuf_adds(sb, ",,,,,\r\n");
+		strbuf_adds(sb, ",,,,,,\r\n");
 	}
 }
 
@@ -217,11 +220,11 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 	csv_time(sb, &now);
 	csv_field(sb, rule->name, strlen(rule->name));
 	if (rule->mode != RULES_MODE_COUNT) {
-		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu\r\n",
+		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu,\r\n",
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
 		return;
 	}
-	strbuf_addf(sb, "summary,,,,,,,,,,%llu,\r\n", (unsigned long long)sr->counted);
+	strbuf_addf(sb, "summary,,,,,,,,,,%llu,,\r\n", (unsigned long long)sr->counted);
 	for (i = 0; i < sr->ncounts; i++) {
 		const struct summary_count *c = &sr->counts[i];
 		const char *name = syscalls_name(c->nr);
@@ -237,7 +240,7 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 			strbuf_adds(sb, name);
 		else if (rule->group_by & RULES_GROUP_SYSCALL)
 			strbuf_addf(sb, "%u", c->nr);
-		strbuf_addf(sb, ",,,,%llu,\r\n", (unsigned long long)c->count);
+		strbuf_addf(sb, ",,,,%llu,,\r\n", (unsigned long long)c->count);
 	}
 }
 
@@ -268,7 +271,9 @@ void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
 		sink_format_argv(&argv, e);
 		kv(sb, "argv", argv.buf, argv.len);
 		strbuf_free(&argv);
-		strbuf_addf(sb, " truncated=%d", e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0);
+		strbuf_addf(sb, " truncated=%d filename_truncated=%d",
+			    e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0,
+			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
 	} else if (ev->syscall_name) {
 		strbuf_addf(sb, " syscall=%s", ev->syscall_name);
 	} else {

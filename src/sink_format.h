@@ -11,9 +11,10 @@
 #include "summary.h"
 #include "util.h"
 
-/* Columns of the CSV sink, in order: the header row. */
+/* Columns of the CSV sink, in order: the header row. New columns go last. */
 #define SINK_CSV_HEADER \
-	"time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost\r\n"
+	"time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost," \
+	"filename_truncated\r\n"
 
 /* An RFC 3339 UTC timestamp with microseconds, e.g. 2026-11-25T04:59:07.123456Z. */
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts);

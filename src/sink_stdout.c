@@ -80,6 +80,9 @@ static void stdout_exec(struct sink *s, struct stdout_state *st, const struct si
 		strbuf_adds(&s->buf, "?");
 	else
 		stdout_add_arg(&s->buf, e->filename, strnlen(e->filename, RT_FILENAME_LEN));
+	/* Cut at 255 bytes: marked on the name itself, as " ..." marks cut arguments. */
+	if (e->flags & RT_EXEC_FILENAME_TRUNCATED)
+		strbuf_adds(&s->buf, "...");
 	for (i = 0; i < e->argc && off < len; i++) {
 		n = strnlen(e->args + off, len - off);
 		strbuf_addc(&s->buf, ' ');

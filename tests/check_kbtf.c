@@ -85,6 +85,7 @@ START_TEST(test_synthetic)
 	i_ptr = btf__add_ptr(btf, i_fwd);
 	/* A decoy struct with the same member names, before the real one. */
 	btf__add_struct(btf, "signal_struct", 16);
+	btf__add_field(btf, "pid", i_int, 0, 0);
 	btf__add_field(btf, "tgid", i_int, 0, 0);
 	btf__add_field(btf, "real_parent", i_ptr, 64, 0);
 	/* A big enum: kind data far beyond one read chunk must be skipped right. */
@@ -95,7 +96,10 @@ START_TEST(test_synthetic)
 		snprintf(n, sizeof(n), "E%d", v);
 		btf__add_enum_value(btf, n, v);
 	}
-	/* task_struct { int flags:3 (bitfield); struct { union { long x; int tgid; }; }; ptr real_parent; } */
+	/*
+	 * task_struct { int flags:3 (bitfield); struct { int pad; union { long x; int tgid; }; };
+	 * int pid; ptr real_parent; }
+	 */
 	i_union = btf__add_union(btf, NULL, 8);
 	btf__add_field(btf, "x", i_int, 0, 0);
 	btf__add_field(btf, "tgid", i_int, 0, 0);
@@ -105,11 +109,14 @@ START_TEST(test_synthetic)
 	i_task = btf__add_struct(btf, "task_struct", 1024);
 	btf__add_field(btf, "flags", i_int, 0, 3);
 	btf__add_field(btf, NULL, i_anon, 320, 0);
+	btf__add_field(btf, "pid", i_int, 8 * 596, 0);
 	btf__add_field(btf, "real_parent", i_ptr, 8 * 600, 0);
 	write_btf(btf);
 	ck_assert_int_eq(scan(&o, err, sizeof(err)), 0);
+	ck_assert_uint_eq(o.pid, 596);
 	ck_assert_uint_eq(o.tgid, 40 + 8);
 	ck_assert_uint_eq(o.real_parent, 600);
+	ck_assert_int_eq(libbpf_offset(btf, i_task, "pid", 0), 596);
 	ck_assert_int_eq(libbpf_offset(btf, i_task, "tgid", 0), 48);
 	ck_assert_int_eq(libbpf_offset(btf, i_task, "real_parent", 0), 600);
 	btf__free(btf);
@@ -128,6 +135,8 @@ START_TEST(test_vmlinux)
 	id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
 	ck_assert_int_gt(id, 0);
 	ck_assert_int_eq(kbtf_task_offsets(KBTF_VMLINUX, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(o.pid, libbpf_offset(btf, (__u32)id, "pid", 0));
+	ck_assert_int_ne(o.pid, o.tgid);
 	ck_assert_int_eq(o.tgid, libbpf_offset(btf, (__u32)id, "tgid", 0));
 	ck_assert_int_eq(o.real_parent, libbpf_offset(btf, (__u32)id, "real_parent", 0));
 	btf__free(btf);
@@ -148,10 +157,27 @@ START_TEST(test_broken)
 	ck_assert_int_eq(scan(&o, err, sizeof(err)), -ENOENT);
 	ck_assert_msg(strstr(err, "no task_struct"), "%s", err);
 
-	/* Truncated in the middle of the types. */
+	/* A task_struct without pid, the name used by another struct only. */
+	btf__free(btf);
+	btf = btf__new_empty();
+	btf__add_int(btf, "int", 4, 0);
+	btf__add_struct(btf, "other", 4);
+	btf__add_field(btf, "pid", 1, 0, 0);
 	btf__add_struct(btf, "task_struct", 8);
 	btf__add_field(btf, "tgid", 1, 0, 0);
 	btf__add_field(btf, "real_parent", 1, 32, 0);
+	write_btf(btf);
+	ck_assert_int_eq(scan(&o, err, sizeof(err)), -ENOENT);
+	ck_assert_msg(strstr(err, "has no pid, tgid or real_parent member"), "%s", err);
+	btf__free(btf);
+	btf = btf__new_empty();
+	btf__add_int(btf, "int", 4, 0);
+
+	/* Truncated in the middle of the types. */
+	btf__add_struct(btf, "task_struct", 12);
+	btf__add_field(btf, "pid", 1, 0, 0);
+	btf__add_field(btf, "tgid", 1, 32, 0);
+	btf__add_field(btf, "real_parent", 1, 64, 0);
 	raw = btf__raw_data(btf, &len);
 	write_file(raw, len - 30);
 	ck_assert_int_ne(scan(&o, err, sizeof(err)), 0);

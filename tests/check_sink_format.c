@@ -55,7 +55,7 @@ START_TEST(test_csv_hostile)
 	ck_assert_str_eq(sb.buf,
 		"2025-11-25T04:59:07.123456Z,r,exec,42,42,7,1000,"
 		"\"'=a,\"\"b\"\"\n\\x1b[1m%n\",,/bin/echo,"
-		"\"/bin/echo =1+2 a,b \"\"q\\\"\"q\"\" line\nbreak \\xff\\xfe %n%s \"\"\"\"\",0,,\r\n");
+		"\"/bin/echo =1+2 a,b \"\"q\\\"\"q\"\" line\nbreak \\xff\\xfe %n%s \"\"\"\"\",0,,,0\r\n");
 }
 END_TEST
 
@@ -65,7 +65,7 @@ START_TEST(test_csv_empty_argv)
 	ex.flags = RT_EXEC_ARGS_TRUNCATED;
 	sink_format_csv_event(&sb, &ev);
 	ck_assert_str_eq(sb.buf, "2025-11-25T04:59:07.123456Z,r,exec,42,42,7,1000,"
-			 "fifteen-bytes!!,,/x,,1,,\r\n");
+			 "fifteen-bytes!!,,/x,,1,,,0\r\n");
 }
 END_TEST
 
@@ -77,6 +77,7 @@ START_TEST(test_json_hostile)
 		"{\"time\":\"2025-11-25T04:59:07.123456Z\",\"rule\":\"r\",\"event\":\"exec\","
 		"\"pid\":42,\"tid\":42,\"ppid\":7,\"uid\":1000,"
 		"\"comm\":\"=a,\\\"b\\\"\\n\\u001b[1m%n\",\"filename\":\"/bin/echo\","
+		"\"filename_truncated\":false,"
 		"\"argv\":[\"/bin/echo\",\"\\\\xff\\\\xfe\",\"\"],\"argv_truncated\":false}");
 }
 END_TEST
@@ -107,7 +108,7 @@ START_TEST(test_kv_forgery)
 	sink_format_kv_event(&sb, &ev);
 	ck_assert_str_eq(sb.buf, "rule=\"r\" event=exec pid=42 tid=42 ppid=7 uid=1000 "
 			 "comm=\"x\\\" uid=0 y=\\\"\" filename=\"/bin/sh\" "
-			 "argv=\"sh -c \\\"evil\\nFAKE: line\\\"\" truncated=0");
+			 "argv=\"sh -c \\\"evil\\nFAKE: line\\\"\" truncated=0 filename_truncated=0");
 	ck_assert_ptr_null(strchr(sb.buf, '\n'));
 }
 END_TEST
@@ -134,6 +135,67 @@ START_TEST(test_longest_argv)
 }
 END_TEST
 
+/* A filename cut at 255 bytes is marked in every form; a whole one is not. */
+START_TEST(test_filename_truncated)
+{
+	char name[RT_FILENAME_LEN];
+
+	memset(name, 'd', sizeof(name) - 1);
+	name[0] = '/';
+	name[sizeof(name) - 1] = '\0';
+	make_exec("c", name, ARGS("x\0"), 1);
+	ex.flags = RT_EXEC_FILENAME_TRUNCATED;
+	sink_format_json_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "dd\",\"filename_truncated\":true,\"argv\":[\"x\"]"));
+	strbuf_reset(&sb);
+	sink_format_csv_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "dd,x,0,,,1\r\n"));
+	strbuf_reset(&sb);
+	sink_format_kv_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "dd\" argv=\"x\" truncated=0 filename_truncated=1"));
+	/* Both marks. */
+	ex.flags = RT_EXEC_FILENAME_TRUNCATED | RT_EXEC_ARGS_TRUNCATED;
+	strbuf_reset(&sb);
+	sink_format_csv_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, ",x,1,,,1\r\n"));
+	/* A name that could not be read is not called cut. */
+	ex.flags = RT_EXEC_FILENAME_FAULT;
+	strbuf_reset(&sb);
+	sink_format_json_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"filename\":null,\"filename_truncated\":false,"));
+}
+END_TEST
+
+static size_t commas(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += s[i] == ',';
+	return c;
+}
+
+/* Every CSV event row has as many fields as the header. */
+START_TEST(test_csv_columns)
+{
+	size_t header = commas(SINK_CSV_HEADER, strlen(SINK_CSV_HEADER));
+
+	make_exec("c", "/x", ARGS("x\0"), 1);
+	sink_format_csv_event(&sb, &ev);
+	ck_assert_uint_eq(commas(sb.buf, sb.len), header);
+	memset(&sy, 0, sizeof(sy));
+	sy.hdr.type = RT_EVENT_SYSCALL;
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr = &sy.hdr;
+	ev.sys = &sy;
+	ev.rule = "s";
+	ev.syscall_name = "read";
+	strbuf_reset(&sb);
+	sink_format_csv_event(&sb, &ev);
+	ck_assert_uint_eq(commas(sb.buf, sb.len), header);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("sink_format");
@@ -146,6 +208,8 @@ int main(void)
 	tcase_add_test(tc, test_json_syscall);
 	tcase_add_test(tc, test_kv_forgery);
 	tcase_add_test(tc, test_longest_argv);
+	tcase_add_test(tc, test_filename_truncated);
+	tcase_add_test(tc, test_csv_columns);
 	suite_add_tcase(su, tc);
 	return check_run(su);
 }

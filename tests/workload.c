@@ -8,9 +8,19 @@
  * kernel therefore sees N getppid + U getuid + M (clone, wait4 pairs) + 1
  * exit_group from the parent; with --exec 0 that is exactly N + U + 1 syscalls,
  * which is what the tests assert.
+ *
+ * --children N --child-getppid K: N children, one after another, each making
+ * exactly K getppid calls and exiting; each child's pid is printed on stdout.
+ *
+ * --rename-thread N --names A,B,...: a worker thread named A makes exactly N
+ * getppid calls while the main thread renames it through
+ * /proc/self/task/TID/comm, round the names, as fast as it can; the number of
+ * renames is printed on stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +32,8 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload [--comm NAME] [--getppid N] [--getuid N] "
-		"[--fork-names N] [--exec M] [-- PROG [ARG...]]\n");
+		"[--fork-names N] [--exec M] [--children N --child-getppid K] "
+		"[--rename-thread N --names A,B,...] [-- PROG [ARG...]]\n");
 	exit(2);
 }
 
@@ -38,12 +49,99 @@ static unsigned long parse_count(const char *s)
 	return v;
 }
 
+/* N children in turn, each K getppid calls then gone; their pids on stdout. */
+static int children(unsigned long n, unsigned long k)
+{
+	unsigned long i, j;
+	int status;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("workload: fork");
+			return 1;
+		}
+		if (pid == 0) {
+			for (j = 0; j < k; j++)
+				syscall(SYS_getppid);
+			syscall(SYS_exit_group, 0);
+		}
+		printf("%d\n", (int)pid);
+		if (waitpid(pid, &status, 0) < 0)
+			return 1;
+	}
+	return fflush(stdout) ? 1 : 0;
+}
+
+struct renamed {
+	unsigned long calls;
+	const char *first;
+	atomic_int tid;		/* the worker's, once it has its first name */
+	atomic_int done;
+};
+
+static void *rename_worker(void *arg)
+{
+	struct renamed *r = arg;
+	unsigned long i;
+
+	prctl(PR_SET_NAME, r->first, 0, 0, 0);
+	atomic_store(&r->tid, (int)syscall(SYS_gettid));
+	for (i = 0; i < r->calls; i++)
+		syscall(SYS_getppid);
+	atomic_store(&r->done, 1);
+	return NULL;
+}
+
+/* A worker making n getppid calls, renamed by this thread round names meanwhile. */
+static int rename_thread(unsigned long n, char *names)
+{
+	struct renamed r = { .calls = n };
+	char *name[16], path[64], *save = NULL;
+	unsigned long renames = 0;
+	unsigned nnames = 0;
+	pthread_t t;
+	int fd, tid;
+
+	for (char *p = strtok_r(names, ",", &save); p && nnames < 16;
+	     p = strtok_r(NULL, ",", &save))
+		name[nnames++] = p;
+	if (!nnames)
+		usage();
+	r.first = name[0];
+	if (pthread_create(&t, NULL, rename_worker, &r))
+		return 1;
+	while (!(tid = atomic_load(&r.tid)))
+		;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		perror("workload: open comm");
+		return 1;
+	}
+	while (!atomic_load(&r.done)) {
+		const char *nm = name[++renames % nnames];
+
+		if (write(fd, nm, strlen(nm)) < 0) {
+			perror("workload: write comm");
+			return 1;
+		}
+	}
+	close(fd);
+	pthread_join(t, NULL);
+	printf("%lu\n", renames);
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *comm = NULL;
 	char *default_argv[] = { "/bin/true", NULL };
 	char **prog = default_argv;
 	unsigned long ngetppid = 0, ngetuid = 0, nexec = 0, nforks = 0, i;
+	unsigned long nchildren = 0, child_getppid = 0, rename_calls = 0;
+	char *names = NULL;
 	int a, status;
 
 	for (a = 1; a < argc; a++) {
@@ -57,6 +155,14 @@ int main(int argc, char **argv)
 			nforks = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--exec") && a + 1 < argc)
 			nexec = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--children") && a + 1 < argc)
+			nchildren = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--child-getppid") && a + 1 < argc)
+			child_getppid = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--rename-thread") && a + 1 < argc)
+			rename_calls = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--names") && a + 1 < argc)
+			names = argv[++a];
 		else if (!strcmp(argv[a], "--") && a + 1 < argc) {
 			prog = &argv[a + 1];
 			break;
@@ -68,6 +174,12 @@ int main(int argc, char **argv)
 		perror("workload: prctl");
 		return 1;
 	}
+	if (nchildren)
+		return children(nchildren, child_getppid);
+	if (rename_calls && !names)
+		usage();
+	if (rename_calls)
+		return rename_thread(rename_calls, names);
 	for (i = 0; i < ngetppid; i++)
 		syscall(SYS_getppid);
 	for (i = 0; i < ngetuid; i++)
