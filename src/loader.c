@@ -145,21 +145,30 @@ fail:
 	return -errno;
 }
 
-/* The syscall filter is an array: stale entries are zeroed, not deleted. */
+/*
+ * The syscall filter is an array: stale entries are zeroed, not deleted. New
+ * values first, then the zeroes: the live rules never see a key without its
+ * value (an unchanged entry is rewritten as it was, never passing through 0).
+ */
 static int sync_array(int fd, struct loader_keys *last, const struct settings_num *v, size_t n)
 {
 	struct rt_filter_val zero = { 0 };
-	__u32 *keys = xcalloc(n + 1, sizeof(*keys));
-	size_t i;
+	__u32 *keys = xcalloc(n + 1, sizeof(*keys)), old;
+	size_t i, j;
 
-	for (i = 0; i < last->n; i++)
-		bpf_map_update_elem(fd, &((__u32 *)last->keys)[i], &zero, BPF_ANY);
 	for (i = 0; i < n; i++) {
 		if (bpf_map_update_elem(fd, &v[i].key, &v[i].val, BPF_ANY)) {
 			free(keys);
 			return -errno;
 		}
 		keys[i] = v[i].key;
+	}
+	for (i = 0; i < last->n; i++) {
+		old = ((__u32 *)last->keys)[i];
+		for (j = 0; j < n && keys[j] != old; j++)
+			;
+		if (j == n)
+			bpf_map_update_elem(fd, &old, &zero, BPF_ANY);
 	}
 	free(last->keys);
 	last->keys = keys;
