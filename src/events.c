@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* events.c - event buffer consumer: decode, route by rule mask, fan out to sinks. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,17 @@ static void event_wall_time(const struct events *ev, __u64 ts_ns, struct timespe
 
 	wall->tv_sec = real / 1000000000;
 	wall->tv_nsec = real % 1000000000;
+}
+
+/* Add one to the field at off of each rule's summary that hdr's event matched. */
+static void events_count_rules(struct events *ev, const struct rt_event_hdr *hdr, size_t off)
+{
+	__u64 rules = hdr->rules;
+	size_t i;
+
+	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1)
+		if ((rules & 1) && ev->rule_of_slot[i] >= 0)
+			(*(uint64_t *)((char *)&ev->sum->rules[ev->rule_of_slot[i]] + off))++;
 }
 
 int events_deliver(struct events *ev, const void *data, size_t size)
@@ -60,6 +72,7 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 
 	if (events_done(ev)) {
 		ev->past_max++;
+		events_count_rules(ev, hdr, offsetof(struct summary_rule, past_max));
 		return 0;
 	}
 	if (se.exec)
@@ -118,19 +131,12 @@ bool events_done(const struct events *ev)
 /* An event left unread at stop: counted against every rule it matched. */
 static void events_count_unread(struct events *ev, const void *data, size_t size)
 {
-	const struct rt_event_hdr *hdr = data;
-	__u64 rules;
-	size_t i;
-
-	if (size < sizeof(*hdr)) {
+	if (size < sizeof(struct rt_event_hdr)) {
 		ev->malformed++;
 		return;
 	}
 	ev->unread++;
-	rules = hdr->rules;
-	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1)
-		if ((rules & 1) && ev->rule_of_slot[i] >= 0)
-			ev->sum->rules[ev->rule_of_slot[i]].unread++;
+	events_count_rules(ev, data, offsetof(struct summary_rule, unread));
 }
 
 /* Whether the consumer should hand the loop back: its slice is over or a signal came. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -400,8 +401,76 @@ static void print_summary(const struct run *run, int timeout_ms)
 	strbuf_init(&sb);
 	summary_format_text(&run->sum, &sb);
 	if ((ret = write_bounded(fd, sb.buf, sb.len, timeout_ms)) != 0 && fd != STDERR_FILENO)
-		log_error("summary not written to standard output: %s", strerror(-ret));
+		log_error("summary not written to standard output: %s", ret == -ETIMEDOUT ?
+			  "nothing read it" : strerror(-ret));
 	strbuf_free(&sb);
+}
+
+/* A file ruletrace writes, or reads its rules from, and what to call it in a message. */
+struct file_id {
+	char what[RULES_NAME_MAX + 32];
+	const struct rules_mark *mark;	/* where the rule file names it, or NULL */
+	dev_t dev;
+	ino_t ino;
+};
+
+static void file_id_add(struct file_id *ids, size_t *n, int fd, const char *what,
+			const struct rules_mark *mark)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return;
+	snprintf(ids[*n].what, sizeof(ids[*n].what), "%s", what);
+	ids[*n].mark = mark;
+	ids[*n].dev = st.st_dev;
+	ids[*n].ino = st.st_ino;
+	(*n)++;
+}
+
+/*
+ * Two outputs, an output and --summary-json, or either and the rule file, that
+ * are one file (by any names) would interleave and clobber each other: refused
+ * before anything is truncated or written. 0, or -EINVAL with the reason in err.
+ */
+static int check_distinct_files(const struct run *run, const struct rules *r,
+				const struct sink *sinks, char *err, size_t errlen)
+{
+	struct file_id *ids = xcalloc(r->noutputs + 2, sizeof(*ids));
+	char what[RULES_NAME_MAX + 32];
+	size_t n = 0, i, j;
+	int ret = 0;
+
+	if (r->from_file) {
+		snprintf(ids[n].what, sizeof(ids[n].what), "the rule file");
+		ids[n].dev = r->file_dev;
+		ids[n].ino = r->file_ino;
+		n++;
+	}
+	file_id_add(ids, &n, run->summary_fd, "--summary-json", NULL);
+	for (i = 0; i < r->noutputs; i++) {
+		if (!r->outputs[i].path)
+			continue;
+		snprintf(what, sizeof(what), "output '%s'", r->outputs[i].name);
+		file_id_add(ids, &n, sinks[i].fd, what, &r->outputs[i].mark);
+	}
+	for (i = 0; i < n && !ret; i++) {
+		for (j = 0; j < i; j++) {
+			if (ids[i].dev != ids[j].dev || ids[i].ino != ids[j].ino)
+				continue;
+			if (ids[i].mark)
+				snprintf(err, errlen, "%s:%u:%u: %s is the same file as %s: refused",
+					 r->path, ids[i].mark->line, ids[i].mark->column,
+					 ids[i].what, ids[j].what);
+			else
+				snprintf(err, errlen, "%s is the same file as %s: refused",
+					 ids[i].what, ids[j].what);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(ids);
+	return ret;
 }
 
 /* Copy the sinks' figures into the summary. */
@@ -417,10 +486,18 @@ static void summarise_sinks(struct run *run)
 	}
 }
 
-/* --interval: the summary so far, counters as they stand (nothing is reset). */
+/*
+ * --interval: the summary so far, counters as they stand (nothing is reset). On
+ * standard output it goes through the stdout output, in order with the events
+ * and never waiting; one that cannot be written now is skipped, and said once.
+ */
 static void print_interval(struct run *run)
 {
-	int ret;
+	static bool skipped;
+	int fd = text_summary_fd(&run->rules), ret;
+	struct sink *out = NULL;
+	struct strbuf sb;
+	size_t i;
 
 	sink_flush_all(run->sinks, run->rules.noutputs);
 	if ((ret = loader_read_counters(&run->loader, &run->sum)) != 0)
@@ -428,7 +505,18 @@ static void print_interval(struct run *run)
 	summary_sort(&run->sum);
 	summarise_sinks(run);
 	run->sum.run_seconds = mono_seconds() - run->start;
-	print_summary(run, INTERVAL_OUTPUT_MS);
+	for (i = 0; i < run->rules.noutputs && fd == STDOUT_FILENO; i++)
+		if (run->rules.outputs[i].type == RULES_OUT_STDOUT)
+			out = &run->sinks[i];
+	strbuf_init(&sb);
+	summary_format_text(&run->sum, &sb);
+	ret = out ? sink_add_text(out, sb.buf, sb.len) : write_bounded(fd, sb.buf, sb.len, 0);
+	if (ret && !skipped) {
+		skipped = true;
+		log_error("--interval: standard %s is not taking data; summaries that "
+			  "cannot be written are skipped", fd == STDOUT_FILENO ? "output" : "error");
+	}
+	strbuf_free(&sb);
 }
 
 /*
@@ -474,6 +562,14 @@ static void carry_over(const struct run *run, struct summary *next, struct sink 
 
 	next->execs = run->sum.execs;
 	next->reloads = run->sum.reloads;
+	next->removed_lost = run->sum.removed_lost;
+	for (j = 0; j < run->sum.nrules; j++) {
+		for (i = 0; i < next->nrules; i++)
+			if (!strcmp(next->rules[i].rule->name, run->sum.rules[j].rule->name))
+				break;
+		if (i == next->nrules)
+			next->removed_lost += run->sum.rules[j].lost + run->sum.rules[j].unread;
+	}
 	memcpy(next->reload_at, run->sum.reload_at, sizeof(next->reload_at));
 	for (i = 0; i < next->nrules; i++)
 		for (j = 0; j < run->sum.nrules; j++)
@@ -518,6 +614,11 @@ static void reload(struct run *run)
 		log_error("reload: %s", err);
 		goto keep_settings;
 	}
+	if (check_distinct_files(run, &next, sinks, err, ERRLEN)) {
+		log_error("reload: %s", err);
+		sink_close_all(sinks, next.noutputs);
+		goto keep_settings;
+	}
 	/* After --user, only for as long as it takes to probe and attach. */
 	if (choose_execve(run, &next, &s, &execve, err, ERRLEN)) {
 		log_error("reload: %s", err);
@@ -544,6 +645,9 @@ static void reload(struct run *run)
 		goto keep_settings;
 	}
 
+	/* What the rules that are going lost stays counted: read before it is dropped. */
+	if ((ret = loader_read_counters(&run->loader, &run->sum)) != 0)
+		log_error("reload: read counters: %s", strerror(-ret));
 	/* Counters of rules that are gone: dropped before their slot is used again. */
 	for (i = 0; i < run->rules.nrules; i++) {
 		for (j = 0; j < next.nrules; j++)
@@ -570,6 +674,8 @@ static void reload(struct run *run)
 		sum.reload_at[sum.reloads] = mono_seconds() - run->start;
 	sum.reloads++;
 	sink_close_all(run->sinks, run->rules.noutputs);
+	/* The old files are released: now the new ones may be truncated. */
+	sink_commit_all(sinks, next.noutputs);
 	settings_free(&run->settings);
 	summary_free(&run->sum);
 	rules_free(&run->rules);
@@ -683,9 +789,13 @@ static int start(struct run *run, char *err)
 	}
 	/* Opened now, while the privileges to create it are still ours. */
 	if (o->summary_json && strcmp(o->summary_json, "-") &&
-	    (run->summary_fd = outfile_open(o->summary_json, 0, &run->outpol, NULL, err,
-					    ERRLEN)) < 0) {
+	    (run->summary_fd = outfile_open(o->summary_json, OUTFILE_APPEND, &run->outpol,
+					    NULL, err, ERRLEN)) < 0) {
 		log_error("--summary-json: %s", err);
+		return EXIT_USAGE;
+	}
+	if (check_distinct_files(run, &run->rules, run->sinks, err, ERRLEN)) {
+		log_error("%s", err);
 		return EXIT_USAGE;
 	}
 	hold_signals(&held);
@@ -698,6 +808,12 @@ static int start(struct run *run, char *err)
 		log_error("%s%s", err, ret == -EPERM ?
 			  " (ruletrace needs root, or CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH;"
 			  " before Linux 5.11 also CAP_SYS_RESOURCE or a larger ulimit -l)" : "");
+		return EXIT_RUNTIME;
+	}
+	/* Attached: the files may change now (a failed start leaves them as they were). */
+	sink_commit_all(run->sinks, run->rules.noutputs);
+	if (run->summary_fd >= 0 && ftruncate(run->summary_fd, 0)) {
+		log_error("--summary-json %s: %s", o->summary_json, strerror(errno));
 		return EXIT_RUNTIME;
 	}
 	if (events_open(&run->ev, loader_events_fd(&run->loader), run->loader.ringbuf,

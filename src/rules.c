@@ -1160,6 +1160,8 @@ int rules_load_file(const char *path, struct rules *out, char *err, size_t errle
 		out->file_uid = st.st_uid;
 		out->file_gid = st.st_gid;
 		out->file_mode = st.st_mode;
+		out->file_dev = st.st_dev;
+		out->file_ino = st.st_ino;
 	}
 out:
 	free(buf);

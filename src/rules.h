@@ -111,6 +111,8 @@ struct rules {
 	uid_t file_uid;
 	gid_t file_gid;
 	mode_t file_mode;
+	dev_t file_dev;			/* which file it is: no output may be it */
+	ino_t file_ino;
 };
 
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* sink.c - the sink registry, buffered delivery and the shared failure policy. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,28 @@ static void sink_advance(struct sink *s, size_t n)
 	}
 }
 
+/*
+ * How much of buf to offer in one write. A pipe takes a write of at most
+ * PIPE_BUF bytes whole or not at all, so there whole records go in such
+ * chunks: a reader that stops reading never leaves a line cut in the pipe
+ * (a single record larger than that still may be).
+ */
+static size_t sink_chunk(const struct sink *s)
+{
+	size_t i, n = s->buf.len - s->off, fit = 0;
+
+	if (s->out.kind != OSTREAM_REOPENED && s->out.kind != OSTREAM_POLLED)
+		return n;
+	for (i = 0; i < s->nrecs; i++) {
+		size_t end = s->recs[s->rec_head + i].end - s->off;
+
+		if (end > PIPE_BUF)
+			break;
+		fit = end;
+	}
+	return fit ? fit : n;
+}
+
 /* Write what the destination takes now; 0, or -errno when the sink failed. */
 static int sink_flush(struct sink *s)
 {
@@ -169,7 +192,7 @@ static int sink_flush(struct sink *s)
 			sink_advance(s, s->buf.len - s->off);
 			break;
 		}
-		w = ostream_write(&s->out, s->buf.buf + s->off, s->buf.len - s->off);
+		w = ostream_write(&s->out, s->buf.buf + s->off, sink_chunk(s));
 		if (w == -EAGAIN)
 			break;
 		if (w < 0) {
@@ -200,6 +223,27 @@ static void sink_drop(struct sink *s)
 			  "drops are counted as lost", s->cfg->name, s->ops->type);
 	s->dropped++;
 	s->lost++;
+}
+
+int sink_add_text(struct sink *s, const char *text, size_t n)
+{
+	if (s->error)
+		return s->error;
+	if (s->buf.len - s->off >= SINK_BACKLOG_MAX)
+		return -EAGAIN;
+	strbuf_add(&s->buf, text, n);
+	sink_push_record(s, false);
+	return sink_flush(s);
+}
+
+void sink_commit_all(struct sink *sinks, size_t n)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++)
+		if (sinks[i].ops->commit && (ret = sinks[i].ops->commit(&sinks[i])) != 0)
+			sink_fail(&sinks[i], ret);
 }
 
 void sink_write(struct sink *s, const struct sink_event *ev)

@@ -42,6 +42,12 @@ struct sink_ops {
 	/* Open the destination; 0 or -errno with a message in err. */
 	int (*open)(struct sink *s, char *err, size_t errlen);
 	/*
+	 * The run (or reload) that opened it is going ahead: make the changes to
+	 * the destination that a failed one must not (truncation). 0 or -errno.
+	 * NULL: none.
+	 */
+	int (*commit)(struct sink *s);
+	/*
 	 * Format one event: append it to s->buf (written to s->fd by the next flush),
 	 * or send it at once. 0, SINK_DROPPED when the destination could not take it
 	 * now (counted, the sink stays up), or -errno when the sink has failed.
@@ -88,6 +94,19 @@ struct sink {
  */
 int sink_open_all(const struct rules *r, const struct outfile_policy *p, struct sink **sinks,
 		  char *err, size_t errlen);
+
+/*
+ * The rule file that opened sinks is now the running one: commit each (truncate
+ * what is not appended to). A sink that cannot has failed, as if while running.
+ */
+void sink_commit_all(struct sink *sinks, size_t n);
+
+/*
+ * Add text that is not an event (an --interval summary) to what s writes, in
+ * order with its events; 0, -EAGAIN when s is too far behind to take it, or
+ * the sink's -errno.
+ */
+int sink_add_text(struct sink *s, const char *text, size_t n);
 
 /* Write ev to s, applying the failure policy. */
 void sink_write(struct sink *s, const struct sink_event *ev);

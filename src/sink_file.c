@@ -15,16 +15,20 @@
 #include "sink_format.h"
 
 struct file_state {
-	bool empty;	/* nothing in it when opened: a CSV header is due */
+	bool empty;	/* nothing in it once committed: a CSV header is due */
 };
 
+/*
+ * Opened as for appending whatever the rule file says: an output that is to be
+ * truncated is truncated by file_commit, once the whole rule file has opened
+ * and attached. A start or reload that fails must leave every file as it was.
+ */
 static int file_open(struct sink *s, char *err, size_t errlen)
 {
 	struct file_state *st = xcalloc(1, sizeof(*st));
 	int fd;
 
-	fd = outfile_open(s->cfg->path, s->cfg->append ? OUTFILE_APPEND : 0, s->policy,
-			  &st->empty, err, errlen);
+	fd = outfile_open(s->cfg->path, OUTFILE_APPEND, s->policy, &st->empty, err, errlen);
 	if (fd < 0) {
 		free(st);
 		return fd;
@@ -35,18 +39,27 @@ static int file_open(struct sink *s, char *err, size_t errlen)
 	return 0;
 }
 
-static int csv_open(struct sink *s, char *err, size_t errlen)
+static int file_commit(struct sink *s)
 {
-	struct file_state *st;
-	int ret = file_open(s, err, errlen);
+	struct file_state *st = s->priv;
 
-	if (ret)
-		return ret;
-	st = s->priv;
-	/* Appending to rows already there: their header is already there too. */
-	if (st->empty)
-		strbuf_adds(&s->buf, SINK_CSV_HEADER);
+	if (s->cfg->append || st->empty)
+		return 0;
+	if (ftruncate(s->fd, 0))
+		return -errno;
+	st->empty = true;
 	return 0;
+}
+
+static int csv_commit(struct sink *s)
+{
+	struct file_state *st = s->priv;
+	int ret = file_commit(s);
+
+	/* Appending to rows already there: their header is already there too. */
+	if (!ret && st->empty)
+		strbuf_adds(&s->buf, SINK_CSV_HEADER);
+	return ret;
 }
 
 static int csv_write_event(struct sink *s, const struct sink_event *ev)
@@ -101,7 +114,8 @@ static void file_close(struct sink *s)
 const struct sink_ops sink_csv_ops = {
 	.type = "csv",
 	.buffered = true,
-	.open = csv_open,
+	.open = file_open,
+	.commit = csv_commit,
 	.write_event = csv_write_event,
 	.write_summary = csv_write_summary,
 	.sync = file_sync,
@@ -112,6 +126,7 @@ const struct sink_ops sink_json_ops = {
 	.type = "json",
 	.buffered = true,
 	.open = file_open,
+	.commit = file_commit,
 	.write_event = json_write_event,
 	.write_summary = json_write_summary,
 	.sync = file_sync,

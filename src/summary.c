@@ -93,7 +93,7 @@ void summary_sort(struct summary *s)
 
 uint64_t summary_lost(const struct summary *s)
 {
-	uint64_t lost = s->count_map_full + s->follow_map_full;
+	uint64_t lost = s->count_map_full + s->follow_map_full + s->removed_lost;
 	size_t i;
 
 	for (i = 0; i < s->nrules; i++)
@@ -189,6 +189,9 @@ void summary_format_text(const struct summary *s, struct strbuf *out)
 		strbuf_addf(out, " (count map full: %llu syscalls not counted)",
 			    (unsigned long long)s->count_map_full);
 	strbuf_addc(out, '\n');
+	if (s->removed_lost)
+		strbuf_addf(out, "events lost by rules a reload removed: %llu\n",
+			    (unsigned long long)s->removed_lost);
 	if (s->follow_map_full)
 		strbuf_addf(out, "descendants not followed (pid map full): %llu\n",
 			    (unsigned long long)s->follow_map_full);

@@ -27,6 +27,7 @@ struct summary_rule {
 	uint64_t matched;		/* kernel: stream events the rule accepted */
 	uint64_t lost;			/* kernel: of those, dropped (event buffer full) */
 	uint64_t unread;		/* still buffered when the stop's drain time ran out */
+	uint64_t past_max;		/* arrived after --max-events was met: not delivered */
 	uint64_t counted;		/* count rules: sum of counts */
 	struct summary_count *counts;	/* count rules: sorted, largest first */
 	size_t ncounts;
@@ -46,6 +47,7 @@ struct summary {
 	uint64_t execs;			/* exec events delivered */
 	uint64_t count_map_full;	/* kernel: counts not kept, map full */
 	uint64_t follow_map_full;	/* kernel: descendants not followed, pid map full */
+	uint64_t removed_lost;		/* lost by rules a reload removed, before it */
 	unsigned reloads;		/* rule files applied by SIGHUP */
 	double reload_at[8];		/* seconds into the run of the first 8 reloads */
 	struct summary_rule *rules;

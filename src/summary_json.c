@@ -78,9 +78,10 @@ static void json_rule(struct strbuf *out, const struct summary_rule *sr)
 	json_filter(out, rule);
 	if (rule->mode == RULES_MODE_STREAM) {
 		strbuf_addf(out, ",\"events\":%llu,\"matched\":%llu,\"lost_in_kernel\":%llu,"
-			    "\"unread_at_stop\":%llu}",
+			    "\"unread_at_stop\":%llu,\"not_delivered_after_max_events\":%llu}",
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->matched,
-			    (unsigned long long)sr->lost, (unsigned long long)sr->unread);
+			    (unsigned long long)sr->lost, (unsigned long long)sr->unread,
+			    (unsigned long long)sr->past_max);
 		return;
 	}
 	strbuf_adds(out, ",\"group_by\":[");
@@ -154,11 +155,13 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		sinks_lost += ss->lost;
 	}
 	strbuf_addf(out, "],\"lost\":{\"total\":%llu,\"event_buffer\":%llu,"
-		    "\"unread_at_stop\":%llu,\"count_map_full\":%llu,\"follow_map_full\":%llu,\"outputs\":%llu},"
+		    "\"unread_at_stop\":%llu,\"count_map_full\":%llu,\"follow_map_full\":%llu,"
+		    "\"outputs\":%llu,\"removed_rules\":%llu},"
 		    "\"not_delivered_after_max_events\":%llu,\"reloads\":[",
 		    (unsigned long long)summary_lost(sum), (unsigned long long)kernel_lost,
 		    (unsigned long long)unread, (unsigned long long)sum->count_map_full,
 		    (unsigned long long)sum->follow_map_full, (unsigned long long)sinks_lost,
+		    (unsigned long long)sum->removed_lost,
 		    (unsigned long long)run->past_max);
 	for (i = 0; i < sum->reloads && i < ARRAY_SIZE(sum->reload_at); i++)
 		strbuf_addf(out, "%s%.3f", i ? "," : "", sum->reload_at[i]);

@@ -60,6 +60,22 @@ rt_stop() {
 	RT_PID=
 }
 
+# bad_good_rules FILE COMM OUTPUT: an exec rule for COMM to the output 'bad'
+# (written as OUTPUT, at line 3, column 3) and to a CSV 'good' in $TMP/good.csv.
+bad_good_rules() {
+	cat >"$1" <<YAML
+version: 1
+outputs:
+  bad: $3
+  good: { type: csv, path: $TMP/good.csv }
+rules:
+  - name: execs
+    probe: execve
+    filter: { comm: [$2] }
+    outputs: [bad, good]
+YAML
+}
+
 # summary_count RULE COMM: the count shown for COMM under rule RULE, or 0.
 summary_count() {
 	awk -v rule="$1" -v comm="$2" '

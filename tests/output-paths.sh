@@ -31,17 +31,7 @@ mkdir -m 1777 "$shared"
 rules="$pub/rules.yaml"
 
 rules() {	# rules OUTPUT: exec rule for comm rt-out to output 'bad' (at 3:3) and a CSV
-	cat >"$rules" <<YAML
-version: 1
-outputs:
-  bad: $1
-  good: { type: csv, path: $TMP/good.csv }
-rules:
-  - name: execs
-    probe: execve
-    filter: { comm: [rt-out] }
-    outputs: [bad, good]
-YAML
+	bad_good_rules "$rules" rt-out "$1"
 	chmod 644 "$rules"
 }
 rows() { grep -c ',exec,' "$1"; }

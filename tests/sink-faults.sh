@@ -7,17 +7,7 @@
 need_root
 
 rules() {	# rules OUTPUT-LINE: an exec rule for comm rt-fault to that output and a CSV
-	cat >"$TMP/rules.yaml" <<YAML
-version: 1
-outputs:
-  bad: $1
-  good: { type: csv, path: $TMP/good.csv }
-rules:
-  - name: execs
-    probe: execve
-    filter: { comm: [rt-fault] }
-    outputs: [bad, good]
-YAML
+	bad_good_rules "$TMP/rules.yaml" rt-fault "$1"
 }
 
 good_rows() { python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if r["event"] == "exec"))' "$TMP/good.csv"; }
