@@ -261,8 +261,7 @@ int events_drain(struct events *ev, int limit_ms)
 		total += ret;
 		if (!ev->yielded)
 			break;	/* the buffer is empty */
-		if (ev->yielded && (mono_seconds() >= end ||
-				    (ev->interrupted && ev->interrupted())))
+		if (mono_seconds() >= end || (ev->interrupted && ev->interrupted()))
 			ev->counting = true;
 	}
 	if (ev->counting) {	/* out of time: the rest is counted, not delivered */

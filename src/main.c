@@ -414,18 +414,23 @@ struct file_id {
 	ino_t ino;
 };
 
-static void file_id_add(struct file_id *ids, size_t *n, int fd, const char *what,
-			const struct rules_mark *mark)
+static void file_id_add(struct file_id *ids, size_t *n, const char *what,
+			const struct rules_mark *mark, dev_t dev, ino_t ino)
+{
+	snprintf(ids[*n].what, sizeof(ids[*n].what), "%s", what);
+	ids[*n].mark = mark;
+	ids[*n].dev = dev;
+	ids[*n].ino = ino;
+	(*n)++;
+}
+
+static void file_id_add_fd(struct file_id *ids, size_t *n, const char *what,
+			   const struct rules_mark *mark, int fd)
 {
 	struct stat st;
 
-	if (fd < 0 || fstat(fd, &st))
-		return;
-	snprintf(ids[*n].what, sizeof(ids[*n].what), "%s", what);
-	ids[*n].mark = mark;
-	ids[*n].dev = st.st_dev;
-	ids[*n].ino = st.st_ino;
-	(*n)++;
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		file_id_add(ids, n, what, mark, st.st_dev, st.st_ino);
 }
 
 /*
@@ -441,18 +446,14 @@ static int check_distinct_files(const struct run *run, const struct rules *r,
 	size_t n = 0, i, j;
 	int ret = 0;
 
-	if (r->from_file) {
-		snprintf(ids[n].what, sizeof(ids[n].what), "the rule file");
-		ids[n].dev = r->file_dev;
-		ids[n].ino = r->file_ino;
-		n++;
-	}
-	file_id_add(ids, &n, run->summary_fd, "--summary-json", NULL);
+	if (r->from_file)
+		file_id_add(ids, &n, "the rule file", NULL, r->file_dev, r->file_ino);
+	file_id_add_fd(ids, &n, "--summary-json", NULL, run->summary_fd);
 	for (i = 0; i < r->noutputs; i++) {
 		if (!r->outputs[i].path)
 			continue;
 		snprintf(what, sizeof(what), "output '%s'", r->outputs[i].name);
-		file_id_add(ids, &n, sinks[i].fd, what, &r->outputs[i].mark);
+		file_id_add_fd(ids, &n, what, &r->outputs[i].mark, sinks[i].fd);
 	}
 	for (i = 0; i < n && !ret; i++) {
 		for (j = 0; j < i; j++) {
@@ -599,6 +600,7 @@ static void reload(struct run *run)
 	struct summary sum;
 	struct sink *sinks = NULL;
 	enum probe_execve_mode execve;
+	bool read = false;
 	sigset_t held;
 	size_t i, j;
 	int ret;
@@ -645,16 +647,20 @@ static void reload(struct run *run)
 		goto keep_settings;
 	}
 
-	/* What the rules that are going lost stays counted: read before it is dropped. */
-	if ((ret = loader_read_counters(&run->loader, &run->sum)) != 0)
-		log_error("reload: read counters: %s", strerror(-ret));
-	/* Counters of rules that are gone: dropped before their slot is used again. */
+	/*
+	 * Counters of rules that are gone: dropped before their slot is used again,
+	 * once what they lost is read (it stays counted, carry_over).
+	 */
 	for (i = 0; i < run->rules.nrules; i++) {
 		for (j = 0; j < next.nrules; j++)
 			if (next.rules[j].slot == run->rules.rules[i].slot)
 				break;
-		if (j == next.nrules)
-			loader_forget_slot(&run->loader, run->rules.rules[i].slot);
+		if (j < next.nrules)
+			continue;
+		if (!read && (ret = loader_read_counters(&run->loader, &run->sum)) != 0)
+			log_error("reload: read counters: %s", strerror(-ret));
+		read = true;
+		loader_forget_slot(&run->loader, run->rules.rules[i].slot);
 	}
 	/*
 	 * Old sinks flushed and closed (logrotate's files released), new ones in

@@ -135,6 +135,15 @@ static void sink_cut_torn(struct sink *s)
 		  s->cfg->name, s->ops->type, strerror(errno));
 }
 
+/* Bytes no record claims yet (a header, a summary line) are a record of their own. */
+static void sink_claim_tail(struct sink *s)
+{
+	size_t last = s->nrecs ? s->recs[s->rec_head + s->nrecs - 1].end : s->off;
+
+	if (s->buf.len > last)
+		sink_push_record(s, false);
+}
+
 /* Bytes off..len of buf went out: count the records they completed. */
 static void sink_advance(struct sink *s, size_t n)
 {
@@ -184,9 +193,7 @@ static int sink_flush(struct sink *s)
 
 	if (s->error || s->off == s->buf.len)
 		return 0;
-	/* Bytes no record claims (a header, a summary line) are a record of their own. */
-	if (!s->nrecs || s->recs[s->rec_head + s->nrecs - 1].end < s->buf.len)
-		sink_push_record(s, false);
+	sink_claim_tail(s);
 	while (s->off < s->buf.len) {
 		if (s->fd < 0) {	/* nowhere to write: taken as written */
 			sink_advance(s, s->buf.len - s->off);
@@ -232,7 +239,7 @@ int sink_add_text(struct sink *s, const char *text, size_t n)
 	if (s->buf.len - s->off >= SINK_BACKLOG_MAX)
 		return -EAGAIN;
 	strbuf_add(&s->buf, text, n);
-	sink_push_record(s, false);
+	sink_claim_tail(s);
 	return sink_flush(s);
 }
 
@@ -248,25 +255,22 @@ void sink_commit_all(struct sink *sinks, size_t n)
 
 void sink_write(struct sink *s, const struct sink_event *ev)
 {
-	size_t before = s->buf.len;
+	size_t before;
 	int ret;
 
+	/* A destination that does not take what it has: drop rather than wait. */
+	if (!s->error && s->buf.len - s->off >= SINK_BACKLOG_MAX)
+		sink_flush(s);
 	if (s->error) {
 		s->lost++;
 		return;
 	}
-	/* A destination that does not take what it has: drop rather than wait. */
 	if (s->buf.len - s->off >= SINK_BACKLOG_MAX) {
-		sink_flush(s);
-		if (s->error || s->buf.len - s->off >= SINK_BACKLOG_MAX) {
-			if (s->error)
-				s->lost++;
-			else
-				sink_drop(s);
-			return;
-		}
-		before = s->buf.len;
+		sink_drop(s);
+		return;
 	}
+	sink_claim_tail(s);	/* a header before it is not this event */
+	before = s->buf.len;
 	ret = s->ops->write_event(s, ev);
 	if (ret == SINK_DROPPED) {
 		sink_drop(s);
@@ -278,14 +282,6 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 		return;
 	}
 	if (s->buf.len > before) {
-		/* Unclaimed bytes before it (a header) are a record of their own. */
-		if (before > (s->nrecs ? s->recs[s->rec_head + s->nrecs - 1].end : s->off)) {
-			size_t len = s->buf.len;
-
-			s->buf.len = before;
-			sink_push_record(s, false);
-			s->buf.len = len;
-		}
 		sink_push_record(s, true);
 		s->pending++;
 	} else {

@@ -49,29 +49,73 @@ static unsigned long parse_count(const char *s)
 	return v;
 }
 
+/*
+ * Fork a child that runs child(arg, i) and never returns, and wait for it: its
+ * pid with *status, or -1 (said). Exactly one clone and one wait4 in the parent.
+ */
+static pid_t fork_wait(void (*child)(void *arg, unsigned long i), void *arg, unsigned long i,
+		       int *status)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("workload: fork");
+		return -1;
+	}
+	if (pid == 0)
+		child(arg, i);
+	if (waitpid(pid, status, 0) < 0)
+		return -1;
+	return pid;
+}
+
+static void getppid_child(void *arg, unsigned long i)
+{
+	unsigned long j, k = *(const unsigned long *)arg;
+
+	(void)i;
+	for (j = 0; j < k; j++)
+		syscall(SYS_getppid);
+	syscall(SYS_exit_group, 0);
+}
+
 /* N children in turn, each K getppid calls then gone; their pids on stdout. */
 static int children(unsigned long n, unsigned long k)
 {
-	unsigned long i, j;
+	unsigned long i;
 	int status;
+	pid_t pid;
 
 	for (i = 0; i < n; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			perror("workload: fork");
+		if ((pid = fork_wait(getppid_child, &k, i, &status)) < 0)
 			return 1;
-		}
-		if (pid == 0) {
-			for (j = 0; j < k; j++)
-				syscall(SYS_getppid);
-			syscall(SYS_exit_group, 0);
-		}
 		printf("%d\n", (int)pid);
-		if (waitpid(pid, &status, 0) < 0)
-			return 1;
 	}
 	return fflush(stdout) ? 1 : 0;
+}
+
+static void exec_child(void *arg, unsigned long i)
+{
+	char **prog = arg;
+	int null = open("/dev/null", O_WRONLY);
+
+	(void)i;
+	if (null >= 0)
+		dup2(null, STDOUT_FILENO);
+	execv(prog[0], prog);
+	_exit(127);
+}
+
+/* A child under a name of its own, "rt-f<i>": one getppid, gone. */
+static void named_child(void *arg, unsigned long i)
+{
+	char name[16];
+
+	(void)arg;
+	snprintf(name, sizeof(name), "rt-f%lu", i % 100000000000UL);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	syscall(SYS_getppid);
+	syscall(SYS_exit_group, 0);
 }
 
 struct renamed {
@@ -185,45 +229,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < ngetuid; i++)
 		syscall(SYS_getuid);
 	for (i = 0; i < nexec; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			perror("workload: fork");
-			return 1;
-		}
-		if (pid == 0) {
-			int null = open("/dev/null", O_WRONLY);
-
-			if (null >= 0)
-				dup2(null, STDOUT_FILENO);
-			execv(prog[0], prog);
-			_exit(127);
-		}
-		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		if (fork_wait(exec_child, prog, i, &status) < 0 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) == 127) {
 			fprintf(stderr, "workload: %s did not run\n", prog[0]);
 			return 1;
 		}
 	}
-	/* N children, each under a name of its own: "rt-f<i>", one getppid, gone. */
-	for (i = 0; i < nforks; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			perror("workload: fork");
+	for (i = 0; i < nforks; i++)
+		if (fork_wait(named_child, NULL, i, &status) < 0)
 			return 1;
-		}
-		if (pid == 0) {
-			char name[16];
-
-			snprintf(name, sizeof(name), "rt-f%lu", i % 100000000000UL);
-			prctl(PR_SET_NAME, name, 0, 0, 0);
-			syscall(SYS_getppid);
-			syscall(SYS_exit_group, 0);
-		}
-		if (waitpid(pid, &status, 0) < 0)
-			return 1;
-	}
 	/* Straight to exit_group: no stdio flush or atexit syscalls to count. */
 	syscall(SYS_exit_group, 0);
 	return 0;
