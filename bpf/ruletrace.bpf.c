@@ -36,31 +36,32 @@ struct {
 	__type(value, struct rt_ruleset);
 } rt_ruleset SEC(".maps");
 
+/* The filter maps: two sets of entries each, one per ruleset (ruletrace_abi.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RT_MAX_FILTER_KEYS);
-	__type(key, char[RT_COMM_LEN]);
+	__uint(max_entries, 2 * RT_MAX_FILTER_KEYS);
+	__type(key, struct rt_comm_key);
 	__type(value, struct rt_filter_val);
 } rt_comm_filter SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RT_PID_ENTRIES);
-	__type(key, __u32);
+	__uint(max_entries, 2 * RT_PID_ENTRIES);
+	__type(key, struct rt_num_key);
 	__type(value, struct rt_filter_val);
 } rt_pid_filter SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RT_MAX_FILTER_KEYS);
-	__type(key, __u32);
+	__uint(max_entries, 2 * RT_MAX_FILTER_KEYS);
+	__type(key, struct rt_num_key);
 	__type(value, struct rt_filter_val);
 } rt_uid_filter SEC(".maps");
 
-/* Indexed by syscall number: an array lookup, cheaper than a hash. */
+/* Indexed by set * RT_MAX_SYSCALLS + syscall number: an array lookup, cheaper than a hash. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, RT_MAX_SYSCALLS);
+	__uint(max_entries, 2 * RT_MAX_SYSCALLS);
 	__type(key, __u32);
 	__type(value, struct rt_filter_val);
 } rt_sys_filter SEC(".maps");
@@ -193,26 +194,44 @@ static __always_inline __u64 rt_apply(const struct rt_filter_val *v, __u64 rules
 	return rules & ~exclude;
 }
 
-static __always_inline const struct rt_ruleset *rt_active(void)
+/* The live ruleset, and in *set its number: the filter set it reads. */
+static __always_inline const struct rt_ruleset *rt_active_set(__u32 *set)
 {
-	__u32 idx = rt_active_ruleset & 1;
-
-	return bpf_map_lookup_elem(&rt_ruleset, &idx);
+	*set = rt_active_ruleset & 1;
+	return bpf_map_lookup_elem(&rt_ruleset, set);
 }
 
-/* The rules of rules whose pid, uid and comm filters accept the current task. */
-static __always_inline __u64 rt_filter_task(const struct rt_ruleset *rs, __u64 rules,
-					    __u32 tgid, __u32 uid, const char *comm)
+static __always_inline const struct rt_ruleset *rt_active(void)
 {
-	if (rules & rs->pid_lookup_rules)
-		rules = rt_apply(bpf_map_lookup_elem(&rt_pid_filter, &tgid), rules,
+	__u32 set;
+
+	return rt_active_set(&set);
+}
+
+/* The rules of rules whose pid, uid and comm filters (of filter set) accept the task. */
+static __always_inline __u64 rt_filter_task(const struct rt_ruleset *rs, __u32 set,
+					    __u64 rules, __u32 tgid, __u32 uid,
+					    const char *comm)
+{
+	struct rt_num_key nk = { .set = set };
+	struct rt_comm_key ck;
+
+	if (rules & rs->pid_lookup_rules) {
+		nk.id = tgid;
+		rules = rt_apply(bpf_map_lookup_elem(&rt_pid_filter, &nk), rules,
 				 rs->pid_include_rules);
-	if (rules & rs->uid_lookup_rules)
-		rules = rt_apply(bpf_map_lookup_elem(&rt_uid_filter, &uid), rules,
+	}
+	if (rules & rs->uid_lookup_rules) {
+		nk.id = uid;
+		rules = rt_apply(bpf_map_lookup_elem(&rt_uid_filter, &nk), rules,
 				 rs->uid_include_rules);
-	if (rules & rs->comm_lookup_rules)
-		rules = rt_apply(bpf_map_lookup_elem(&rt_comm_filter, comm), rules,
+	}
+	if (rules & rs->comm_lookup_rules) {
+		__builtin_memcpy(ck.comm, comm, RT_COMM_LEN);
+		ck.set = set;
+		rules = rt_apply(bpf_map_lookup_elem(&rt_comm_filter, &ck), rules,
 				 rs->comm_include_rules);
+	}
 	return rules;
 }
 
@@ -259,8 +278,8 @@ static __always_inline void rt_task_comm(__u32 tid, char *comm)
  */
 __noinline int rt_refill(__u64 pid_tgid, __u32 gen)
 {
-	const struct rt_ruleset *rs = rt_active();
-	__u32 tgid = pid_tgid >> 32, uid = 0, zero = 0;
+	__u32 tgid = pid_tgid >> 32, uid = 0, zero = 0, set;
+	const struct rt_ruleset *rs = rt_active_set(&set);
 	struct rt_task_cache *c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
 	__u64 probes, fast;
 
@@ -282,10 +301,12 @@ __noinline int rt_refill(__u64 pid_tgid, __u32 gen)
 		uid = (__u32)bpf_get_current_uid_gid();
 	/* Read once: every rule, count key and event of this task sees the same comm. */
 	rt_task_comm((__u32)pid_tgid, c->comm);
-	c->accept[RT_PROBE_EXECVE] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_EXECVE],
+	c->accept[RT_PROBE_EXECVE] = rt_filter_task(rs, set, rs->probe_rules[RT_PROBE_EXECVE],
 						    tgid, uid, c->comm);
-	c->accept[RT_PROBE_SYS_ENTER] = rt_filter_task(rs, rs->probe_rules[RT_PROBE_SYS_ENTER],
+	c->accept[RT_PROBE_SYS_ENTER] = rt_filter_task(rs, set,
+						       rs->probe_rules[RT_PROBE_SYS_ENTER],
 						       tgid, uid, c->comm);
+	c->set = set;
 	if (tgid == rt_self_tgid)	/* ruletrace never traces itself */
 		c->accept[RT_PROBE_EXECVE] = c->accept[RT_PROBE_SYS_ENTER] = 0;
 	c->count_rules = rs->count_rules;
@@ -750,7 +771,11 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 		return 0;
 	/* The syscall filter is never cached: nr changes every call. */
 	if (rules & c->sys_lookup_rules) {
-		rules = rt_apply(bpf_map_lookup_elem(&rt_sys_filter, &nr), rules,
+		/* An unknown number past the map's half reads no entry: not listed. */
+		__u32 idx = nr < RT_MAX_SYSCALLS ? (c->set & 1) * RT_MAX_SYSCALLS + nr
+						 : 2 * RT_MAX_SYSCALLS;
+
+		rules = rt_apply(bpf_map_lookup_elem(&rt_sys_filter, &idx), rules,
 				 c->sys_include_rules);
 		if (!rules)
 			return 0;
@@ -818,40 +843,53 @@ int rt_rename(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /*
+ * Add child to filter set of the pid map when its parent is followed there by
+ * rules of that set's ruleset. Counts a full map only for the live set.
+ */
+static __always_inline void rt_follow_in(__u32 set, __u32 ptgid, __u32 ctgid, int live)
+{
+	const struct rt_ruleset *rs = bpf_map_lookup_elem(&rt_ruleset, &set);
+	struct rt_num_key pk = { .id = ptgid, .set = set }, ck = { .id = ctgid, .set = set };
+	struct rt_filter_val *pv, *cv, nv = {};
+
+	if (!rs || !rs->follow_rules)
+		return;
+	pv = bpf_map_lookup_elem(&rt_pid_filter, &pk);
+	if (!pv || !(pv->follow & rs->follow_rules))
+		return;
+	cv = bpf_map_lookup_elem(&rt_pid_filter, &ck);
+	if (cv) {	/* a listed pid of its own: add what it inherits */
+		cv->include |= pv->follow;
+		cv->follow |= pv->follow;
+		return;
+	}
+	nv.include = pv->follow;
+	nv.follow = pv->follow;
+	nv.flags = RT_FILTER_INHERITED;
+	if (bpf_map_update_elem(&rt_pid_filter, &ck, &nv, BPF_NOEXIST) &&
+	    !bpf_map_lookup_elem(&rt_pid_filter, &ck) && live)
+		rt_stat_inc(RT_STAT_FOLLOW_MAP_FULL);
+}
+
+/*
  * A new process: when its parent's pid is followed by some rules, the child is
  * added to the pid map for those rules (and is followed in turn). Threads share
- * their parent's tgid and need nothing.
+ * their parent's tgid and need nothing. Both filter sets take it: the idle one
+ * may be the one user space is about to switch to.
  */
 SEC("raw_tracepoint/sched_process_fork")
 int rt_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	const void *parent = (const void *)ctx->args[0];
 	const void *child = (const void *)ctx->args[1];
-	const struct rt_ruleset *rs = rt_active();
-	struct rt_filter_val *pv, *cv, nv = {};
-	__u32 ptgid, ctgid;
+	__u32 ptgid, ctgid, live = rt_active_ruleset & 1;
 
-	if (!rs || !rs->follow_rules)
-		return 0;
 	ptgid = rt_task_tgid(parent);
 	ctgid = rt_task_tgid(child);
 	if (ptgid == ctgid)
 		return 0;
-	pv = bpf_map_lookup_elem(&rt_pid_filter, &ptgid);
-	if (!pv || !(pv->follow & rs->follow_rules))
-		return 0;
-	cv = bpf_map_lookup_elem(&rt_pid_filter, &ctgid);
-	if (cv) {	/* a listed pid of its own: add what it inherits */
-		cv->include |= pv->follow;
-		cv->follow |= pv->follow;
-		return 0;
-	}
-	nv.include = pv->follow;
-	nv.follow = pv->follow;
-	nv.flags = RT_FILTER_INHERITED;
-	if (bpf_map_update_elem(&rt_pid_filter, &ctgid, &nv, BPF_NOEXIST) &&
-	    !bpf_map_lookup_elem(&rt_pid_filter, &ctgid))
-		rt_stat_inc(RT_STAT_FOLLOW_MAP_FULL);
+	rt_follow_in(live, ptgid, ctgid, 1);
+	rt_follow_in(live ^ 1, ptgid, ctgid, 0);
 	return 0;
 }
 
@@ -864,6 +902,7 @@ int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	struct rt_num_key key = { .id = tgid };
 	struct rt_filter_val *v;
 
 	(void)ctx;
@@ -872,9 +911,13 @@ int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 		bpf_map_delete_elem(&rt_renamed, &tid);
 	if (tid != tgid)	/* a thread, not the group leader */
 		return 0;
-	v = bpf_map_lookup_elem(&rt_pid_filter, &tgid);
+	v = bpf_map_lookup_elem(&rt_pid_filter, &key);
 	if (v && (v->flags & RT_FILTER_INHERITED))
-		bpf_map_delete_elem(&rt_pid_filter, &tgid);
+		bpf_map_delete_elem(&rt_pid_filter, &key);
+	key.set = 1;
+	v = bpf_map_lookup_elem(&rt_pid_filter, &key);
+	if (v && (v->flags & RT_FILTER_INHERITED))
+		bpf_map_delete_elem(&rt_pid_filter, &key);
 	return 0;
 }
 

@@ -12,8 +12,6 @@
 #include "syscalls.h"
 #include "util.h"
 
-#define PERF_PAGES 64	/* per CPU, for the perf buffer fallback */
-
 /* The BPF side was compiled by another compiler: hold it to the same layout. */
 _Static_assert(sizeof(struct rt_event_hdr) == 48, "rt_event_hdr layout");
 _Static_assert(sizeof(struct rt_exec_event) == 48 + 16 + RT_FILENAME_LEN + RT_ARGS_LEN,
@@ -32,92 +30,120 @@ static void event_wall_time(const struct events *ev, __u64 ts_ns, struct timespe
 	wall->tv_nsec = real % 1000000000;
 }
 
-/* Add one to the field at off of each rule's summary that hdr's event matched. */
-static void events_count_rules(struct events *ev, const struct rt_event_hdr *hdr, size_t off)
+/* Add one to the field at off of each slot that hdr's event matched. */
+static void events_count_slots(struct events *ev, const struct rt_event_hdr *hdr, size_t off)
 {
 	__u64 rules = hdr->rules;
 	size_t i;
 
 	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1)
-		if ((rules & 1) && ev->rule_of_slot[i] >= 0)
-			(*(uint64_t *)((char *)&ev->sum->rules[ev->rule_of_slot[i]] + off))++;
+		if (rules & 1)
+			(*(uint64_t *)((char *)&ev->slot[i] + off))++;
 }
 
-int events_deliver(struct events *ev, const void *data, size_t size)
+/* Decode data into se; 0 or -EINVAL when it is malformed. */
+static int events_decode(const struct events *ev, const void *data, size_t size,
+			 struct sink_event *se)
 {
 	const struct rt_event_hdr *hdr = data;
-	struct sink_event se = { .hdr = hdr };
-	const char *route[RULES_MAX_OUTPUTS] = { 0 };
-	bool routed = false;
-	__u64 rules;
-	size_t i, j;
 
+	memset(se, 0, sizeof(*se));
 	if (size < sizeof(*hdr))
-		goto malformed;
+		return -EINVAL;
+	se->hdr = hdr;
 	if (hdr->type == RT_EVENT_EXEC) {
 		if (size < __builtin_offsetof(struct rt_exec_event, args) ||
 		    size < __builtin_offsetof(struct rt_exec_event, args) +
 		    ((const struct rt_exec_event *)data)->args_len)
-			goto malformed;
-		se.exec = data;
+			return -EINVAL;
+		se->exec = data;
 	} else if (hdr->type == RT_EVENT_SYSCALL) {
 		if (size < sizeof(struct rt_syscall_event))
-			goto malformed;
-		se.sys = data;
-		se.syscall_name = syscalls_name((unsigned long)se.sys->nr);
+			return -EINVAL;
+		se->sys = data;
+		se->syscall_name = syscalls_name((unsigned long)se->sys->nr);
 	} else {
-		goto malformed;
+		return -EINVAL;
 	}
-	event_wall_time(ev, hdr->ts_ns, &se.wall);
-
-	if (events_done(ev)) {
-		ev->past_max++;
-		events_count_rules(ev, hdr, offsetof(struct summary_rule, past_max));
-		return 0;
-	}
-	if (se.exec)
-		ev->sum->execs++;
-	/* Each sink gets the event once, named after the first rule routing it there. */
-	rules = hdr->rules;
-	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
-		const struct rules_rule *rule;
-		int idx = ev->rule_of_slot[i];
-
-		if (!(rules & 1) || idx < 0)
-			continue;
-		rule = &ev->rules->rules[idx];
-		ev->sum->rules[idx].delivered++;
-		for (j = 0; j < rule->noutputs; j++)
-			if (!route[rule->outputs[j]])
-				route[rule->outputs[j]] = rule->name;
-	}
-	for (j = 0; j < ev->rules->noutputs && j < RULES_MAX_OUTPUTS; j++) {
-		if (!route[j])
-			continue;
-		se.rule = route[j];
-		sink_write(&ev->sinks[j], &se);
-		routed = true;
-	}
-	if (routed)
-		ev->delivered++;
+	event_wall_time(ev, hdr->ts_ns, &se->wall);
 	return 0;
-malformed:
-	ev->malformed++;
-	return -EINVAL;
 }
 
-void events_set_rules(struct events *ev, const struct rules *r, struct sink *sinks,
-		      struct summary *sum)
+int events_deliver(struct events *ev, const void *data, size_t size)
 {
-	size_t i;
+	struct sink_event se;
+	struct sink *to[RULES_MAX_OUTPUTS * 2];
+	const char *by[RULES_MAX_OUTPUTS * 2];
+	size_t nto = 0, i, j, k;
+	__u64 rules;
 
-	ev->rules = r;
-	ev->sinks = sinks;
-	ev->sum = sum;
-	for (i = 0; i < RT_MAX_RULES; i++)
-		ev->rule_of_slot[i] = -1;
-	for (i = 0; i < r->nrules; i++)
-		ev->rule_of_slot[r->rules[i].slot % RT_MAX_RULES] = (int)i;
+	if (events_decode(ev, data, size, &se)) {
+		ev->malformed++;
+		return -EINVAL;
+	}
+	if (events_done(ev)) {
+		ev->past_max++;
+		events_count_slots(ev, se.hdr, offsetof(struct events_slot, past_max));
+		return 0;
+	}
+	/* Each sink gets the event once, named after the first rule routing it there. */
+	rules = se.hdr->rules;
+	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
+		struct events_slot *sl = &ev->slot[i];
+
+		if (!(rules & 1))
+			continue;
+		if (!sl->rule) {
+			sl->retired_seen++;
+			continue;
+		}
+		sl->delivered++;
+		for (j = 0; j < sl->nsinks; j++) {
+			for (k = 0; k < nto && to[k] != sl->sinks[j]; k++)
+				;
+			if (k == nto && nto < ARRAY_SIZE(to)) {
+				to[nto] = sl->sinks[j];
+				by[nto++] = sl->rule;
+			}
+		}
+	}
+	for (k = 0; k < nto; k++) {
+		se.rule = by[k];
+		sink_write(to[k], &se);
+	}
+	if (nto) {
+		ev->delivered++;
+		if (se.exec)
+			ev->execs++;
+	}
+	return 0;
+}
+
+void events_route(struct events *ev, const struct plan *p, struct sink *const *sinks)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->rules.nrules; i++) {
+		const struct rules_rule *r = &p->rules.rules[i];
+		struct events_slot *sl = &ev->slot[p->rule[i].slot % RT_MAX_RULES];
+
+		if (p->rule[i].change == PLAN_RULE_NEW || p->rule[i].change == PLAN_RULE_REPLACED)
+			memset(sl, 0, sizeof(*sl));
+		sl->rule = r->name;
+		sl->retired = false;
+		sl->nsinks = 0;
+		for (j = 0; j < r->noutputs; j++)
+			sl->sinks[sl->nsinks++] = sinks[r->outputs[j]];
+	}
+}
+
+void events_retire(struct events *ev, unsigned slot)
+{
+	struct events_slot *sl = &ev->slot[slot % RT_MAX_RULES];
+
+	sl->rule = NULL;
+	sl->nsinks = 0;
+	sl->retired = true;
 }
 
 bool events_done(const struct events *ev)
@@ -136,7 +162,7 @@ static void events_count_unread(struct events *ev, const void *data, size_t size
 		return;
 	}
 	ev->unread++;
-	events_count_rules(ev, data, offsetof(struct summary_rule, unread));
+	events_count_slots(ev, data, offsetof(struct events_slot, unread));
 }
 
 /* Whether the consumer should hand the loop back: its slice is over or a signal came. */
@@ -196,15 +222,14 @@ static void on_perf_lost(void *ctx, int cpu, __u64 lost)
 	ev->perf_lost += lost;
 }
 
-int events_open(struct events *ev, int map_fd, bool ringbuf, uint32_t buffer_size,
-		const struct rules *r, struct sink *sinks, struct summary *sum, char *err,
+int events_open(struct events *ev, int map_fd, const struct plan *p, char *err,
 		size_t errlen)
 {
 	struct timespec mono, real;
+	bool ringbuf = p->ringbuf;
 	int ret;
 
 	memset(ev, 0, sizeof(*ev));
-	events_set_rules(ev, r, sinks, sum);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
 	ev->mono_to_real_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
@@ -212,8 +237,8 @@ int events_open(struct events *ev, int map_fd, bool ringbuf, uint32_t buffer_siz
 	if (ringbuf)
 		ev->rb = ring_buffer__new(map_fd, on_ringbuf, ev, NULL);
 	else
-		ev->pb = perf_buffer__new(map_fd, buffer_size ? buffer_size / 4096 : PERF_PAGES,
-					  on_perf, on_perf_lost, ev, NULL);
+		ev->pb = perf_buffer__new(map_fd, p->buffer_size / 4096, on_perf, on_perf_lost,
+					  ev, NULL);
 	if (!ev->rb && !ev->pb) {
 		ret = -errno;
 		snprintf(err, errlen, "open %s buffer: %s", ringbuf ? "ring" : "perf",

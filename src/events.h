@@ -10,23 +10,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rules.h"
+#include "plan.h"
 #include "sink.h"
-#include "summary.h"
 
 struct ring_buffer;
 struct perf_buffer;
 
+/* Where the events of one kernel rule slot go, and what became of them. */
+struct events_slot {
+	const char *rule;		/* the rule on it; NULL: none */
+	struct sink *sinks[RULES_MAX_OUTPUTS];
+	size_t nsinks;
+	bool retired;			/* its rule was removed: events dropped, counted */
+	uint64_t delivered;		/* events handed to the rule's sinks */
+	uint64_t unread;		/* still buffered when the stop's drain time ran out */
+	uint64_t past_max;		/* arrived after --max-events was met: not delivered */
+	uint64_t retired_seen;		/* arrived after its rule was removed */
+};
+
 struct events {
 	struct ring_buffer *rb;
 	struct perf_buffer *pb;
-	const struct rules *rules;
-	struct sink *sinks;		/* one per rules->outputs */
-	struct summary *sum;		/* delivered counts land here */
-	int rule_of_slot[RT_MAX_RULES];	/* kernel rule bit -> index in rules, or -1 */
+	struct events_slot slot[RT_MAX_RULES];
 	int64_t mono_to_real_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
 	uint64_t max_events;		/* stop delivering after this many; 0 = no limit */
 	uint64_t delivered;		/* events handed to at least one sink */
+	uint64_t execs;			/* exec events among them */
 	uint64_t past_max;		/* events not delivered because max_events was met */
 	uint64_t malformed;		/* events too short to decode */
 	uint64_t perf_lost;		/* perf buffer: samples the kernel dropped */
@@ -41,16 +50,22 @@ struct events {
 };
 
 /*
- * Start consuming map_fd; buffer_size is the perf buffer's bytes per CPU (0: the
- * default) when it is not a ring buffer. 0 or -errno with the reason in err.
+ * Start consuming map_fd: the ring buffer or per-CPU perf buffers plan p chose.
+ * 0 or -errno with the reason in err.
  */
-int events_open(struct events *ev, int map_fd, bool ringbuf, uint32_t buffer_size,
-		const struct rules *r, struct sink *sinks, struct summary *sum, char *err,
+int events_open(struct events *ev, int map_fd, const struct plan *p, char *err,
 		size_t errlen);
 
-/* Route events by the rules and sinks of a (re)loaded rule file. */
-void events_set_rules(struct events *ev, const struct rules *r, struct sink *sinks,
-		      struct summary *sum);
+/*
+ * Route by plan p: each of its rules' slots to the sinks of the rule's outputs
+ * (sinks[i] for output i). A slot that p takes anew starts its figures from 0.
+ * Slots of rules p does not have keep their routes (and sinks) until
+ * events_retire: what was buffered under them is still delivered.
+ */
+void events_route(struct events *ev, const struct plan *p, struct sink *const *sinks);
+
+/* The rule on slot is gone: its sinks are no longer used, its late events counted. */
+void events_retire(struct events *ev, unsigned slot);
 
 /* Whether max_events have been delivered: the run should end. */
 bool events_done(const struct events *ev);
@@ -70,7 +85,7 @@ int events_poll(struct events *ev, int timeout_ms);
 /*
  * After the probes are detached: deliver what is still buffered for at most
  * limit_ms (less if ev->interrupted() turns true), then count the rest per rule
- * in summary_rule.unread without delivering it. Events consumed, or -errno.
+ * slot as unread without delivering it. Events consumed, or -errno.
  */
 int events_drain(struct events *ev, int limit_ms);
 

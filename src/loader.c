@@ -22,7 +22,6 @@
 #include "ruletrace.skel.h"
 #include "util.h"
 
-#define EXECVE_TP_NAME "tracepoint syscalls:sys_enter_execve"
 
 /* Load one build of a program that loops (if wanted at all): bpf_loop's or unrolled. */
 static struct loader_prog choose_build(bool loop, bool wanted, struct bpf_program *with_loop,
@@ -36,12 +35,21 @@ static struct loader_prog choose_build(bool loop, bool wanted, struct bpf_progra
 		      (struct loader_prog){ unrolled, unrolled_link };
 }
 
-#define CHOOSE_BUILD(l, name, wanted)						\
-	choose_build((l)->loop, (wanted), (l)->skel->progs.name, &(l)->skel->links.name, \
+#define CHOOSE_BUILD(l, loop, name, wanted)					\
+	choose_build((loop), (wanted), (l)->skel->progs.name, &(l)->skel->links.name, \
 		     (l)->skel->progs.name##_unrolled, &(l)->skel->links.name##_unrolled)
 
-int loader_open(struct loader *l, const struct probe_features *f, bool perf_buffer,
-		uint32_t buffer_size, char *err, size_t errlen)
+/* The maps whose size is the count map's: one entry (or one slot) per counter. */
+static void size_count_maps(struct ruletrace_bpf *skel, uint32_t n)
+{
+	bpf_map__set_max_entries(skel->maps.rt_counts, n);
+	bpf_map__set_max_entries(skel->maps.rt_slot_counts, n);
+	bpf_map__set_max_entries(skel->maps.rt_slot_of, n);
+	bpf_map__set_max_entries(skel->maps.rt_free_slots, n);
+}
+
+int loader_open(struct loader *l, const struct probe_features *f, const struct plan *p,
+		char *err, size_t errlen)
 {
 	struct ruletrace_bpf *skel;
 	struct kbtf_task_offsets off;
@@ -50,7 +58,6 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 
 	memset(l, 0, sizeof(*l));
 	l->feat = f;
-	l->ringbuf = f->ringbuf && !perf_buffer;
 	/* Three field offsets in place of CO-RE, which would parse all of the BTF. */
 	if ((ret = kbtf_task_offsets(KBTF_VMLINUX, &off, err, errlen)) != 0)
 		return ret;
@@ -65,31 +72,30 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 	l->skel = skel;
 
 	/* 2. Per-run constants: frozen at load, so the verifier prunes what is unused. */
-	skel->rodata->rt_use_ringbuf = l->ringbuf;
+	skel->rodata->rt_use_ringbuf = p->ringbuf;
 	skel->rodata->rt_self_tgid = (__u32)getpid();
 	skel->rodata->rt_task_pid_off = off.pid;
 	skel->rodata->rt_task_tgid_off = off.tgid;
 	skel->rodata->rt_task_real_parent_off = off.real_parent;
-	if (!l->ringbuf) {
+	if (!p->ringbuf) {
 		/* Before 5.8: the seed's perf event array, one buffer per CPU. */
 		bpf_map__set_type(skel->maps.rt_events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 		bpf_map__set_key_size(skel->maps.rt_events, sizeof(int));
 		bpf_map__set_value_size(skel->maps.rt_events, sizeof(int));
 		bpf_map__set_max_entries(skel->maps.rt_events, 0);
-	} else if (buffer_size) {
-		bpf_map__set_max_entries(skel->maps.rt_events, buffer_size);
+	} else {
+		bpf_map__set_max_entries(skel->maps.rt_events, p->buffer_size);
 	}
+	size_count_maps(skel, p->max_counters);
 
 	/*
 	 * 3. Every program this kernel can take: a reload may need any of them. Those
 	 * that loop over rule bits in their bpf_loop build or, before 5.17 (or with
 	 * RULETRACE_NO_BPF_LOOP, to test that path), their unrolled one.
 	 */
-	l->loop = !getenv("RULETRACE_NO_BPF_LOOP") &&
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) > 0;
-	l->prog_execve_kprobe = CHOOSE_BUILD(l, rt_execve_kprobe, f->kprobes);
-	l->prog_execve_tp = CHOOSE_BUILD(l, rt_execve_tp, f->execve_tp);
-	l->prog_sys_enter = CHOOSE_BUILD(l, rt_sys_enter, true);
+	l->prog_execve_kprobe = CHOOSE_BUILD(l, p->loop, rt_execve_kprobe, f->kprobes);
+	l->prog_execve_tp = CHOOSE_BUILD(l, p->loop, rt_execve_tp, f->execve_tp);
+	l->prog_sys_enter = CHOOSE_BUILD(l, p->loop, rt_sys_enter, true);
 
 	/* 4. Load and verify. */
 	if ((ret = ruletrace_bpf__load(skel)) != 0) {
@@ -100,7 +106,7 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 	}
 
 	/* 5. Every count slot is free: the kernel pops one per new counter key. */
-	for (slot = 0; slot < RT_COUNT_ENTRIES; slot++) {
+	for (slot = 0; slot < p->max_counters; slot++) {
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_free_slots), NULL, &slot, 0)) {
 			ret = -errno;
 			snprintf(err, errlen, "fill free count slots: %s", strerror(-ret));
@@ -111,123 +117,160 @@ int loader_open(struct loader *l, const struct probe_features *f, bool perf_buff
 	return 0;
 }
 
-/*
- * Write n entries to a hash map (each stride bytes: its key_size-byte key first,
- * its value at val_off), then delete the keys of the last apply that are gone.
- */
-static int sync_hash(int fd, struct loader_keys *last, const void *entries, size_t n,
-		     size_t stride, size_t key_size, size_t val_off)
+/* Remove every entry of filter set from a hash map whose key ends in its __u32 set. */
+static void clear_set(int fd, size_t key_size, __u32 set)
 {
-	const char *e = entries;
-	char *keys = xcalloc(n + 1, key_size);
-	size_t i, j;
+	char *key = xcalloc(2, key_size), *next = key + key_size;
+	bool first = true;
+	__u32 k;
 
-	for (i = 0; i < n; i++) {
-		if (bpf_map_update_elem(fd, e + i * stride, e + i * stride + val_off, BPF_ANY))
-			goto fail;
-		memcpy(keys + i * key_size, e + i * stride, key_size);
+	/* A deleted key cannot be walked on from: start the walk again after each. */
+	while (bpf_map_get_next_key(fd, first ? NULL : key, next) == 0) {
+		memcpy(key, next, key_size);
+		first = false;
+		memcpy(&k, key + key_size - sizeof(k), sizeof(k));
+		if (k == set && bpf_map_delete_elem(fd, key) == 0)
+			first = true;
 	}
-	for (i = 0; i < last->n; i++) {
-		const char *old = (const char *)last->keys + i * key_size;
-
-		for (j = 0; j < n; j++)
-			if (!memcmp(old, keys + j * key_size, key_size))
-				break;
-		if (j == n)
-			bpf_map_delete_elem(fd, old);
-	}
-	free(last->keys);
-	last->keys = keys;
-	last->n = n;
-	return 0;
-fail:
-	free(keys);
-	return -errno;
+	free(key);
 }
 
-/*
- * The syscall filter is an array: stale entries are zeroed, not deleted. New
- * values first, then the zeroes: the live rules never see a key without its
- * value (an unchanged entry is rewritten as it was, never passing through 0).
- */
-static int sync_array(int fd, struct loader_keys *last, const struct settings_num *v, size_t n)
+static int write_comms(int fd, const struct settings *s, __u32 set)
+{
+	struct rt_comm_key key = { .set = set };
+	size_t i;
+
+	for (i = 0; i < s->ncomms; i++) {
+		memcpy(key.comm, s->comms[i].comm, RT_COMM_LEN);
+		if (bpf_map_update_elem(fd, &key, &s->comms[i].val, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int write_nums(int fd, const struct settings_num *v, size_t n, __u32 set)
+{
+	struct rt_num_key key = { .set = set };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		key.id = v[i].key;
+		if (bpf_map_update_elem(fd, &key, &v[i].val, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/* The syscall array's half for set: last apply's entries zeroed, then this one's. */
+static int write_syscalls(struct loader *l, int fd, const struct settings *s, __u32 set)
 {
 	struct rt_filter_val zero = { 0 };
-	__u32 *keys = xcalloc(n + 1, sizeof(*keys)), old;
-	size_t i, j;
+	__u32 idx;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (bpf_map_update_elem(fd, &v[i].key, &v[i].val, BPF_ANY)) {
-			free(keys);
+	for (i = 0; i < l->nsys_keys[set]; i++)
+		bpf_map_update_elem(fd, &l->sys_keys[set][i], &zero, BPF_ANY);
+	free(l->sys_keys[set]);
+	l->sys_keys[set] = xcalloc(s->nsyscalls + 1, sizeof(__u32));
+	l->nsys_keys[set] = 0;
+	for (i = 0; i < s->nsyscalls; i++) {
+		idx = set * RT_MAX_SYSCALLS + s->syscalls[i].key;
+		if (bpf_map_update_elem(fd, &idx, &s->syscalls[i].val, BPF_ANY))
 			return -errno;
-		}
-		keys[i] = v[i].key;
+		l->sys_keys[set][l->nsys_keys[set]++] = idx;
 	}
-	for (i = 0; i < last->n; i++) {
-		old = ((__u32 *)last->keys)[i];
-		for (j = 0; j < n && keys[j] != old; j++)
-			;
-		if (j == n)
-			bpf_map_update_elem(fd, &old, &zero, BPF_ANY);
-	}
-	free(last->keys);
-	last->keys = keys;
-	last->n = n;
 	return 0;
 }
 
-/* Followed descendants (added by the kernel) keep only the rules that still follow. */
-static void trim_inherited(int fd, __u64 follow_rules)
+/*
+ * Followed descendants (added by the kernel to filter set from) carried into set
+ * to for the rules that follow in both (keep): those a rule still follows stay
+ * followed. Returns how many entries were added or widened.
+ */
+static unsigned carry_inherited(int fd, __u32 from, __u32 to, __u64 keep)
 {
-	struct rt_filter_val v;
-	__u32 key, next;
+	struct rt_num_key key, next, dst;
+	struct rt_filter_val v, have;
 	void *prev = NULL;
+	unsigned n = 0;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &v) || !(v.flags & RT_FILTER_INHERITED))
+		if (key.set != from || bpf_map_lookup_elem(fd, &key, &v) ||
+		    !(v.flags & RT_FILTER_INHERITED) || !(v.follow & keep))
 			continue;
-		v.include &= follow_rules;
-		v.follow &= follow_rules;
-		if (v.include)
-			bpf_map_update_elem(fd, &key, &v, BPF_EXIST);
-		else
-			bpf_map_delete_elem(fd, &key);
+		dst = key;
+		dst.set = to;
+		if (bpf_map_lookup_elem(fd, &dst, &have) == 0) {
+			if ((have.include & v.follow & keep) == (v.follow & keep))
+				continue;
+			have.include |= v.follow & keep;
+			have.follow |= v.follow & keep;
+		} else {
+			memset(&have, 0, sizeof(have));
+			have.include = have.follow = v.follow & keep;
+			have.flags = RT_FILTER_INHERITED;
+		}
+		if (bpf_map_update_elem(fd, &dst, &have, BPF_ANY) == 0)
+			n++;
 	}
+	return n;
 }
 
+static void quiesce(void);
+
+/*
+ * The filter contents of s are written whole to the idle filter set, beside the
+ * live one; then the ruleset of the same number, then one store makes both live.
+ * No probe ever sees a half-written filter: it reads the live set's entries only.
+ */
 static int fill_maps(struct loader *l, const struct settings *s, char *err, size_t errlen)
 {
 	struct ruletrace_bpf *skel = l->skel;
-	__u32 next = (skel->bss->rt_active_ruleset + 1) & 1;
-	int ret;
+	__u32 live = skel->bss->rt_active_ruleset & 1, next = live ^ 1;
+	int comm_fd = bpf_map__fd(skel->maps.rt_comm_filter);
+	int pid_fd = bpf_map__fd(skel->maps.rt_pid_filter);
+	int uid_fd = bpf_map__fd(skel->maps.rt_uid_filter);
+	struct rt_ruleset running;
+	__u64 keep;
+	int ret, pass;
 
-	const size_t comm_val = offsetof(struct settings_comm, val);
-	const size_t num_val = offsetof(struct settings_num, val);
-
-	if ((ret = sync_hash(bpf_map__fd(skel->maps.rt_comm_filter), &l->comms, s->comms,
-			     s->ncomms, sizeof(*s->comms), RT_COMM_LEN, comm_val)) ||
-	    (ret = sync_hash(bpf_map__fd(skel->maps.rt_pid_filter), &l->pids, s->pids,
-			     s->npids, sizeof(*s->pids), sizeof(__u32), num_val)) ||
-	    (ret = sync_hash(bpf_map__fd(skel->maps.rt_uid_filter), &l->uids, s->uids,
-			     s->nuids, sizeof(*s->uids), sizeof(__u32), num_val)) ||
-	    (ret = sync_array(bpf_map__fd(skel->maps.rt_sys_filter), &l->syscalls,
-			      s->syscalls, s->nsyscalls))) {
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.rt_ruleset), &live, &running))
+		memset(&running, 0, sizeof(running));
+	keep = running.follow_rules & s->ruleset.follow_rules;
+	/* What an apply before the last left in the idle set goes first. */
+	clear_set(comm_fd, sizeof(struct rt_comm_key), next);
+	clear_set(pid_fd, sizeof(struct rt_num_key), next);
+	clear_set(uid_fd, sizeof(struct rt_num_key), next);
+	if ((ret = write_comms(comm_fd, s, next)) ||
+	    (ret = write_nums(pid_fd, s->pids, s->npids, next)) ||
+	    (ret = write_nums(uid_fd, s->uids, s->nuids, next)) ||
+	    (ret = write_syscalls(l, bpf_map__fd(skel->maps.rt_sys_filter), s, next))) {
 		snprintf(err, errlen, "fill filter maps: %s", strerror(-ret));
 		return ret;
 	}
-	/* The ruleset last, written whole to the idle slot and then switched to. */
+	carry_inherited(pid_fd, live, next, keep);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_ruleset), &next, &s->ruleset, BPF_ANY)) {
 		ret = -errno;
 		snprintf(err, errlen, "write ruleset: %s", strerror(-ret));
 		return ret;
 	}
 	__atomic_store_n(&skel->bss->rt_active_ruleset, next, __ATOMIC_RELEASE);
-	trim_inherited(bpf_map__fd(skel->maps.rt_pid_filter), s->ruleset.follow_rules);
 	/* Every task's cached verdicts were worked out under the old rules. */
 	__atomic_add_fetch(&skel->data->rt_generation, 1, __ATOMIC_RELEASE);
 	l->switched = true;
+	/*
+	 * A fork that ran while the idle set was being written may have found its
+	 * parent only in the live set: once no program runs under the old rules,
+	 * carry what they added, until a pass finds nothing new.
+	 */
+	if (keep) {
+		quiesce();
+		l->switched = false;
+		for (pass = 0; pass < 8 && carry_inherited(pid_fd, live, next, keep); pass++)
+			;
+	}
 	return 0;
 }
 
@@ -381,12 +424,12 @@ static int attach_execve(struct loader *l, enum probe_execve_mode want, bool aut
 			return ret;
 		}
 		snprintf(l->execve_how, sizeof(l->execve_how),
-			 "%s (kprobe attach failed: %s)", EXECVE_TP_NAME, strerror(-ret));
+			 "%s (kprobe attach failed: %s)", PROBE_EXECVE_TP_NAME, strerror(-ret));
 	} else if (f->kprobes) {
-		snprintf(l->execve_how, sizeof(l->execve_how), "%s (asked for)", EXECVE_TP_NAME);
+		snprintf(l->execve_how, sizeof(l->execve_how), "%s (asked for)", PROBE_EXECVE_TP_NAME);
 	} else {
 		snprintf(l->execve_how, sizeof(l->execve_how),
-			 "%s (kprobe unavailable: %s)", EXECVE_TP_NAME, f->kprobe_reason);
+			 "%s (kprobe unavailable: %s)", PROBE_EXECVE_TP_NAME, f->kprobe_reason);
 	}
 	ret = attach_one(l->prog_execve_tp.prog, l->prog_execve_tp.link);
 	if (ret) {
@@ -454,17 +497,18 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 	}
 }
 
-int loader_apply(struct loader *l, const struct settings *s, enum probe_execve_mode execve,
-		 bool auto_attach, char *err, size_t errlen)
+int loader_apply(struct loader *l, const struct plan *p, char *err, size_t errlen)
 {
+	const struct settings *s = &p->settings;
 	int ret;
 
 	/* Programs attached before the switch find no rules for them and return. */
-	if ((ret = attach_needed(l, s, execve, auto_attach, err, errlen)) != 0)
+	if ((ret = attach_needed(l, s, p->execve, s->execve_attach == RULES_ATTACH_AUTO, err,
+				 errlen)) != 0)
 		return ret;
 	if ((ret = fill_maps(l, s, err, errlen)) != 0)
 		return ret;
-	detach_unneeded(l, s, execve);
+	detach_unneeded(l, s, p->execve);
 	slots_release(l);	/* those a CPU held at the last reload, now sys_enter is back */
 	return 0;
 }
@@ -493,22 +537,29 @@ static void sum_percpu(const __u64 *values, int ncpus, size_t nfields, __u64 *ou
 			out[f] += values[(size_t)c * nfields + f];
 }
 
-/* The summary rule whose rule sits on slot, or NULL. */
-static struct summary_rule *rule_of_slot(struct summary *sum, unsigned slot)
+static void add_count(struct loader_counters *c, const struct rt_count_key *key, __u64 n)
 {
-	size_t i;
+	struct loader_count *e;
 
-	for (i = 0; i < sum->nrules; i++)
-		if (sum->rules[i].rule->slot == slot)
-			return &sum->rules[i];
-	return NULL;
+	if (!n)
+		return;
+	if (c->ncounts == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 256;
+		c->counts = xreallocarray(c->counts, c->cap, sizeof(*c->counts));
+	}
+	e = &c->counts[c->ncounts++];
+	e->slot = key->rule;
+	memcpy(e->comm, key->comm, RT_COMM_LEN);
+	e->pid = key->pid;
+	e->nr = key->nr;
+	e->count = n;
 }
 
-static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *values)
+/* The hash map's counters: those keyed by syscall. */
+static int read_counts(struct loader *l, struct loader_counters *c, int ncpus, __u64 *values)
 {
 	int fd = bpf_map__fd(l->skel->maps.rt_counts);
 	struct rt_count_key key, next;
-	struct summary_rule *sr;
 	void *prev = NULL;
 	__u64 total;
 
@@ -518,9 +569,7 @@ static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *
 		if (bpf_map_lookup_elem(fd, &key, values))
 			continue;
 		sum_percpu(values, ncpus, 1, &total);
-		sr = rule_of_slot(sum, key.rule);
-		if (sr && total)
-			summary_add_count(sr, key.comm, key.pid, key.nr, total);
+		add_count(c, &key, total);
 	}
 	return errno == ENOENT ? 0 : -errno;
 }
@@ -529,13 +578,12 @@ static int read_counts(struct loader *l, struct summary *sum, int ncpus, __u64 *
 /* Read whole from a per-CPU array, whose values are laid out 8-byte aligned. */
 _Static_assert(sizeof(struct rt_task_cache) % 8 == 0, "rt_task_cache: pad to 8 bytes");
 
-static int read_slots(struct loader *l, struct summary *sum, int ncpus, __u64 *values)
+static int read_slots(struct loader *l, struct loader_counters *c, int ncpus, __u64 *values)
 {
 	int slots_fd = bpf_map__fd(l->skel->maps.rt_slot_of);
 	int counts_fd = bpf_map__fd(l->skel->maps.rt_slot_counts);
 	struct rt_task_cache *caches = xcalloc((size_t)ncpus, sizeof(*caches));
 	struct rt_count_key key, next;
-	struct summary_rule *sr;
 	void *prev = NULL;
 	__u32 slot, zero = 0;
 	__u64 total;
@@ -554,56 +602,72 @@ static int read_slots(struct loader *l, struct summary *sum, int ncpus, __u64 *v
 		for (cpu = 0; cpu < ncpus; cpu++)
 			if (caches[cpu].pending_slot == slot + 1)
 				total += caches[cpu].pending;
-		sr = rule_of_slot(sum, key.rule);
-		if (sr && total)
-			summary_add_count(sr, key.comm, key.pid, key.nr, total);
+		add_count(c, &key, total);
 	}
 	ret = errno == ENOENT ? 0 : -errno;
 	free(caches);
 	return ret;
 }
 
-int loader_read_counters(struct loader *l, struct summary *sum)
+static int read_stat(struct loader *l, __u32 k, int ncpus, __u64 *values, uint64_t *out)
+{
+	__u64 v;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_stats), &k, values))
+		return -errno;
+	sum_percpu(values, ncpus, 1, &v);
+	*out = v;
+	return 0;
+}
+
+int loader_read_rule(struct loader *l, unsigned slot, struct loader_rule_stats *st)
 {
 	int ncpus = libbpf_num_possible_cpus();
-	int stats_fd = bpf_map__fd(l->skel->maps.rt_stats);
 	__u64 *values, v[2];
-	size_t i;
-	__u32 k;
-	int ret;
+	__u32 k = slot;
+	int ret = 0;
 
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
 	values = xcalloc((size_t)ncpus * 2, sizeof(__u64));
-	for (i = 0; i < sum->nrules; i++) {
-		struct summary_rule *sr = &sum->rules[i];
-
-		k = sr->rule->slot;
-		free(sr->counts);
-		sr->counts = NULL;
-		sr->ncounts = 0;
-		sr->counted = 0;
-		if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &k, values))
-			continue;
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &k, values)) {
+		ret = -errno;
+	} else {
 		sum_percpu(values, ncpus, 2, v);
-		sr->matched = v[0];
-		sr->lost = v[1];
+		st->matched = v[0];
+		st->lost = v[1];
 	}
-	k = RT_STAT_COUNT_MAP_FULL;
-	if (!bpf_map_lookup_elem(stats_fd, &k, values)) {
-		sum_percpu(values, ncpus, 1, v);
-		sum->count_map_full = v[0];
-	}
-	k = RT_STAT_FOLLOW_MAP_FULL;
-	if (!bpf_map_lookup_elem(stats_fd, &k, values)) {
-		sum_percpu(values, ncpus, 1, v);
-		sum->follow_map_full = v[0];
-	}
-	ret = read_slots(l, sum, ncpus, values);
-	if (!ret)
-		ret = read_counts(l, sum, ncpus, values);
 	free(values);
 	return ret;
+}
+
+int loader_read_counters(struct loader *l, struct loader_counters *c)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *values;
+	unsigned slot;
+	int ret;
+
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	c->ncounts = 0;
+	for (slot = 0; slot < RT_MAX_RULES; slot++)
+		if ((ret = loader_read_rule(l, slot, &c->rule[slot])) != 0)
+			return ret;
+	values = xcalloc((size_t)ncpus * 2, sizeof(__u64));
+	if (!(ret = read_stat(l, RT_STAT_COUNT_MAP_FULL, ncpus, values, &c->count_map_full)) &&
+	    !(ret = read_stat(l, RT_STAT_FOLLOW_MAP_FULL, ncpus, values, &c->follow_map_full)) &&
+	    !(ret = read_slots(l, c, ncpus, values)))
+		ret = read_counts(l, c, ncpus, values);
+	free(values);
+	return ret;
+}
+
+void loader_counters_free(struct loader_counters *c)
+{
+	free(c->counts);
+	c->counts = NULL;
+	c->ncounts = c->cap = 0;
 }
 
 void loader_forget_slot(struct loader *l, unsigned slot)
@@ -652,11 +716,10 @@ void loader_stop(struct loader *l)
 	if (l->skel)
 		ruletrace_bpf__destroy(l->skel);
 	l->skel = NULL;
-	free(l->comms.keys);
-	free(l->pids.keys);
-	free(l->uids.keys);
-	free(l->syscalls.keys);
-	l->comms.keys = l->pids.keys = l->uids.keys = l->syscalls.keys = NULL;
+	free(l->sys_keys[0]);
+	free(l->sys_keys[1]);
+	l->sys_keys[0] = l->sys_keys[1] = NULL;
+	l->nsys_keys[0] = l->nsys_keys[1] = 0;
 	free(l->limbo);
 	l->limbo = NULL;
 	l->nlimbo = 0;

@@ -13,17 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plan.h"
 #include "probe.h"
-#include "settings.h"
-#include "summary.h"
+#include "ruletrace_abi.h"
 
 struct ruletrace_bpf;
-
-/* The keys written to one filter map by the last apply, to remove stale ones. */
-struct loader_keys {
-	void *keys;
-	size_t n;
-};
 
 /* A program and where its link is kept: the variant of it this kernel runs. */
 struct loader_prog {
@@ -33,36 +27,58 @@ struct loader_prog {
 
 struct loader {
 	struct ruletrace_bpf *skel;
-	bool loop;			/* the bpf_loop variants (5.17+), else unrolled */
 	struct loader_prog prog_execve_kprobe, prog_execve_tp, prog_sys_enter;
 	const struct probe_features *feat;
-	bool ringbuf;			/* events map is a ring buffer, else a perf array */
 	enum probe_execve_mode execve;	/* how execve is attached now */
 	char execve_how[PROBE_REASON_LEN + 96];	/* for the user: what and why */
 	bool sys_enter;			/* the sys_enter raw tracepoint is attached */
 	bool follow;			/* the fork and exit tracepoints are attached */
-	struct loader_keys comms, pids, uids, syscalls;
+	__u32 *sys_keys[2];		/* syscall entries written to each filter set */
+	size_t nsys_keys[2];
 	bool switched;			/* rules switched since the last quiesce */
 	uint32_t *limbo;		/* count slots of removed rules, not yet free */
 	size_t nlimbo;
 };
 
-/*
- * Open and load the object: every program this kernel can take, so a reload can
- * attach any of them. perf_buffer forces the pre-5.8 event path; buffer_size sets
- * the ring buffer's bytes (0: the object's default). 0 or -errno with the reason
- * in err.
- */
-int loader_open(struct loader *l, const struct probe_features *f, bool perf_buffer,
-		uint32_t buffer_size, char *err, size_t errlen);
+/* What the kernel counted for one rule slot. */
+struct loader_rule_stats {
+	uint64_t matched;		/* stream events the rule accepted */
+	uint64_t lost;			/* of those, dropped: event buffer full */
+};
+
+/* One counter of a count rule; the fields its rule does not group by are zero. */
+struct loader_count {
+	unsigned slot;
+	char comm[RT_COMM_LEN];
+	uint32_t pid;
+	uint32_t nr;
+	uint64_t count;
+};
+
+/* Everything the kernel counted, as plain data. */
+struct loader_counters {
+	struct loader_rule_stats rule[RT_MAX_RULES];	/* by slot */
+	struct loader_count *counts;
+	size_t ncounts, cap;
+	uint64_t count_map_full;	/* counts not kept: the count map was full */
+	uint64_t follow_map_full;	/* descendants not followed: the pid map was full */
+};
 
 /*
- * Make s the live rules: filter maps, then the ruleset (switched whole), then the
- * probes. execve is the mode probe_choose_execve gave; under attach auto a failed
- * kprobe attach falls back to the tracepoint. 0 or -errno with the reason in err.
+ * Open and load the object for plan p (its event buffer, count map size and
+ * program build): every program this kernel (f) can take, so a reload can attach
+ * any of them. 0 or -errno with the reason in err.
  */
-int loader_apply(struct loader *l, const struct settings *s, enum probe_execve_mode execve,
-		 bool auto_attach, char *err, size_t errlen);
+int loader_open(struct loader *l, const struct probe_features *f, const struct plan *p,
+		char *err, size_t errlen);
+
+/*
+ * Make p the live rules: its filter contents are written beside the running
+ * ones and switched to together with its ruleset, then its probes are attached
+ * and the unused ones detached. Under attach auto a failed kprobe attach falls
+ * back to the tracepoint. 0 or -errno with the reason in err.
+ */
+int loader_apply(struct loader *l, const struct plan *p, char *err, size_t errlen);
 
 /* File descriptor of the events map (ring buffer or perf event array). */
 int loader_events_fd(const struct loader *l);
@@ -70,8 +86,13 @@ int loader_events_fd(const struct loader *l);
 /* Destroy every link: no new events after this returns. */
 void loader_detach(struct loader *l);
 
-/* Put the kernel's counts and loss counters into sum. 0 or -errno. */
-int loader_read_counters(struct loader *l, struct summary *sum);
+/* Read every counter into c (replacing what it held). 0 or -errno. */
+int loader_read_counters(struct loader *l, struct loader_counters *c);
+
+/* Read the kernel's figures for one rule slot. 0 or -errno. */
+int loader_read_rule(struct loader *l, unsigned slot, struct loader_rule_stats *st);
+
+void loader_counters_free(struct loader_counters *c);
 
 /*
  * Delete the counters of rule slot (a rule removed by a reload, after the

@@ -18,12 +18,14 @@
 
 #include <bpf/libbpf.h>
 
+#include "collect.h"
 #include "config.h"
 #include "default_rules.h"
 #include "events.h"
 #include "loader.h"
 #include "ostream.h"
 #include "outfile.h"
+#include "plan.h"
 #include "privilege.h"
 #include "probe.h"
 #include "rules.h"
@@ -46,6 +48,7 @@ enum {
 #define STOP_DRAIN_MS 1000	/* at stop: delivering what is buffered, at most */
 #define STOP_OUTPUT_MS 1000	/* at stop: waiting on each output that does not take data */
 #define INTERVAL_OUTPUT_MS 100	/* an --interval summary that cannot be written is skipped */
+#define SWAP_DRAIN_MS 100	/* at a reload: delivering what removed rules left buffered */
 #define ERRLEN 4096
 
 struct options {
@@ -62,17 +65,19 @@ struct options {
 	int verbose;
 };
 
-/* Everything a run owns; rules, settings, sinks and summary are swapped by a reload. */
+/* Everything a run owns; the plan and the sinks are swapped whole by a reload. */
 struct run {
 	const struct options *o;
-	struct rules rules;
-	struct settings settings;
-	struct sink *sinks;
-	struct summary sum;
-	struct probe_features feat;
-	enum probe_execve_mode execve;
+	struct plan_kernel kernel;	/* what this kernel offers, probed once */
+	struct plan plan;		/* the running rules, as the kernel side runs them */
+	struct sink **sinks;		/* one per plan.rules.outputs */
 	struct loader loader;
+	struct loader_counters counters;	/* the kernel's, as last read */
 	struct events ev;
+	struct summary sum;		/* collected for --interval and at the end */
+	uint64_t removed_lost;		/* lost by rules and outputs reloads removed */
+	unsigned reloads;		/* rule files applied by SIGHUP */
+	double reload_at[8];		/* seconds into the run of the first 8 */
 	struct timespec start_real;
 	struct privilege_user user;	/* --user, looked up before anything attaches */
 	struct outfile_policy outpol;	/* whom output files may belong to, fixed at start */
@@ -264,9 +269,8 @@ static void log_lines(const char *prefix, char *text)
 		log_error("%s%s", prefix, line);
 }
 
-/* Read and validate the rule file (or the built-in one), settings included. */
-static int load_rules(const struct options *o, const char *prefix, struct rules *r,
-		      struct settings *s)
+/* Read and validate the rule file (or the built-in one). */
+static int load_rules(const struct options *o, const char *prefix, struct rules *r)
 {
 	char *err = xcalloc(1, ERRLEN);
 	int ret;
@@ -278,8 +282,6 @@ static int load_rules(const struct options *o, const char *prefix, struct rules 
 					default_rules_yaml_len, r, err, ERRLEN);
 	if (!ret && !o->check && privilege_is_privileged() &&
 	    (ret = privilege_check_rules_file(r, err, ERRLEN)) != 0)
-		rules_free(r);
-	else if (!ret && s && (ret = settings_build(r, s, err, ERRLEN)) != 0)
 		rules_free(r);
 	if (ret)
 		log_lines(prefix, err);
@@ -329,42 +331,6 @@ static void release_signals(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
-static bool any_rule_on(const struct rules *r, enum rt_probe probe)
-{
-	size_t i;
-
-	for (i = 0; i < r->nrules; i++)
-		if (r->rules[i].probe == probe)
-			return true;
-	return false;
-}
-
-/* Fill each rule's "how it is attached" for the summary. */
-static void describe_attach(struct run *run)
-{
-	size_t i;
-
-	for (i = 0; i < run->rules.nrules; i++) {
-		struct summary_rule *sr = &run->sum.rules[i];
-
-		if (run->rules.rules[i].probe == RT_PROBE_EXECVE)
-			snprintf(sr->attach, sizeof(sr->attach), "%s",
-				 run->loader.execve == PROBE_EXECVE_KPROBE ? "kprobe" : "tracepoint");
-		else
-			snprintf(sr->attach, sizeof(sr->attach), "raw_tracepoint");
-	}
-}
-
-/* The execve attach mode rules r need on this kernel; -ENOTSUP with err when none. */
-static int choose_execve(struct run *run, const struct rules *r, const struct settings *s,
-			 enum probe_execve_mode *mode, char *err, size_t errlen)
-{
-	*mode = PROBE_EXECVE_NONE;
-	if (!any_rule_on(r, RT_PROBE_EXECVE))
-		return 0;
-	return probe_choose_execve(&run->feat, s->execve_attach, mode, err, errlen);
-}
-
 /* Where the text summary goes: stdout, unless stdout carries JSON lines. */
 static int text_summary_fd(const struct rules *r)
 {
@@ -396,7 +362,7 @@ static int write_bounded(int fd, const char *p, size_t n, int timeout_ms)
 static void print_summary(const struct run *run, int timeout_ms)
 {
 	struct strbuf sb;
-	int fd = text_summary_fd(&run->rules), ret;
+	int fd = text_summary_fd(&run->plan.rules), ret;
 
 	strbuf_init(&sb);
 	summary_format_text(&run->sum, &sb);
@@ -439,7 +405,7 @@ static void file_id_add_fd(struct file_id *ids, size_t *n, const char *what,
  * before anything is truncated or written. 0, or -EINVAL with the reason in err.
  */
 static int check_distinct_files(const struct run *run, const struct rules *r,
-				const struct sink *sinks, char *err, size_t errlen)
+				struct sink *const *sinks, char *err, size_t errlen)
 {
 	struct file_id *ids = xcalloc(r->noutputs + 2, sizeof(*ids));
 	char what[RULES_NAME_MAX + 32];
@@ -453,7 +419,7 @@ static int check_distinct_files(const struct run *run, const struct rules *r,
 		if (!r->outputs[i].path)
 			continue;
 		snprintf(what, sizeof(what), "output '%s'", r->outputs[i].name);
-		file_id_add_fd(ids, &n, what, &r->outputs[i].mark, sinks[i].fd);
+		file_id_add_fd(ids, &n, what, &r->outputs[i].mark, sinks[i]->fd);
 	}
 	for (i = 0; i < n && !ret; i++) {
 		for (j = 0; j < i; j++) {
@@ -474,17 +440,27 @@ static int check_distinct_files(const struct run *run, const struct rules *r,
 	return ret;
 }
 
-/* Copy the sinks' figures into the summary. */
-static void summarise_sinks(struct run *run)
+/* The summary as things stand: the kernel's counters read now, every owner's figures. */
+static void collect(struct run *run)
 {
-	size_t i;
+	struct collect_run c = {
+		.plan = &run->plan,
+		.kernel = &run->counters,
+		.events = &run->ev,
+		.sinks = run->sinks,
+		.execve = run->loader.execve,
+		.removed_lost = run->removed_lost,
+		.reloads = run->reloads,
+		.reload_at = run->reload_at,
+		.run_seconds = mono_seconds() - run->start,
+	};
+	int ret;
 
-	for (i = 0; i < run->rules.noutputs; i++) {
-		run->sum.sinks[i].written = run->sinks[i].written;
-		run->sum.sinks[i].lost = run->sinks[i].lost;
-		run->sum.sinks[i].dropped = run->sinks[i].dropped;
-		run->sum.sinks[i].error = run->sinks[i].error;
+	if ((ret = loader_read_counters(&run->loader, &run->counters)) != 0) {
+		log_error("read counters: %s", strerror(-ret));
+		run->failed = true;
 	}
+	collect_summary(&run->sum, &c);
 }
 
 /*
@@ -495,20 +471,17 @@ static void summarise_sinks(struct run *run)
 static void print_interval(struct run *run)
 {
 	static bool skipped;
-	int fd = text_summary_fd(&run->rules), ret;
+	const struct rules *r = &run->plan.rules;
+	int fd = text_summary_fd(r), ret;
 	struct sink *out = NULL;
 	struct strbuf sb;
 	size_t i;
 
-	sink_flush_all(run->sinks, run->rules.noutputs);
-	if ((ret = loader_read_counters(&run->loader, &run->sum)) != 0)
-		log_error("read counters: %s", strerror(-ret));
-	summary_sort(&run->sum);
-	summarise_sinks(run);
-	run->sum.run_seconds = mono_seconds() - run->start;
-	for (i = 0; i < run->rules.noutputs && fd == STDOUT_FILENO; i++)
-		if (run->rules.outputs[i].type == RULES_OUT_STDOUT)
-			out = &run->sinks[i];
+	sink_flush_all(run->sinks, r->noutputs);
+	collect(run);
+	for (i = 0; i < r->noutputs && fd == STDOUT_FILENO; i++)
+		if (r->outputs[i].type == RULES_OUT_STDOUT)
+			out = run->sinks[i];
 	strbuf_init(&sb);
 	summary_format_text(&run->sum, &sb);
 	ret = out ? sink_add_text(out, sb.buf, sb.len) : write_bounded(fd, sb.buf, sb.len, 0);
@@ -520,194 +493,206 @@ static void print_interval(struct run *run)
 	strbuf_free(&sb);
 }
 
-/*
- * Give each rule of next the kernel rule slot it had in the running rules (by
- * name), so its counters carry over; new rules take slots no rule used.
- */
-static void assign_slots(const struct rules *cur, struct rules *next)
+/* Slots p gave new rules that never became the running ones: nothing of them stays. */
+static void forget_new_slots(struct run *run, const struct plan *p)
 {
-	bool used[RT_MAX_RULES] = { false };
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < cur->nrules; i++)
-		used[cur->rules[i].slot] = true;
-	for (i = 0; i < next->nrules; i++) {
-		next->rules[i].slot = RT_MAX_RULES;
-		for (j = 0; j < cur->nrules; j++)
-			if (!strcmp(cur->rules[j].name, next->rules[i].name))
-				next->rules[i].slot = cur->rules[j].slot;
-	}
-	for (i = 0; i < next->nrules; i++) {
-		if (next->rules[i].slot < RT_MAX_RULES)
-			continue;
-		for (j = 0; j < RT_MAX_RULES && used[j]; j++)
-			;
-		if (j == RT_MAX_RULES)	/* all 64 taken: reuse a slot no new rule keeps */
-			for (j = 0; j < RT_MAX_RULES; j++) {
-				size_t k;
-
-				for (k = 0; k < next->nrules && next->rules[k].slot != j; k++)
-					;
-				if (k == next->nrules)
-					break;
-			}
-		used[j] = true;
-		next->rules[i].slot = (unsigned)j;
-	}
-}
-
-/* Carry what user space counted for rules and outputs that stay, by name. */
-static void carry_over(const struct run *run, struct summary *next, struct sink *sinks)
-{
-	size_t i, j;
-
-	next->execs = run->sum.execs;
-	next->reloads = run->sum.reloads;
-	next->removed_lost = run->sum.removed_lost;
-	for (j = 0; j < run->sum.nrules; j++) {
-		for (i = 0; i < next->nrules; i++)
-			if (!strcmp(next->rules[i].rule->name, run->sum.rules[j].rule->name))
-				break;
-		if (i == next->nrules)
-			next->removed_lost += run->sum.rules[j].lost + run->sum.rules[j].unread;
-	}
-	memcpy(next->reload_at, run->sum.reload_at, sizeof(next->reload_at));
-	for (i = 0; i < next->nrules; i++)
-		for (j = 0; j < run->sum.nrules; j++)
-			if (!strcmp(next->rules[i].rule->name, run->sum.rules[j].rule->name))
-				next->rules[i].delivered = run->sum.rules[j].delivered;
-	for (i = 0; i < next->nsinks; i++) {
-		for (j = 0; j < run->rules.noutputs; j++) {
-			if (strcmp(sinks[i].cfg->name, run->rules.outputs[j].name))
-				continue;
-			sinks[i].written += run->sinks[j].written;
-			sinks[i].lost += run->sinks[j].lost;
-			sinks[i].dropped += run->sinks[j].dropped;
-		}
-	}
+	for (i = 0; i < p->rules.nrules; i++)
+		if (plan_rule_of_slot(&run->plan, p->rule[i].slot) < 0)
+			loader_forget_slot(&run->loader, p->rule[i].slot);
 }
 
 /*
- * SIGHUP: read the rule file again and, if it is valid and everything it names
- * can be opened and attached, make it the running rules. Otherwise the running
- * rules stay as they were and the reason is logged.
+ * Make plan p the kernel's rules; when that fails, put the running plan back.
+ * 0; -EAGAIN when p failed and the running rules were restored; another -errno
+ * when even they could not be: the kernel side is then in no known state.
  */
-static void reload(struct run *run)
+static int apply_plan(struct run *run, const struct plan *p, char *err)
 {
-	char *err = xcalloc(1, ERRLEN);
-	struct rules next = { 0 };
-	struct settings s;
-	struct summary sum;
-	struct sink *sinks = NULL;
-	enum probe_execve_mode execve;
-	bool read = false;
 	sigset_t held;
-	size_t i, j;
-	int ret;
+	int ret, back = 0;
 
-	if (load_rules(run->o, "reload: ", &next, NULL))
-		goto keep;
-	assign_slots(&run->rules, &next);
-	if (settings_build(&next, &s, err, ERRLEN)) {
-		log_lines("reload: ", err);
-		goto keep_rules;
-	}
-	if (sink_open_all(&next, &run->outpol, &sinks, err, ERRLEN)) {
-		log_error("reload: %s", err);
-		goto keep_settings;
-	}
-	if (check_distinct_files(run, &next, sinks, err, ERRLEN)) {
-		log_error("reload: %s", err);
-		sink_close_all(sinks, next.noutputs);
-		goto keep_settings;
-	}
-	/* After --user, only for as long as it takes to probe and attach. */
-	if (choose_execve(run, &next, &s, &execve, err, ERRLEN)) {
-		log_error("reload: %s", err);
-		sink_close_all(sinks, next.noutputs);
-		goto keep_settings;
-	}
 	/* After --user, the kept capabilities only for as long as attaching takes. */
 	if (run->dropped && (ret = privilege_raise()) != 0)
 		log_debug("reload: cannot raise the kept capabilities: %s", strerror(-ret));
 	hold_signals(&held);
-	ret = loader_apply(&run->loader, &s, execve, s.execve_attach == RULES_ATTACH_AUTO,
-			   err, ERRLEN);
+	ret = loader_apply(&run->loader, p, err, ERRLEN);
+	if (!ret && test_fault("reload-apply")) {
+		snprintf(err, ERRLEN, "apply: injected fault (RULETRACE_TEST_FAULT)");
+		ret = -EIO;
+	}
 	if (ret) {
 		log_error("reload: %s", err);
-		/* Put the running rules back as they were. */
-		loader_apply(&run->loader, &run->settings, run->execve,
-			     run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN);
+		back = loader_apply(&run->loader, &run->plan, err, ERRLEN);
+		if (!back && test_fault("reload-rollback")) {
+			snprintf(err, ERRLEN, "injected fault (RULETRACE_TEST_FAULT)");
+			back = -EIO;
+		}
+		forget_new_slots(run, p);
 	}
 	release_signals(&held);
 	if (run->dropped)
 		privilege_lower();
-	if (ret) {
-		sink_close_all(sinks, next.noutputs);
-		goto keep_settings;
+	if (back) {
+		log_error("reload failed and the running rules could not be restored: %s; "
+			  "stopping", err);
+		return back;
+	}
+	return ret ? -EAGAIN : 0;
+}
+
+/*
+ * What removed rules left in the event buffer goes to their outputs, for at most
+ * SWAP_DRAIN_MS; then their slots retire. Returns the events they matched that
+ * were neither delivered nor lost in the kernel: lost in the swap, counted.
+ */
+static uint64_t retire_slots(struct run *run, const struct plan *next)
+{
+	double end = mono_seconds() + SWAP_DRAIN_MS / 1000.0;
+	struct loader_rule_stats st[RT_MAX_RULES];
+	uint64_t left, swap_lost = 0;
+	size_t i;
+
+	for (;;) {
+		left = 0;
+		for (i = 0; i < next->ngone; i++) {
+			const struct events_slot *es = &run->ev.slot[next->gone[i]];
+
+			memset(&st[i], 0, sizeof(st[i]));
+			loader_read_rule(&run->loader, next->gone[i], &st[i]);
+			if (st[i].matched > st[i].lost + es->delivered + es->past_max)
+				left += st[i].matched - st[i].lost - es->delivered - es->past_max;
+		}
+		if (!left || mono_seconds() >= end || events_poll(&run->ev, 0) < 0)
+			break;
+	}
+	for (i = 0; i < next->ngone; i++) {
+		const struct events_slot *es = &run->ev.slot[next->gone[i]];
+		uint64_t out = es->delivered + es->past_max + st[i].lost;
+
+		run->removed_lost += st[i].lost;
+		if (st[i].matched > out) {
+			swap_lost += st[i].matched - out;
+			run->removed_lost += st[i].matched - out;
+		}
+		events_retire(&run->ev, next->gone[i]);
+		loader_forget_slot(&run->loader, next->gone[i]);
+	}
+	return swap_lost;
+}
+
+/*
+ * The running outputs that next does not keep: flushed (briefly), their losses
+ * kept, their figures handed on to an output of the same name, then closed.
+ */
+static void release_outputs(struct run *run, const struct rules *next, struct sink **sinks)
+{
+	size_t i, j, nrun = run->plan.rules.noutputs;
+
+	for (i = 0; i < nrun; i++) {
+		struct sink *old = run->sinks[i];
+
+		if (sink_in(old, sinks, next->noutputs))
+			continue;
+		sink_settle(old, INTERVAL_OUTPUT_MS);
+		if (old->error)
+			run->failed = true;
+		for (j = 0; j < next->noutputs; j++)
+			if (!strcmp(next->outputs[j].name, old->cfg->name))
+				break;
+		if (j == next->noutputs) {
+			run->removed_lost += old->lost;
+			continue;
+		}
+		sinks[j]->written += old->written;
+		sinks[j]->lost += old->lost;
+		sinks[j]->dropped += old->dropped;
+	}
+	sink_close_all(run->sinks, nrun, sinks, next->noutputs);
+}
+
+/* The change a reload made, on stderr and in each output's records. */
+static void report_reload(struct run *run, const struct plan *p, uint64_t swap_lost)
+{
+	char line[256];
+	struct sink_reload r = {
+		.line = line, .added = p->added, .removed = p->removed, .changed = p->changed,
+		.counts_kept = p->counts_kept, .swap_lost = swap_lost,
+	};
+	size_t i;
+
+	snprintf(line, sizeof(line), "reload: +%u -%u ~%u rules, counts kept for %u, "
+		 "%llu events lost during the swap", p->added, p->removed, p->changed,
+		 p->counts_kept, (unsigned long long)swap_lost);
+	log_error("%s", line);
+	for (i = 0; i < p->rules.noutputs; i++)
+		sink_add_reload(run->sinks[i], &r);
+}
+
+/*
+ * SIGHUP: read the rule file again and, if it is valid and everything it names
+ * can be opened and attached, make it the running rules: plan, outputs, kernel,
+ * swap. Otherwise nothing the run uses was touched, and the reason is logged.
+ */
+static void reload(struct run *run)
+{
+	char *err = xcalloc(1, ERRLEN);
+	struct rules rules = { 0 };
+	struct plan next = { 0 };
+	struct sink **sinks = NULL;
+	size_t nrun = run->plan.rules.noutputs;
+	uint64_t swap_lost;
+	int ret;
+
+	if (load_rules(run->o, "reload: ", &rules))
+		goto keep;
+	if (plan_build(&next, &rules, &run->plan, &run->kernel, err, ERRLEN)) {
+		log_lines("reload: ", err);
+		goto keep;
+	}
+	if (sink_open_all(&next.rules, &run->outpol, run->sinks, nrun, &sinks, err, ERRLEN)) {
+		log_error("reload: %s", err);
+		goto keep;
+	}
+	if (check_distinct_files(run, &next.rules, sinks, err, ERRLEN)) {
+		log_error("reload: %s", err);
+		goto keep;
+	}
+	if ((ret = apply_plan(run, &next, err)) != 0) {
+		if (ret != -EAGAIN) {
+			run->failed = true;
+			stop_count++;	/* the run cannot go on: stop as if signalled */
+			sink_close_all(sinks, next.rules.noutputs, run->sinks, nrun);
+			plan_free(&next);
+			free(err);
+			return;
+		}
+		goto keep;
 	}
 
-	/*
-	 * Counters of rules that are gone: dropped before their slot is used again,
-	 * once what they lost is read (it stays counted, carry_over).
-	 */
-	for (i = 0; i < run->rules.nrules; i++) {
-		for (j = 0; j < next.nrules; j++)
-			if (next.rules[j].slot == run->rules.rules[i].slot)
-				break;
-		if (j < next.nrules)
-			continue;
-		if (!read && (ret = loader_read_counters(&run->loader, &run->sum)) != 0)
-			log_error("reload: read counters: %s", strerror(-ret));
-		read = true;
-		loader_forget_slot(&run->loader, run->rules.rules[i].slot);
-	}
-	/*
-	 * Old sinks flushed and closed (logrotate's files released), new ones in
-	 * place. One bounded pass over what is buffered: a flood must not hold the
-	 * reload; an old output that takes nothing for a moment loses its backlog,
-	 * counted.
-	 */
-	events_poll(&run->ev, 0);
-	for (i = 0; i < run->rules.noutputs; i++) {
-		sink_settle(&run->sinks[i], INTERVAL_OUTPUT_MS);
-		if (run->sinks[i].error)
-			run->failed = true;
-	}
-	summary_init(&sum, &next);
-	carry_over(run, &sum, sinks);
-	if (sum.reloads < ARRAY_SIZE(sum.reload_at))
-		sum.reload_at[sum.reloads] = mono_seconds() - run->start;
-	sum.reloads++;
-	sink_close_all(run->sinks, run->rules.noutputs);
-	/* The old files are released: now the new ones may be truncated. */
-	sink_commit_all(sinks, next.noutputs);
-	settings_free(&run->settings);
-	summary_free(&run->sum);
-	rules_free(&run->rules);
-	run->rules = next;
-	run->settings = s;
+	/* Applied: events of the new rules are routed from the first, new files begun. */
+	sink_commit_all(sinks, next.rules.noutputs, false);
+	events_route(&run->ev, &next, sinks);
+	swap_lost = retire_slots(run, &next);
+	release_outputs(run, &next.rules, sinks);
+	sink_rebind(sinks, &next.rules);
+	plan_free(&run->plan);
+	run->plan = next;
 	run->sinks = sinks;
-	run->sum = sum;
-	run->execve = execve;
-	/* The rules moved: point the summary and the event router at their new home. */
-	for (i = 0; i < run->sum.nrules; i++)
-		run->sum.rules[i].rule = &run->rules.rules[i];
-	for (i = 0; i < run->sum.nsinks; i++)
-		run->sum.sinks[i].output = &run->rules.outputs[i];
-	for (i = 0; i < run->rules.noutputs; i++)
-		run->sinks[i].cfg = &run->rules.outputs[i];
-	events_set_rules(&run->ev, &run->rules, run->sinks, &run->sum);
-	describe_attach(run);
-	log_error("reloaded %s: %zu rule%s", run->rules.path, run->rules.nrules,
-		  run->rules.nrules == 1 ? "" : "s");
+	if (run->reloads < ARRAY_SIZE(run->reload_at))
+		run->reload_at[run->reloads] = mono_seconds() - run->start;
+	run->reloads++;
+	report_reload(run, &run->plan, swap_lost);
+	log_error("reloaded %s: %zu rule%s", run->plan.rules.path, run->plan.rules.nrules,
+		  run->plan.rules.nrules == 1 ? "" : "s");
 	free(err);
 	return;
-keep_settings:
-	settings_free(&s);
-keep_rules:
-	rules_free(&next);
 keep:
+	if (sinks)
+		sink_close_all(sinks, next.rules.noutputs, run->sinks, nrun);
+	plan_free(&next);
+	rules_free(&rules);
 	log_error("reload failed: the running rules stay as they were");
 	free(err);
 }
@@ -720,8 +705,8 @@ static int run_loop(struct run *run, double deadline, double interval)
 
 	while (!stop_count && !events_done(&run->ev)) {
 		double now = mono_seconds(), wake = deadline;
-		int timeout = sink_backlog(run->sinks, run->rules.noutputs) ? BACKLOG_POLL_MS
-									       : POLL_MS;
+		int timeout = sink_backlog(run->sinks, run->plan.rules.noutputs) ?
+			      BACKLOG_POLL_MS : POLL_MS;
 
 		if (deadline > 0 && now >= deadline)
 			break;
@@ -734,7 +719,7 @@ static int run_loop(struct run *run, double deadline, double interval)
 			log_error("read events: %s", strerror(-ret));
 			return ret;
 		}
-		sink_flush_all(run->sinks, run->rules.noutputs);
+		sink_flush_all(run->sinks, run->plan.rules.noutputs);
 		if (reload_signal) {
 			reload_signal = 0;
 			reload(run);
@@ -750,7 +735,7 @@ static int run_loop(struct run *run, double deadline, double interval)
 static int write_summary_json(const struct run *run, int status)
 {
 	struct summary_json_run js = {
-		.rules_path = run->rules.path,
+		.rules_path = run->plan.rules.path,
 		.start = run->start_real,
 		.exit_status = status,
 		.max_events = run->ev.max_events,
@@ -773,23 +758,48 @@ static int write_summary_json(const struct run *run, int status)
 	return ret;
 }
 
-/* Attach the rules and start consuming events; an exit status when it fails. */
-static int start(struct run *run, char *err)
+/* The start banner: how each probe is attached, and from which rules. */
+static void log_attached(const struct run *run)
+{
+	if (run->loader.execve != PROBE_EXECVE_NONE)
+		log_error("execve: %s", run->loader.execve_how);
+	if (run->loader.sys_enter)
+		log_error("sys_enter: raw_tracepoint");
+	if (run->loader.follow)
+		log_error("follow: raw_tracepoint sched_process_fork");
+	if (run->dropped)
+		log_error("running as %s (uid %u), no effective capabilities", run->user.name,
+			  (unsigned)run->user.uid);
+	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C",
+		  run->plan.rules.nrules, run->plan.rules.nrules == 1 ? "" : "s",
+		  run->plan.rules.path, run->plan.ringbuf ? "ring buffer" : "perf buffer");
+}
+
+/*
+ * Plan rules, open the outputs, load and apply, start consuming events: an exit
+ * status when it fails. Nothing is truncated before the kernel side runs.
+ */
+static int start(struct run *run, struct rules *rules, char *err)
 {
 	const struct options *o = run->o;
+	size_t nout;
 	sigset_t held;
 	int ret;
 
-	/* Decide attach modes before anything is loaded; execve's even without an
-	 * execve rule, since a reload may bring one and its program loads now. */
-	probe_features(&run->feat);
-	if (choose_execve(run, &run->rules, &run->settings, &run->execve, err, ERRLEN)) {
-		log_error("%s", err);
-		return run->settings.execve_attach == RULES_ATTACH_AUTO ? EXIT_RUNTIME
-									 : EXIT_USAGE;
+	/* Decide attach modes before anything is loaded (execve's even without an
+	 * execve rule: a reload may bring one, and its program loads now). */
+	probe_features(&run->kernel.feat);
+	run->kernel.probed = true;
+	run->kernel.perf_buffer = o->perf_buffer;
+	run->kernel.buffer_size = o->buffer_size;
+	if ((ret = plan_build(&run->plan, rules, NULL, &run->kernel, err, ERRLEN)) != 0) {
+		log_lines("", err);
+		return ret == -ENOTSUP && run->plan.settings.execve_attach == RULES_ATTACH_AUTO ?
+			EXIT_RUNTIME : EXIT_USAGE;
 	}
+	nout = run->plan.rules.noutputs;
 	/* Sinks open before attaching: a bad destination is a usage error, nothing traced. */
-	if (sink_open_all(&run->rules, &run->outpol, &run->sinks, err, ERRLEN)) {
+	if (sink_open_all(&run->plan.rules, &run->outpol, NULL, 0, &run->sinks, err, ERRLEN)) {
 		log_error("%s", err);
 		return EXIT_USAGE;
 	}
@@ -800,15 +810,13 @@ static int start(struct run *run, char *err)
 		log_error("--summary-json: %s", err);
 		return EXIT_USAGE;
 	}
-	if (check_distinct_files(run, &run->rules, run->sinks, err, ERRLEN)) {
+	if (check_distinct_files(run, &run->plan.rules, run->sinks, err, ERRLEN)) {
 		log_error("%s", err);
 		return EXIT_USAGE;
 	}
 	hold_signals(&held);
-	if ((ret = loader_open(&run->loader, &run->feat, o->perf_buffer, o->buffer_size, err,
-			       ERRLEN)) == 0)
-		ret = loader_apply(&run->loader, &run->settings, run->execve,
-				   run->settings.execve_attach == RULES_ATTACH_AUTO, err, ERRLEN);
+	if ((ret = loader_open(&run->loader, &run->kernel.feat, &run->plan, err, ERRLEN)) == 0)
+		ret = loader_apply(&run->loader, &run->plan, err, ERRLEN);
 	release_signals(&held);
 	if (ret) {
 		log_error("%s%s", err, ret == -EPERM ?
@@ -817,18 +825,18 @@ static int start(struct run *run, char *err)
 		return EXIT_RUNTIME;
 	}
 	/* Attached: the files may change now (a failed start leaves them as they were). */
-	sink_commit_all(run->sinks, run->rules.noutputs);
+	sink_commit_all(run->sinks, nout, true);
 	if (run->summary_fd >= 0 && ftruncate(run->summary_fd, 0)) {
 		log_error("--summary-json %s: %s", o->summary_json, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	if (events_open(&run->ev, loader_events_fd(&run->loader), run->loader.ringbuf,
-			o->buffer_size, &run->rules, run->sinks, &run->sum, err, ERRLEN)) {
+	if (events_open(&run->ev, loader_events_fd(&run->loader), &run->plan, err, ERRLEN)) {
 		log_error("%s", err);
 		return EXIT_RUNTIME;
 	}
+	events_route(&run->ev, &run->plan, run->sinks);
 	run->ev.interrupted = signal_pending;
-	run->ev.max_events = o->max_events ? o->max_events : run->rules.max_events;
+	run->ev.max_events = o->max_events ? o->max_events : run->plan.rules.max_events;
 	/* Everything needing privileges is done: the rest runs as --user. */
 	if (o->user) {
 		if (privilege_drop(&run->user, err, ERRLEN)) {
@@ -837,39 +845,22 @@ static int start(struct run *run, char *err)
 		}
 		run->dropped = true;
 	}
-	describe_attach(run);
-	if (run->execve != PROBE_EXECVE_NONE)
-		log_error("execve: %s", run->loader.execve_how);
-	if (run->loader.sys_enter)
-		log_error("sys_enter: raw_tracepoint");
-	if (run->loader.follow)
-		log_error("follow: raw_tracepoint sched_process_fork");
-	if (run->dropped)
-		log_error("running as %s (uid %u), no effective capabilities", run->user.name,
-			  (unsigned)run->user.uid);
-	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C", run->rules.nrules,
-		  run->rules.nrules == 1 ? "" : "s", run->rules.path,
-		  run->loader.ringbuf ? "ring buffer" : "perf buffer");
+	log_attached(run);
 	return EXIT_OK;
 }
 
 /* Stop: no new events, then everything already buffered, then the counters. */
 static int finish(struct run *run)
 {
-	size_t i;
+	size_t i, nout = run->plan.rules.noutputs;
 	int ret, status;
 
 	/* The stop is acted on: from here a further signal cuts the drain short. */
 	stop_acked = stop_count;
 	reload_signal = 0;
 	loader_detach(&run->loader);
-	run->sum.run_seconds = mono_seconds() - run->start;
 	if ((ret = events_drain(&run->ev, STOP_DRAIN_MS)) < 0) {
 		log_error("drain events: %s", strerror(-ret));
-		run->failed = true;
-	}
-	if ((ret = loader_read_counters(&run->loader, &run->sum)) != 0) {
-		log_error("read counters: %s", strerror(-ret));
 		run->failed = true;
 	}
 	if (run->ev.malformed)
@@ -880,12 +871,13 @@ static int finish(struct run *run)
 	if (run->ev.perf_lost)
 		log_debug("perf buffer reported %llu lost samples",
 			  (unsigned long long)run->ev.perf_lost);
-	summary_sort(&run->sum);
-	for (i = 0; i < run->rules.noutputs; i++)
-		sink_finish(&run->sinks[i], &run->sum, STOP_OUTPUT_MS);
-	summarise_sinks(run);
-	for (i = 0; i < run->rules.noutputs; i++)
-		if (run->sinks[i].error)
+	collect(run);
+	for (i = 0; i < nout; i++)
+		sink_finish(run->sinks[i], &run->sum, STOP_OUTPUT_MS);
+	/* The outputs' figures again: the summary records they wrote count too. */
+	collect(run);
+	for (i = 0; i < nout; i++)
+		if (run->sinks[i]->error)
 			run->failed = true;
 	print_summary(run, STOP_OUTPUT_MS);
 
@@ -903,26 +895,25 @@ static int trace(const struct options *o)
 {
 	struct run run = { .o = o, .summary_fd = -1 };
 	char *err = xcalloc(1, ERRLEN);
+	struct rules rules = { 0 };
 	uint64_t duration_ms, interval_ms;
 	int status;
 
-	if (load_rules(o, "", &run.rules, &run.settings)) {
+	if (load_rules(o, "", &rules)) {
 		free(err);
 		return EXIT_USAGE;
 	}
 	if (o->user && privilege_lookup_user(o->user, &run.user, err, ERRLEN)) {
 		log_error("%s", err);
-		settings_free(&run.settings);
-		rules_free(&run.rules);
+		rules_free(&rules);
 		free(err);
 		return EXIT_USAGE;
 	}
 	privilege_outfile_policy(o->user ? &run.user : NULL, &run.outpol);
-	summary_init(&run.sum, &run.rules);
-	status = start(&run, err);
+	status = start(&run, &rules, err);
 	if (status == EXIT_OK) {
-		duration_ms = o->duration_ms ? o->duration_ms : run.rules.duration_ms;
-		interval_ms = o->interval_ms ? o->interval_ms : run.rules.interval_ms;
+		duration_ms = o->duration_ms ? o->duration_ms : run.plan.rules.duration_ms;
+		interval_ms = o->interval_ms ? o->interval_ms : run.plan.rules.interval_ms;
 		clock_gettime(CLOCK_REALTIME, &run.start_real);
 		run.start = mono_seconds();
 		if (run_loop(&run, duration_ms ? run.start + (double)duration_ms / 1000.0 : 0,
@@ -933,15 +924,16 @@ static int trace(const struct options *o)
 	events_close(&run.ev);
 	loader_stop(&run.loader);
 	if (run.sinks)
-		sink_close_all(run.sinks, run.rules.noutputs);
+		sink_close_all(run.sinks, run.plan.rules.noutputs, NULL, 0);
 	if (run.summary_fd >= 0 && close(run.summary_fd) && status == EXIT_OK) {
 		log_error("--summary-json %s: %s", o->summary_json, strerror(errno));
 		status = EXIT_RUNTIME;
 	}
 	privilege_user_free(&run.user);
-	settings_free(&run.settings);
+	loader_counters_free(&run.counters);
 	summary_free(&run.sum);
-	rules_free(&run.rules);
+	plan_free(&run.plan);
+	rules_free(&rules);
 	free(err);
 	return status;
 }
@@ -985,8 +977,13 @@ int main(int argc, char **argv)
 	if (!o.check)
 		return trace(&o);
 	/* --check: everything a run would refuse before touching the kernel. */
-	if (load_rules(&o, "", &r, &s))
+	if (load_rules(&o, "", &r))
 		return EXIT_USAGE;
+	if (settings_build(&r, NULL, &s, err, sizeof(err))) {
+		log_lines("", err);
+		rules_free(&r);
+		return EXIT_USAGE;
+	}
 	if (privilege_check_rules_file(&r, err, sizeof(err)))
 		log_warn("%s", err);
 	check_outputs(&o, &r);

@@ -2,6 +2,7 @@
 /* probe.c - kernel feature probing and the execve attach-mode choice. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -111,6 +112,9 @@ void probe_features(struct probe_features *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
+	f->bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop,
+					      NULL) > 0;
+	f->no_bpf_loop = getenv("RULETRACE_NO_BPF_LOOP") != NULL;
 	probe_execve_tp(f);
 	probe_kprobes(f);
 }
@@ -149,4 +153,18 @@ int probe_choose_execve(const struct probe_features *f, enum rules_attach want,
 	snprintf(err, errlen, "execve: no way to attach: %s; %s", f->kprobe_reason,
 		 f->tp_reason);
 	return -ENOTSUP;
+}
+
+void probe_execve_why(const struct probe_features *f, enum rules_attach want,
+		      enum probe_execve_mode mode, char *buf, size_t len)
+{
+	if (mode == PROBE_EXECVE_KPROBE)
+		snprintf(buf, len, "kprobe (ksyscall execve)");
+	else if (mode == PROBE_EXECVE_NONE)
+		snprintf(buf, len, "not attached (no execve rule)");
+	else if (want == RULES_ATTACH_TRACEPOINT)
+		snprintf(buf, len, "%s (asked for)", PROBE_EXECVE_TP_NAME);
+	else
+		snprintf(buf, len, "%s (kprobe unavailable: %s)", PROBE_EXECVE_TP_NAME,
+			 f->kprobe_reason);
 }

@@ -20,6 +20,8 @@ struct probe_features {
 	char kprobe_reason[PROBE_REASON_LEN];	/* why not, when !kprobes */
 	bool execve_tp;				/* syscalls:sys_enter_execve */
 	char tp_reason[PROBE_REASON_LEN];	/* why not, when !execve_tp */
+	bool bpf_loop;				/* the bpf_loop helper (5.17+) */
+	bool no_bpf_loop;			/* RULETRACE_NO_BPF_LOOP: test the other build */
 };
 
 /* How the execve probe ends up attached. */
@@ -37,6 +39,16 @@ int probe_tracefs(char *err, size_t errlen);
 
 /* Fill f: ring buffer, kprobes, the execve tracepoint (mounting tracefs if need be). */
 void probe_features(struct probe_features *f);
+
+/*
+ * Why execve gets mode when the rules want it (for the start banner and
+ * --explain): "kprobe (ksyscall execve)", or the tracepoint and the reason.
+ */
+void probe_execve_why(const struct probe_features *f, enum rules_attach want,
+		      enum probe_execve_mode mode, char *buf, size_t len);
+
+/* The tracepoint execve falls back to, as the user sees it named. */
+#define PROBE_EXECVE_TP_NAME "tracepoint syscalls:sys_enter_execve"
 
 /*
  * Choose the execve attach mode for what the rules ask. Returns 0 with *mode set,

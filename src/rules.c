@@ -1000,7 +1000,6 @@ static void parse_rules(struct loadctx *c, const struct node *seq, struct rules 
 	for (i = 0; i < r->nrules; i++) {
 		struct rules_rule *rule = &r->rules[i];
 
-		rule->slot = (unsigned)i;
 		parse_rule(c, seq->items[i], r, rule);
 		for (j = 0; j < i && rule->name[0]; j++) {
 			if (strcmp(r->rules[j].name, rule->name))
@@ -1054,6 +1053,7 @@ static void parse_top(struct loadctx *c, const struct node *root, struct rules *
 	if ((n = map_get(root, "max_events")) &&
 	    get_uint(c, n, "max_events", false, 1, UINT64_MAX, &v))
 		r->max_events = v;
+	r->max_counters = RT_COUNT_ENTRIES;
 	r->summary_top = RULES_DEFAULT_TOP;
 	if ((n = map_get(root, "summary")) && expect_type(c, n, NODE_MAP, "summary")) {
 		const struct node *top;

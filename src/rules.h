@@ -90,7 +90,6 @@ struct rules_rule {
 	struct rules_filter exclude;	/* filter: exclude_comm, exclude_pid, ... */
 	bool follow;			/* filter: follow: descendants of the pids too */
 	unsigned group_by;		/* RULES_GROUP_*; count rules, default comm */
-	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
 	size_t noutputs;
 	struct rules_mark mark;
@@ -106,6 +105,7 @@ struct rules {
 	uint64_t duration_ms;		/* duration:, 0 = until signalled */
 	uint64_t interval_ms;		/* interval:, 0 = summary at exit only */
 	uint64_t max_events;		/* max_events:, 0 = no limit */
+	uint32_t max_counters;		/* max_counters:, the count map's entries */
 	/* The file as it was read (rules_load_file only), for the ownership check. */
 	bool from_file;
 	uid_t file_uid;

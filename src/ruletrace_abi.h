@@ -19,7 +19,8 @@
 #define RT_MAX_FILTER_KEYS	1024	/* distinct comms, pids or uids in the rules */
 #define RT_PID_ENTRIES		16384	/* pid map: listed pids and followed descendants */
 #define RT_MAX_SYSCALLS		1024	/* syscall numbers the syscall filter covers */
-#define RT_COUNT_ENTRIES	16384	/* distinct (rule, comm, pid, syscall) counters */
+#define RT_COUNT_ENTRIES	16384	/* distinct counters by default (max_counters:) */
+#define RT_COUNT_ENTRIES_MAX	(1u << 20)	/* the most max_counters: may ask for */
 #define RT_RENAMED_ENTRIES	4096	/* live threads renamed by another task */
 
 /* The probes a rule can select; indexes rt_ruleset.probe_rules. */
@@ -74,6 +75,23 @@ struct rt_ruleset {
 
 #define RT_FILTER_INHERITED	(1u << 0)	/* a followed descendant, not listed */
 
+/*
+ * The filter maps hold two sets of entries, 0 and 1, as rt_ruleset holds two
+ * rulesets: the live ruleset reads the set of the same number, and user space
+ * builds the other one whole before it flips both at once. Each map's key says
+ * which set an entry belongs to (the syscall array: its upper half is set 1).
+ */
+struct rt_comm_key {
+	char comm[RT_COMM_LEN];
+	__u32 set;
+};
+
+/* Key of the pid and uid maps: a tgid or a uid. */
+struct rt_num_key {
+	__u32 id;
+	__u32 set;
+};
+
 /* Value of the comm, pid, uid and syscall filter maps. */
 struct rt_filter_val {
 	__u64 include;		/* rules that list this key */
@@ -103,7 +121,7 @@ struct rt_task_cache {
 	__u32 uid_checked;		/* ... when some rule filters by uid */
 	__u32 only_count;		/* 1 + the one fast count rule of sys_enter, or 0 */
 	__u32 pending_slot;		/* count slot + 1 that pending belongs to; 0: none */
-	__u32 pad;
+	__u32 set;			/* the filter set its verdicts came from */
 	__u64 pending;			/* the fast rule's counts not yet in rt_slot_counts:
 					 * added there at refill; user space adds the rest */
 	__u32 slot[RT_MAX_RULES];	/* count slot + 1 per rule; 0: not resolved */

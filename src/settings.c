@@ -182,7 +182,8 @@ static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_rule
 		rs->follow_rules |= bit;
 }
 
-int settings_build(const struct rules *r, struct settings *s, char *err, size_t errlen)
+int settings_build(const struct rules *r, const unsigned *slots, struct settings *s, char *err,
+		   size_t errlen)
 {
 	struct key_list comms = { 0 }, pids = { 0 }, uids = { 0 }, sys = { 0 };
 	struct rt_filter_val *vals = NULL;
@@ -198,7 +199,7 @@ int settings_build(const struct rules *r, struct settings *s, char *err, size_t 
 	for (i = 0; i < r->nrules; i++) {
 		const struct rules_rule *rule = &r->rules[i];
 		const struct rules_filter *in = &rule->include, *ex = &rule->exclude;
-		__u64 bit = 1ULL << (rule->slot % RT_MAX_RULES);
+		__u64 bit = 1ULL << ((slots ? slots[i] : i) % RT_MAX_RULES);
 
 		encode_rule(rule, bit, &s->ruleset);
 		add_comms(&comms, in, bit, LIST_INCLUDE);

@@ -38,12 +38,13 @@ struct settings {
 };
 
 /*
- * Encode r, each rule on the bit its slot names. Returns 0, or -EINVAL with
+ * Encode r, rule i on bit slots[i] (on bit i when slots is NULL). Returns 0, or -EINVAL with
  * "FILE:LINE:COLUMN: message" in err when the rules cannot be encoded together
  * (more distinct filter keys than a map holds, execve rules asking for different
  * attach modes).
  */
-int settings_build(const struct rules *r, struct settings *s, char *err, size_t errlen);
+int settings_build(const struct rules *r, const unsigned *slots, struct settings *s, char *err,
+		   size_t errlen);
 
 /* Free what settings_build allocated; safe on a zeroed struct. */
 void settings_free(struct settings *s);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "sink.h"
 
@@ -27,59 +28,114 @@ static const struct sink_ops *sink_ops_for(enum rules_output_type type)
 	return NULL;
 }
 
-int sink_open_all(const struct rules *r, const struct outfile_policy *p, struct sink **sinks,
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Whether running sink s can carry on as output o of a new rule file: the same
+ * definition (appending or not only matters at the start of a run), not failed,
+ * and for a file, its path still naming the file s writes: a file renamed away
+ * (logrotate) is reopened under its name.
+ */
+static bool sink_keeps(const struct sink *s, const struct rules_output *o)
+{
+	const struct rules_output *c = s->cfg;
+	struct stat now, open;
+
+	if (strcmp(c->name, o->name) || c->type != o->type || c->format != o->format ||
+	    !same_str(c->path, o->path) || !same_str(c->ident, o->ident) ||
+	    !same_str(c->socket, o->socket) || c->facility != o->facility ||
+	    c->priority != o->priority)
+		return false;
+	if (s->error && o->type != RULES_OUT_STDOUT)
+		return false;
+	if (!o->path)
+		return true;
+	return stat(o->path, &now) == 0 && fstat(s->fd, &open) == 0 &&
+	       now.st_dev == open.st_dev && now.st_ino == open.st_ino;
+}
+
+/* Open one new sink for output i of r; 0 or -errno with the message in err. */
+static int sink_open_one(const struct rules *r, size_t i, const struct outfile_policy *p,
+			 struct sink **out, char *err, size_t errlen)
+{
+	struct sink *s = xcalloc(1, sizeof(*s));
+	char why[256];
+	int ret;
+
+	s->cfg = &r->outputs[i];
+	s->policy = p;
+	s->index = (unsigned)i;
+	s->fd = -1;
+	s->out.fd = -1;
+	strbuf_init(&s->buf);
+	s->ops = sink_ops_for(s->cfg->type);
+	if (!s->ops) {
+		snprintf(err, errlen, "output '%s': type %s is not supported by this build",
+			 s->cfg->name, rules_output_type_name(s->cfg->type));
+		free(s);
+		return -ENOTSUP;
+	}
+	why[0] = '\0';
+	if ((ret = s->ops->open(s, why, sizeof(why))) != 0) {
+		snprintf(err, errlen, "%s:%u:%u: output '%s': %s", r->path,
+			 s->cfg->mark.line ? s->cfg->mark.line : 1, s->cfg->mark.column ?
+			 s->cfg->mark.column : 1, s->cfg->name, why[0] ? why : strerror(-ret));
+		strbuf_free(&s->buf);
+		free(s);
+		return ret;
+	}
+	if (s->ops->buffered && s->fd >= 0 && (ret = ostream_open(&s->out, s->fd))) {
+		snprintf(err, errlen, "output '%s': %s", s->cfg->name, strerror(-ret));
+		sink_close(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+int sink_open_all(const struct rules *r, const struct outfile_policy *p,
+		  struct sink *const *running, size_t nrunning, struct sink ***sinks,
 		  char *err, size_t errlen)
 {
-	struct sink *v = xcalloc(r->noutputs, sizeof(*v));
-	char why[256];
-	size_t i;
+	struct sink **v = xcalloc(r->noutputs + 1, sizeof(*v));
+	size_t i, j;
 	int ret;
 
 	for (i = 0; i < r->noutputs; i++) {
-		struct sink *s = &v[i];
-
-		s->cfg = &r->outputs[i];
-		s->policy = p;
-		s->index = (unsigned)i;
-		s->fd = -1;
-		strbuf_init(&s->buf);
-		s->ops = sink_ops_for(s->cfg->type);
-		if (!s->ops) {
-			snprintf(err, errlen, "output '%s': type %s is not supported by "
-				 "this build", s->cfg->name,
-				 rules_output_type_name(s->cfg->type));
-			ret = -ENOTSUP;
-			goto fail;
-		}
-		why[0] = '\0';
-		if ((ret = s->ops->open(s, why, sizeof(why))) != 0) {
-			snprintf(err, errlen, "%s:%u:%u: output '%s': %s", r->path,
-				 s->cfg->mark.line ? s->cfg->mark.line : 1, s->cfg->mark.column ?
-				 s->cfg->mark.column : 1, s->cfg->name, why[0] ? why : strerror(-ret));
-			goto fail;
-		}
-		s->out.fd = -1;
-		if (s->ops->buffered && s->fd >= 0 && (ret = ostream_open(&s->out, s->fd))) {
-			snprintf(err, errlen, "output '%s': %s", s->cfg->name, strerror(-ret));
-			i++;	/* opened: closed below */
-			goto fail;
+		for (j = 0; j < nrunning && !v[i]; j++)
+			if (sink_keeps(running[j], &r->outputs[i]))
+				v[i] = running[j];
+		if (!v[i] && (ret = sink_open_one(r, i, p, &v[i], err, errlen)) != 0) {
+			/* Close only what was opened here: the running sinks stay as they are. */
+			sink_close_all(v, i, running, nrunning);
+			return ret;
 		}
 	}
 	*sinks = v;
 	return 0;
-fail:
-	/* Close only those opened; the failing one released what it took. */
-	for (; i > 0; i--) {
-		if (v[i - 1].ops && v[i - 1].ops->close)
-			v[i - 1].ops->close(&v[i - 1]);
-		ostream_close(&v[i - 1].out);
-		if (v[i - 1].own_fd && v[i - 1].fd >= 0)
-			close(v[i - 1].fd);
+}
+
+void sink_rebind(struct sink **sinks, const struct rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->noutputs; i++) {
+		sinks[i]->cfg = &r->outputs[i];
+		sinks[i]->index = (unsigned)i;
 	}
-	for (i = 0; i < r->noutputs; i++)
-		strbuf_free(&v[i].buf);
-	free(v);
-	return ret;
+}
+
+bool sink_in(const struct sink *s, struct sink *const *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (set[i] == s)
+			return true;
+	return false;
 }
 
 /* Events of s not yet wholly written, from here on lost. */
@@ -243,14 +299,36 @@ int sink_add_text(struct sink *s, const char *text, size_t n)
 	return sink_flush(s);
 }
 
-void sink_commit_all(struct sink *sinks, size_t n)
+void sink_add_reload(struct sink *s, const struct sink_reload *r)
+{
+	size_t before;
+	int ret;
+
+	if (s->error || !s->ops->write_reload || s->buf.len - s->off >= SINK_BACKLOG_MAX)
+		return;
+	sink_claim_tail(s);
+	before = s->buf.len;
+	if ((ret = s->ops->write_reload(s, r)) != 0 && ret != SINK_DROPPED) {
+		sink_fail(s, ret);
+		return;
+	}
+	if (s->buf.len > before)
+		sink_push_record(s, false);
+	sink_flush(s);
+}
+
+void sink_commit_all(struct sink **sinks, size_t n, bool start)
 {
 	size_t i;
 	int ret;
 
-	for (i = 0; i < n; i++)
-		if (sinks[i].ops->commit && (ret = sinks[i].ops->commit(&sinks[i])) != 0)
-			sink_fail(&sinks[i], ret);
+	for (i = 0; i < n; i++) {
+		if (sinks[i]->committed)
+			continue;
+		sinks[i]->committed = true;
+		if (sinks[i]->ops->commit && (ret = sinks[i]->ops->commit(sinks[i], start)) != 0)
+			sink_fail(sinks[i], ret);
+	}
 }
 
 void sink_write(struct sink *s, const struct sink_event *ev)
@@ -291,20 +369,20 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 		sink_flush(s);
 }
 
-void sink_flush_all(struct sink *sinks, size_t n)
+void sink_flush_all(struct sink **sinks, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		sink_flush(&sinks[i]);
+		sink_flush(sinks[i]);
 }
 
-bool sink_backlog(const struct sink *sinks, size_t n)
+bool sink_backlog(struct sink *const *sinks, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!sinks[i].error && sinks[i].off < sinks[i].buf.len)
+		if (!sinks[i]->error && sinks[i]->off < sinks[i]->buf.len)
 			return true;
 	return false;
 }
@@ -343,22 +421,26 @@ void sink_finish(struct sink *s, const struct summary *sum, int timeout_ms)
 		sink_fail(s, ret);
 }
 
-void sink_close_all(struct sink *sinks, size_t n)
+void sink_close(struct sink *s)
+{
+	if (s->ops && s->ops->close)
+		s->ops->close(s);
+	if (s->ops && s->ops->buffered)
+		ostream_close(&s->out);
+	if (s->own_fd && s->fd >= 0)
+		close(s->fd);
+	strbuf_free(&s->buf);
+	free(s->recs);
+	free(s);
+}
+
+void sink_close_all(struct sink **sinks, size_t n, struct sink *const *keep, size_t nkeep)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		struct sink *s = &sinks[i];
-
-		if (s->ops && s->ops->close)
-			s->ops->close(s);
-		if (s->ops && s->ops->buffered)
-			ostream_close(&s->out);
-		if (s->own_fd && s->fd >= 0)
-			close(s->fd);
-		strbuf_free(&s->buf);
-		free(s->recs);
-	}
+	for (i = 0; i < n; i++)
+		if (sinks[i] && !sink_in(sinks[i], keep, nkeep))
+			sink_close(sinks[i]);
 	free(sinks);
 }
 

@@ -31,6 +31,13 @@ struct sink_event {
 	const char *rule;			/* the (first) rule that routed it here */
 };
 
+/* A reload's change report, as the outputs record it. */
+struct sink_reload {
+	const char *line;	/* "reload: +A -R ~C rules, counts kept for K, N events ..." */
+	unsigned added, removed, changed, counts_kept;
+	uint64_t swap_lost;
+};
+
 struct sink;
 
 #define SINK_DROPPED 1
@@ -42,17 +49,19 @@ struct sink_ops {
 	/* Open the destination; 0 or -errno with a message in err. */
 	int (*open)(struct sink *s, char *err, size_t errlen);
 	/*
-	 * The run (or reload) that opened it is going ahead: make the changes to
-	 * the destination that a failed one must not (truncation). 0 or -errno.
-	 * NULL: none.
+	 * The run (start) or reload that opened it is going ahead: make the changes
+	 * to the destination that a failed one must not (truncation, at the start of
+	 * a run only). 0 or -errno. NULL: none.
 	 */
-	int (*commit)(struct sink *s);
+	int (*commit)(struct sink *s, bool start);
 	/*
 	 * Format one event: append it to s->buf (written to s->fd by the next flush),
 	 * or send it at once. 0, SINK_DROPPED when the destination could not take it
 	 * now (counted, the sink stays up), or -errno when the sink has failed.
 	 */
 	int (*write_event)(struct sink *s, const struct sink_event *ev);
+	/* Record a reload's change report (as write_event does an event); 0 or -errno. */
+	int (*write_reload)(struct sink *s, const struct sink_reload *r);
 	/* Write this sink's part of the exit summary; 0 or -errno. NULL: none. */
 	int (*write_summary)(struct sink *s, const struct summary *sum);
 	/* Make written data durable (fsync and the like); 0 or -errno. NULL: nothing to do. */
@@ -86,20 +95,32 @@ struct sink {
 	uint64_t lost;		/* events that did not: dropped, or after a failure */
 	uint64_t dropped;	/* of those, dropped while the sink stayed up */
 	int error;		/* first -errno while running, 0 if none */
+	bool committed;		/* sink_commit_all has seen it */
 };
 
 /*
- * Open one sink per output of r into *sinks, files under policy p; 0 or -errno
- * with "FILE:LINE:COL: output 'x': ..." in err (the output's place in the rule file).
+ * One sink per output of r into *sinks (an array of r->noutputs): a running sink
+ * that is the same output, still writing the file its path names, is taken over
+ * as it is (its descriptor and figures kept); the others are opened, files
+ * under policy p and never truncated here. 0 or -errno with "FILE:LINE:COL:
+ * output 'x': ..." in err; then nothing of running was touched.
  */
-int sink_open_all(const struct rules *r, const struct outfile_policy *p, struct sink **sinks,
+int sink_open_all(const struct rules *r, const struct outfile_policy *p,
+		  struct sink *const *running, size_t nrunning, struct sink ***sinks,
 		  char *err, size_t errlen);
 
+/* The rule file r, whose outputs sinks are, is now the running one: point them at it. */
+void sink_rebind(struct sink **sinks, const struct rules *r);
+
+/* Whether s is one of set[0..n). */
+bool sink_in(const struct sink *s, struct sink *const *set, size_t n);
+
 /*
- * The rule file that opened sinks is now the running one: commit each (truncate
- * what is not appended to). A sink that cannot has failed, as if while running.
+ * The start or reload that opened sinks is going ahead: commit each not yet
+ * committed (a CSV header; at the start of a run, truncate what is not appended
+ * to). A sink that cannot has failed, as if while running.
  */
-void sink_commit_all(struct sink *sinks, size_t n);
+void sink_commit_all(struct sink **sinks, size_t n, bool start);
 
 /*
  * Add text that is not an event (an --interval summary) to what s writes, in
@@ -107,6 +128,9 @@ void sink_commit_all(struct sink *sinks, size_t n);
  * the sink's -errno.
  */
 int sink_add_text(struct sink *s, const char *text, size_t n);
+
+/* Record a reload's change report in s, in order with its events, never waiting. */
+void sink_add_reload(struct sink *s, const struct sink_reload *r);
 
 /* Write ev to s, applying the failure policy. */
 void sink_write(struct sink *s, const struct sink_event *ev);
@@ -118,16 +142,19 @@ void sink_write(struct sink *s, const struct sink_event *ev);
 void sink_finish(struct sink *s, const struct summary *sum, int timeout_ms);
 
 /* Write what each sink's destination takes now, never waiting. */
-void sink_flush_all(struct sink *sinks, size_t n);
+void sink_flush_all(struct sink **sinks, size_t n);
 
 /* Whether some sink holds bytes its destination has not taken yet. */
-bool sink_backlog(const struct sink *sinks, size_t n);
+bool sink_backlog(struct sink *const *sinks, size_t n);
 
 /* Flush s for at most timeout_ms; events still unwritten then are counted as lost. */
 void sink_settle(struct sink *s, int timeout_ms);
 
-/* Close and free n sinks. */
-void sink_close_all(struct sink *sinks, size_t n);
+/* Close and free one sink. */
+void sink_close(struct sink *s);
+
+/* Close and free the n sinks of the array sinks (and it), except those in keep. */
+void sink_close_all(struct sink **sinks, size_t n, struct sink *const *keep, size_t nkeep);
 
 /* Format a CLOCK_REALTIME time as "HH:MM:SS.mmm" (local time) into buf of 16. */
 void sink_format_clock(const struct timespec *ts, char buf[16]);

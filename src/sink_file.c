@@ -39,11 +39,12 @@ static int file_open(struct sink *s, char *err, size_t errlen)
 	return 0;
 }
 
-static int file_commit(struct sink *s)
+static int file_commit(struct sink *s, bool start)
 {
 	struct file_state *st = s->priv;
 
-	if (s->cfg->append || st->empty)
+	/* A reload never truncates: only the start of a run does. */
+	if (!start || s->cfg->append || st->empty)
 		return 0;
 	if (ftruncate(s->fd, 0))
 		return -errno;
@@ -51,10 +52,10 @@ static int file_commit(struct sink *s)
 	return 0;
 }
 
-static int csv_commit(struct sink *s)
+static int csv_commit(struct sink *s, bool start)
 {
 	struct file_state *st = s->priv;
-	int ret = file_commit(s);
+	int ret = file_commit(s, start);
 
 	/* Appending to rows already there: their header is already there too. */
 	if (!ret && st->empty)
@@ -87,14 +88,19 @@ static int json_write_event(struct sink *s, const struct sink_event *ev)
 
 static int json_write_summary(struct sink *s, const struct summary *sum)
 {
-	size_t i;
+	sink_format_json_summaries(&s->buf, sum, s->index);
+	return 0;
+}
 
-	for (i = 0; i < sum->nrules; i++) {
-		if (!sink_rule_uses_output(&sum->rules[i], s->index))
-			continue;
-		sink_format_json_summary(&s->buf, sum, &sum->rules[i]);
-		strbuf_addc(&s->buf, '\n');
-	}
+static int json_write_reload(struct sink *s, const struct sink_reload *r)
+{
+	sink_format_json_reload(&s->buf, r);
+	return 0;
+}
+
+static int csv_write_reload(struct sink *s, const struct sink_reload *r)
+{
+	sink_format_csv_reload(&s->buf, r);
 	return 0;
 }
 
@@ -117,6 +123,7 @@ const struct sink_ops sink_csv_ops = {
 	.open = file_open,
 	.commit = csv_commit,
 	.write_event = csv_write_event,
+	.write_reload = csv_write_reload,
 	.write_summary = csv_write_summary,
 	.sync = file_sync,
 	.close = file_close,
@@ -128,6 +135,7 @@ const struct sink_ops sink_json_ops = {
 	.open = file_open,
 	.commit = file_commit,
 	.write_event = json_write_event,
+	.write_reload = json_write_reload,
 	.write_summary = json_write_summary,
 	.sync = file_sync,
 	.close = file_close,

@@ -308,3 +308,51 @@ bool sink_rule_uses_output(const struct summary_rule *sr, unsigned out)
 			return true;
 	return false;
 }
+
+static void reload_now(struct timespec *now)
+{
+	clock_gettime(CLOCK_REALTIME, now);
+}
+
+void sink_format_json_reload(struct strbuf *sb, const struct sink_reload *r)
+{
+	struct timespec now;
+
+	reload_now(&now);
+	strbuf_adds(sb, "{\"event\":\"reload\",\"time\":\"");
+	sink_format_rfc3339(sb, &now);
+	strbuf_addf(sb, "\",\"added\":%u,\"removed\":%u,\"changed\":%u,\"counts_kept\":%u,"
+		    "\"swap_lost\":%llu}\n", r->added, r->removed, r->changed, r->counts_kept,
+		    (unsigned long long)r->swap_lost);
+}
+
+/* The report in the argv column, the events lost in the swap in the lost column. */
+void sink_format_csv_reload(struct strbuf *sb, const struct sink_reload *r)
+{
+	struct timespec now;
+
+	reload_now(&now);
+	csv_time(sb, &now);
+	strbuf_adds(sb, ",reload,,,,,,,,,");
+	csv_field(sb, r->line, strlen(r->line));
+	strbuf_addf(sb, ",,%llu,\r\n", (unsigned long long)r->swap_lost);
+}
+
+void sink_format_kv_reload(struct strbuf *sb, const struct sink_reload *r)
+{
+	strbuf_addf(sb, "event=reload added=%u removed=%u changed=%u counts_kept=%u "
+		    "swap_lost=%llu", r->added, r->removed, r->changed, r->counts_kept,
+		    (unsigned long long)r->swap_lost);
+}
+
+void sink_format_json_summaries(struct strbuf *sb, const struct summary *sum, unsigned index)
+{
+	size_t i;
+
+	for (i = 0; i < sum->nrules; i++) {
+		if (!sink_rule_uses_output(&sum->rules[i], index))
+			continue;
+		sink_format_json_summary(sb, sum, &sum->rules[i]);
+		strbuf_addc(sb, '\n');
+	}
+}

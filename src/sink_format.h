@@ -47,6 +47,14 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev);
 
 /* One rule's summary as a key=value body. */
+/* A reload's change report as a JSON object, a CSV row and key=value pairs. */
+void sink_format_json_reload(struct strbuf *sb, const struct sink_reload *r);
+void sink_format_csv_reload(struct strbuf *sb, const struct sink_reload *r);
+void sink_format_kv_reload(struct strbuf *sb, const struct sink_reload *r);
+
+/* The JSON summary objects, a line each, of the rules that use output index. */
+void sink_format_json_summaries(struct strbuf *sb, const struct summary *sum, unsigned index);
+
 void sink_format_kv_summary(struct strbuf *sb, const struct summary *sum,
 			    const struct summary_rule *sr);
 

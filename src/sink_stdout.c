@@ -135,16 +135,17 @@ static int stdout_write_event(struct sink *s, const struct sink_event *ev)
 /* JSON lines on stdout end with the per-rule summary objects; text has main's summary. */
 static int stdout_write_summary(struct sink *s, const struct summary *sum)
 {
-	size_t i;
+	if (s->cfg->format == RULES_FORMAT_JSON)
+		sink_format_json_summaries(&s->buf, sum, s->index);
+	return 0;
+}
 
-	if (s->cfg->format != RULES_FORMAT_JSON)
-		return 0;
-	for (i = 0; i < sum->nrules; i++) {
-		if (!sink_rule_uses_output(&sum->rules[i], s->index))
-			continue;
-		sink_format_json_summary(&s->buf, sum, &sum->rules[i]);
-		strbuf_addc(&s->buf, '\n');
-	}
+static int stdout_write_reload(struct sink *s, const struct sink_reload *r)
+{
+	if (s->cfg->format == RULES_FORMAT_JSON)
+		sink_format_json_reload(&s->buf, r);
+	else
+		strbuf_addf(&s->buf, "%s\n", r->line);
 	return 0;
 }
 
@@ -159,6 +160,7 @@ const struct sink_ops sink_stdout_ops = {
 	.buffered = true,
 	.open = stdout_open,
 	.write_event = stdout_write_event,
+	.write_reload = stdout_write_reload,
 	.write_summary = stdout_write_summary,
 	.close = stdout_close,
 };

@@ -119,6 +119,17 @@ static int syslog_write_event(struct sink *s, const struct sink_event *ev)
 	return ret;
 }
 
+static int syslog_write_reload(struct sink *s, const struct sink_reload *r)
+{
+	int ret;
+
+	strbuf_reset(&s->buf);
+	sink_format_kv_reload(&s->buf, r);
+	ret = syslog_send(s, s->buf.buf, s->buf.len);
+	strbuf_reset(&s->buf);
+	return ret < 0 ? ret : 0;
+}
+
 static int syslog_write_summary(struct sink *s, const struct summary *sum)
 {
 	size_t i;
@@ -152,6 +163,7 @@ const struct sink_ops sink_syslog_ops = {
 	.type = "syslog",
 	.open = syslog_open,
 	.write_event = syslog_write_event,
+	.write_reload = syslog_write_reload,
 	.write_summary = syslog_write_summary,
 	.close = syslog_close,
 };

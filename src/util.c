@@ -217,3 +217,15 @@ int log_verbose(void)
 {
 	return verbose;
 }
+
+bool test_fault(const char *name)
+{
+	const char *list = getenv("RULETRACE_TEST_FAULT"), *p;
+	size_t n = strlen(name);
+
+	for (p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}

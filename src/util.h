@@ -7,6 +7,7 @@
 #define UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -47,5 +48,11 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_verbose(int verbose);
 int log_verbose(void);
+
+/*
+ * Whether the test suite asked for failure point name: RULETRACE_TEST_FAULT holds
+ * a comma-separated list of them. Only tests set it (ruletrace(8), ENVIRONMENT).
+ */
+bool test_fault(const char *name);
 
 #endif /* UTIL_H */

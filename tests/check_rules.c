@@ -258,12 +258,10 @@ START_TEST(test_default_rules)
 	ck_assert_int_eq(r.rules[0].attach, RULES_ATTACH_AUTO);
 	ck_assert_int_eq(r.rules[0].mode, RULES_MODE_STREAM);
 	ck_assert_uint_eq(r.rules[0].exclude.ncomm, 0);
-	ck_assert_uint_eq(r.rules[0].slot, 0);
 	ck_assert_str_eq(r.rules[1].name, "syscalls");
 	ck_assert_int_eq(r.rules[1].probe, RT_PROBE_SYS_ENTER);
 	ck_assert_int_eq(r.rules[1].mode, RULES_MODE_COUNT);
 	ck_assert_uint_eq(r.rules[1].group_by, RULES_GROUP_COMM);
-	ck_assert_uint_eq(r.rules[1].slot, 1);
 	ck_assert_uint_eq(r.summary_top, 10);
 	ck_assert_uint_eq(r.duration_ms, 0);
 	/* The implicit stdout output, and rules routed to it by default. */

@@ -45,7 +45,7 @@ START_TEST(test_masks)
 	     "  - { name: b, probe: sys_enter }\n"
 	     "  - { name: c, probe: sys_enter, mode: stream, filter: { comm: [x] } }\n"
 	     "  - { name: d, probe: sys_enter, filter: { exclude_pid: [7] } }\n");
-	ck_assert_int_eq(settings_build(&r, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), 0);
 	ck_assert_uint_eq(s.ruleset.probe_rules[RT_PROBE_EXECVE], 0x1);
 	ck_assert_uint_eq(s.ruleset.probe_rules[RT_PROBE_SYS_ENTER], 0xe);
 	ck_assert_uint_eq(s.ruleset.count_rules, 0xa);
@@ -71,7 +71,7 @@ START_TEST(test_merge_keys)
 	     "  - { name: a, probe: sys_enter, filter: { comm: [bash, curl] } }\n"
 	     "  - { name: b, probe: sys_enter, filter: { comm: [curl], exclude_comm: [bash] } }\n"
 	     "  - { name: c, probe: execve, filter: { exclude_comm: [curl, sshd] } }\n");
-	ck_assert_int_eq(settings_build(&r, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), 0);
 	ck_assert_uint_eq(s.ncomms, 3);
 	ck_assert_ptr_nonnull(c = find_comm("bash"));
 	ck_assert_uint_eq(c->val.include, 0x1);
@@ -93,7 +93,7 @@ START_TEST(test_attach_agree)
 	     "rules:\n"
 	     "  - { name: a, probe: execve, attach: tracepoint }\n"
 	     "  - { name: b, probe: execve }\n");
-	ck_assert_int_eq(settings_build(&r, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), 0);
 	ck_assert_int_eq(s.execve_attach, RULES_ATTACH_TRACEPOINT);
 }
 END_TEST
@@ -104,7 +104,7 @@ START_TEST(test_attach_conflict)
 	     "rules:\n"
 	     "  - { name: a, probe: execve, attach: tracepoint }\n"
 	     "  - { name: b, probe: execve, attach: kprobe }\n");
-	ck_assert_int_eq(settings_build(&r, &s, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "t.yaml:4:5: rule 'b' asks for attach kprobe but rule 'a' "
 			 "asks for tracepoint (the execve probe is attached once)\n");
 }
@@ -127,7 +127,7 @@ START_TEST(test_too_many_keys)
 	}
 	load(yaml);
 	free(yaml);
-	ck_assert_int_eq(settings_build(&r, &s, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "t.yaml:1:1: 1200 distinct pid values across all rules "
 			 "(at most 1024)\n");
 }

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (rules_load_buffer("fuzz", (const char *)data, size, &r, err, sizeof(err)))
 		return 0;
-	if (!settings_build(&r, &s, err, sizeof(err)))
+	if (!settings_build(&r, NULL, &s, err, sizeof(err)))
 		settings_free(&s);
 	rules_free(&r);
 	return 0;

@@ -77,7 +77,7 @@ expect "rt_exit loaded" 'name rt_exit '
 expect "the execve program loaded" 'name rt_execve_(tp|kprob)'
 expect "the sys_enter link" "tp 'sys_enter'"
 expect "helper names (prog dump xlated)" 'call bpf_get_current_pid_tgid'
-expect "the comm filter entry" '"key": "guide-sh"'
+expect "the comm filter entry in filter set 1" '"set": 1$'
 expect "the exec line" ' hello +[0-9]+ +[0-9]+ +0 +guide-sh +/bin/true /bin/true one two$'
 expect "the perf event array" 'perf_event_array +name rt_events '
 expect "the counter key of guide-sh" '"comm": "guide-sh"'

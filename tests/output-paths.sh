@@ -122,6 +122,9 @@ for f in "$TMP/good.csv" "$TMP/j.json" "$TMP/s.json"; do
 	expect_eq "--user: owner of $f" "$(stat -c '%U %a' "$f")" "nobody 640"
 done
 "$WORKLOAD" --comm rt-out --exec 2 -- /bin/true
+# Rotated as logrotate's "create 0640 nobody" does: the reload opens the new file.
+mv "$TMP/good.csv" "$TMP/good.csv.1"
+install -o nobody -m 0640 /dev/null "$TMP/good.csv"
 kill -HUP "$RT_PID"
 for _ in $(seq 1 40); do grep -q "reload" "$TMP/err" && break; sleep 0.05; done
 grep -qF "ruletrace: reloaded $rules: 1 rule" "$TMP/err" ||
@@ -137,8 +140,9 @@ grep -qF "ruletrace: reload: $rules is owned by another user (uid $nobody_uid, m
 sleep 0.3
 rt_stop INT
 expect_eq "--user: exit status" "$RT_STATUS" 0
-expect_eq "--user: rows after the reload (truncated by it)" "$(rows "$TMP/good.csv")" 4
-expect_eq "--user: json lines after the reload" "$(grep -c '"event":"exec"' "$TMP/j.json")" 4
+expect_eq "--user: rows before the rotation" "$(rows "$TMP/good.csv.1")" 2
+expect_eq "--user: rows in the file reopened by the reload" "$(rows "$TMP/good.csv")" 4
+expect_eq "--user: json lines, kept open by the reload" "$(grep -c '"event":"exec"' "$TMP/j.json")" 6
 [ -s "$TMP/s.json" ] || fail "--user: no summary JSON"
 st=0
 "$RULETRACE" --user nobody -d 1s "$rules" >"$TMP/out" 2>"$TMP/err" || st=$?

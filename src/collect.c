@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* collect.c - plan + kernel counters + events + sinks -> struct summary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "collect.h"
+
+static void collect_rule(struct summary_rule *sr, const struct collect_run *run, size_t i)
+{
+	unsigned slot = run->plan->rule[i].slot % RT_MAX_RULES;
+	const struct events_slot *es = &run->events->slot[slot];
+	const struct loader_counters *k = run->kernel;
+	size_t c;
+
+	snprintf(sr->attach, sizeof(sr->attach), "%s",
+		 sr->rule->probe != RT_PROBE_EXECVE ? "raw_tracepoint" :
+		 run->execve == PROBE_EXECVE_KPROBE ? "kprobe" : "tracepoint");
+	sr->delivered = es->delivered;
+	sr->unread = es->unread;
+	sr->past_max = es->past_max;
+	sr->matched = k->rule[slot].matched;
+	sr->lost = k->rule[slot].lost;
+	for (c = 0; c < k->ncounts; c++)
+		if (k->counts[c].slot == slot)
+			summary_add_count(sr, k->counts[c].comm, k->counts[c].pid,
+					  k->counts[c].nr, k->counts[c].count);
+}
+
+void collect_summary(struct summary *s, const struct collect_run *run)
+{
+	const struct rules *r = &run->plan->rules;
+	size_t i;
+
+	summary_free(s);
+	summary_init(s, r);
+	s->run_seconds = run->run_seconds;
+	s->execs = run->events->execs;
+	s->count_map_full = run->kernel->count_map_full;
+	s->follow_map_full = run->kernel->follow_map_full;
+	s->removed_lost = run->removed_lost;
+	s->reloads = run->reloads;
+	for (i = 0; i < ARRAY_SIZE(s->reload_at) && i < run->reloads; i++)
+		s->reload_at[i] = run->reload_at[i];
+	for (i = 0; i < s->nrules; i++)
+		collect_rule(&s->rules[i], run, i);
+	for (i = 0; i < s->nsinks; i++) {
+		s->sinks[i].written = run->sinks[i]->written;
+		s->sinks[i].lost = run->sinks[i]->lost;
+		s->sinks[i].dropped = run->sinks[i]->dropped;
+		s->sinks[i].error = run->sinks[i]->error;
+	}
+	summary_sort(s);
+}

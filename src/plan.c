@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* plan.c - rules + running plan + kernel features -> the next plan. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "util.h"
+
+static bool same_array(const void *a, size_t na, const void *b, size_t nb, size_t size)
+{
+	return na == nb && (!na || !memcmp(a, b, na * size));
+}
+
+static bool same_filter(const struct rules_filter *a, const struct rules_filter *b)
+{
+	return same_array(a->comm, a->ncomm, b->comm, b->ncomm, sizeof(*a->comm)) &&
+	       same_array(a->pid, a->npid, b->pid, b->npid, sizeof(*a->pid)) &&
+	       same_array(a->uid, a->nuid, b->uid, b->nuid, sizeof(*a->uid)) &&
+	       same_array(a->sys, a->nsys, b->sys, b->nsys, sizeof(*a->sys));
+}
+
+/* Whether rule a of ra routes to the outputs rule b of rb does (by output name). */
+static bool same_outputs(const struct rules *ra, const struct rules_rule *a,
+			 const struct rules *rb, const struct rules_rule *b)
+{
+	size_t i;
+
+	if (a->noutputs != b->noutputs)
+		return false;
+	for (i = 0; i < a->noutputs; i++)
+		if (strcmp(ra->outputs[a->outputs[i]].name, rb->outputs[b->outputs[i]].name))
+			return false;
+	return true;
+}
+
+static enum plan_change compare(const struct rules *rn, const struct rules_rule *n,
+				const struct rules *rp, const struct rules_rule *p)
+{
+	/* Counters keyed one way cannot be carried into counters keyed another. */
+	if (n->probe != p->probe || n->mode != p->mode || n->group_by != p->group_by)
+		return PLAN_RULE_REPLACED;
+	if (n->attach != p->attach || n->follow != p->follow ||
+	    !same_filter(&n->include, &p->include) || !same_filter(&n->exclude, &p->exclude) ||
+	    !same_outputs(rn, n, rp, p))
+		return PLAN_RULE_CHANGED;
+	return PLAN_RULE_SAME;
+}
+
+/*
+ * Slots: a rule that stays keeps its slot (its kernel counters carry over); the
+ * others take slots no running rule holds, so that nothing still counted or
+ * buffered under a running rule is ever taken for a new one's.
+ */
+static int assign_slots(struct plan *p, const struct plan *prev, char *err, size_t errlen)
+{
+	const struct rules *r = &p->rules;
+	bool used[RT_MAX_RULES] = { false }, kept[RT_MAX_RULES] = { false };
+	size_t i, j, free_slot = 0;
+
+	for (i = 0; prev && i < prev->rules.nrules; i++)
+		used[prev->rule[i].slot] = true;
+	for (i = 0; i < r->nrules; i++) {
+		p->rule[i].slot = RT_MAX_RULES;
+		p->rule[i].change = PLAN_RULE_NEW;
+		for (j = 0; prev && j < prev->rules.nrules; j++) {
+			if (strcmp(r->rules[i].name, prev->rules.rules[j].name))
+				continue;
+			p->rule[i].change = compare(r, &r->rules[i], &prev->rules,
+						    &prev->rules.rules[j]);
+			if (p->rule[i].change != PLAN_RULE_REPLACED) {
+				p->rule[i].slot = prev->rule[j].slot;
+				kept[prev->rule[j].slot] = true;
+			}
+		}
+	}
+	for (i = 0; i < r->nrules; i++) {
+		if (p->rule[i].slot < RT_MAX_RULES)
+			continue;
+		while (free_slot < RT_MAX_RULES && used[free_slot])
+			free_slot++;
+		if (free_slot == RT_MAX_RULES) {
+			snprintf(err, errlen, "%s: %zu rules, with the running rules that are "
+				 "replaced or removed, need more than %d kernel rule slots at "
+				 "once: remove rules in one reload and add them in the next",
+				 r->path, r->nrules, RT_MAX_RULES);
+			return -ENOSPC;
+		}
+		used[free_slot] = true;
+		p->rule[i].slot = (unsigned)free_slot;
+	}
+	for (i = 0; prev && i < prev->rules.nrules; i++)
+		if (!kept[prev->rule[i].slot])
+			p->gone[p->ngone++] = prev->rule[i].slot;
+	return 0;
+}
+
+static void count_changes(struct plan *p, const struct plan *prev)
+{
+	size_t i;
+
+	for (i = 0; i < p->rules.nrules; i++) {
+		switch (p->rule[i].change) {
+		case PLAN_RULE_NEW:
+			p->added++;
+			break;
+		case PLAN_RULE_REPLACED:
+			p->changed++;
+			break;
+		case PLAN_RULE_CHANGED:
+			p->changed++;
+			p->counts_kept++;
+			break;
+		case PLAN_RULE_SAME:
+			p->counts_kept++;
+			break;
+		}
+	}
+	for (i = 0; prev && i < prev->rules.nrules; i++) {
+		size_t j;
+
+		for (j = 0; j < p->rules.nrules; j++)
+			if (!strcmp(prev->rules.rules[i].name, p->rules.rules[j].name))
+				break;
+		if (j == p->rules.nrules)
+			p->removed++;
+	}
+}
+
+static bool any_execve_rule(const struct rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrules; i++)
+		if (r->rules[i].probe == RT_PROBE_EXECVE)
+			return true;
+	return false;
+}
+
+int plan_build(struct plan *p, struct rules *rules, const struct plan *prev,
+	       const struct plan_kernel *k, char *err, size_t errlen)
+{
+	unsigned *slots = NULL;
+	size_t i;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->rules = *rules;
+	memset(rules, 0, sizeof(*rules));
+	p->rule = xcalloc(p->rules.nrules + 1, sizeof(*p->rule));
+	if ((ret = assign_slots(p, prev, err, errlen)) != 0)
+		return ret;
+	count_changes(p, prev);
+
+	slots = xcalloc(p->rules.nrules + 1, sizeof(*slots));
+	for (i = 0; i < p->rules.nrules; i++)
+		slots[i] = p->rule[i].slot;
+	ret = settings_build(&p->rules, slots, &p->settings, err, errlen);
+	free(slots);
+	if (ret)
+		return ret;
+
+	p->execve = PROBE_EXECVE_NONE;
+	if (any_execve_rule(&p->rules)) {
+		if ((ret = probe_choose_execve(&k->feat, p->settings.execve_attach, &p->execve,
+					       err, errlen)) != 0)
+			return ret;
+	}
+	probe_execve_why(&k->feat, p->settings.execve_attach, p->execve, p->execve_why,
+			 sizeof(p->execve_why));
+
+	/* Fixed for the run by the first plan: the programs and maps are loaded once. */
+	if (prev) {
+		p->loop = prev->loop;
+		p->ringbuf = prev->ringbuf;
+		p->buffer_size = prev->buffer_size;
+		p->max_counters = prev->max_counters;
+		if (p->rules.max_counters != prev->max_counters) {
+			snprintf(err, errlen, "%s: max_counters %u differs from the running %u: "
+				 "the count map's size is fixed at start (restart to change it)",
+				 p->rules.path, p->rules.max_counters, prev->max_counters);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	p->loop = k->feat.bpf_loop && !k->feat.no_bpf_loop;
+	p->ringbuf = k->feat.ringbuf && !k->perf_buffer;
+	p->buffer_size = k->buffer_size ? k->buffer_size :
+		p->ringbuf ? PLAN_RINGBUF_DEFAULT : PLAN_PERFBUF_DEFAULT;
+	p->max_counters = p->rules.max_counters;
+	return 0;
+}
+
+int plan_rule_of_slot(const struct plan *p, unsigned slot)
+{
+	size_t i;
+
+	for (i = 0; i < p->rules.nrules; i++)
+		if (p->rule[i].slot == slot)
+			return (int)i;
+	return -1;
+}
+
+void plan_free(struct plan *p)
+{
+	settings_free(&p->settings);
+	rules_free(&p->rules);
+	free(p->rule);
+	p->rule = NULL;
+}

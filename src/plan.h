@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * plan.h - everything the kernel side needs for one rule file on this kernel,
+ * decided in one place before anything changes: which kernel rule slot each rule
+ * takes (and so whose counters carry over from the running plan), the encoded
+ * settings and filter contents, the execve attach mode and why, the program
+ * build, the event buffer and the count map's size. Pure: no kernel, no I/O. A
+ * reload builds a new plan from the running one and swaps it in whole.
+ */
+#ifndef PLAN_H
+#define PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe.h"
+#include "rules.h"
+#include "settings.h"
+
+#define PLAN_RINGBUF_DEFAULT	(1u << 20)	/* bytes, shared by every CPU */
+#define PLAN_PERFBUF_DEFAULT	(64u * 4096)	/* bytes per CPU */
+
+/* What the kernel offers and what the command line fixes for the whole run. */
+struct plan_kernel {
+	struct probe_features feat;
+	bool probed;			/* feat comes from this kernel (else assumed) */
+	bool perf_buffer;		/* --perf-buffer */
+	uint32_t buffer_size;		/* --buffer-size; 0: the default */
+};
+
+/* How a rule compares with the running plan's rule of the same name. */
+enum plan_change {
+	PLAN_RULE_NEW = 0,	/* no rule of that name runs */
+	PLAN_RULE_SAME,		/* runs as it is */
+	PLAN_RULE_CHANGED,	/* runs with other filters or outputs: counts kept */
+	PLAN_RULE_REPLACED,	/* runs with another probe, mode or grouping: counts anew */
+};
+
+struct plan_rule {
+	unsigned slot;			/* its bit in the kernel's rule masks */
+	enum plan_change change;
+};
+
+struct plan {
+	struct rules rules;		/* owned */
+	struct plan_rule *rule;		/* one per rules.rules, same index */
+	struct settings settings;	/* what the kernel reads, rules on their slots */
+	enum probe_execve_mode execve;	/* NONE without an execve rule */
+	char execve_why[PROBE_REASON_LEN + 96];
+	bool loop;			/* the bpf_loop build of the looping programs */
+	bool ringbuf;			/* events through a ring buffer, else perf buffers */
+	uint32_t buffer_size;		/* its bytes (per CPU for perf buffers) */
+	uint32_t max_counters;		/* the count map's entries */
+	/* Against the running plan: the slots its rules leave, and the change report. */
+	unsigned gone[RT_MAX_RULES];
+	size_t ngone;
+	unsigned added, removed, changed, counts_kept;
+};
+
+/*
+ * Plan rules (taken: freed by plan_free, even on failure) for kernel k, after
+ * the running plan prev (NULL at start). 0, or -errno with the reason in err:
+ * rules that cannot be encoded together, an attach mode this kernel lacks
+ * (-ENOTSUP), or a change a running kernel side cannot take.
+ */
+int plan_build(struct plan *p, struct rules *rules, const struct plan *prev,
+	       const struct plan_kernel *k, char *err, size_t errlen);
+
+/* The rule of p on kernel slot, or -1. */
+int plan_rule_of_slot(const struct plan *p, unsigned slot);
+
+/* Free what plan_build took and allocated; safe on a zeroed struct. */
+void plan_free(struct plan *p);
+
+#endif /* PLAN_H */
