@@ -22,6 +22,7 @@
 #include "default_rules.h"
 #include "events.h"
 #include "loader.h"
+#include "notify.h"
 #include "ostream.h"
 #include "outfile.h"
 #include "privilege.h"
@@ -59,6 +60,7 @@ struct options {
 	uint64_t interval_ms;		/* 0: from the rule file */
 	uint64_t max_events;		/* 0: from the rule file */
 	uint32_t buffer_size;		/* event ring buffer bytes; 0: the default */
+	int ready_fd;			/* --ready-fd, or -1 */
 	int verbose;
 };
 
@@ -126,6 +128,8 @@ static void usage(FILE *f)
 		"                         kernels before 5.8, even where a ring buffer exists\n"
 		"  -Z, --user NAME        once attached and the outputs are open, run as NAME\n"
 		"                         with no effective capabilities\n"
+		"      --ready-fd N       once attached, write \"READY=1 MAINPID=<pid>\" and a\n"
+		"                         newline to file descriptor N and close it\n"
 		"  -v, --verbose          show libbpf's log, the verifier's among it\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -167,7 +171,7 @@ static int parse_size(const char *arg, uint32_t *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER, OPT_BUFFER_SIZE };
+	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER, OPT_BUFFER_SIZE, OPT_READY_FD };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -178,6 +182,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 		{ "user", required_argument, NULL, 'Z' },
+		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -187,6 +192,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->ready_fd = -1;
 	while ((c = getopt_long(argc, argv, "cd:n:i:j:Z:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -224,6 +230,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'Z':
 			o->user = optarg;
 			break;
+		case OPT_READY_FD: {
+			char err[256];
+
+			if ((o->ready_fd = notify_parse_ready_fd(optarg, err, sizeof(err))) < 0) {
+				log_error("--ready-fd: %s", err);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v':
 			o->verbose++;
 			break;
@@ -605,6 +620,7 @@ static void reload(struct run *run)
 	size_t i, j;
 	int ret;
 
+	notify_reloading();
 	if (load_rules(run->o, "reload: ", &next, NULL))
 		goto keep;
 	assign_slots(&run->rules, &next);
@@ -701,6 +717,7 @@ static void reload(struct run *run)
 	describe_attach(run);
 	log_error("reloaded %s: %zu rule%s", run->rules.path, run->rules.nrules,
 		  run->rules.nrules == 1 ? "" : "s");
+	notify_ready("tracing %zu rule%s", run->rules.nrules, run->rules.nrules == 1 ? "" : "s");
 	free(err);
 	return;
 keep_settings:
@@ -709,6 +726,8 @@ keep_rules:
 	rules_free(&next);
 keep:
 	log_error("reload failed: the running rules stay as they were");
+	notify_ready("tracing %zu rule%s; the last reload failed", run->rules.nrules,
+		     run->rules.nrules == 1 ? "" : "s");
 	free(err);
 }
 
@@ -850,6 +869,7 @@ static int start(struct run *run, char *err)
 	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C", run->rules.nrules,
 		  run->rules.nrules == 1 ? "" : "s", run->rules.path,
 		  run->loader.ringbuf ? "ring buffer" : "perf buffer");
+	notify_ready("tracing %zu rule%s", run->rules.nrules, run->rules.nrules == 1 ? "" : "s");
 	return EXIT_OK;
 }
 
@@ -859,6 +879,7 @@ static int finish(struct run *run)
 	size_t i;
 	int ret, status;
 
+	notify_stopping();
 	/* The stop is acted on: from here a further signal cuts the drain short. */
 	stop_acked = stop_count;
 	reload_signal = 0;
@@ -981,6 +1002,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	log_set_verbose(o.verbose);
 	libbpf_set_print(libbpf_log);
+	notify_init(o.ready_fd);
 
 	if (!o.check)
 		return trace(&o);
