@@ -23,6 +23,7 @@
 #include "default_rules.h"
 #include "events.h"
 #include "loader.h"
+#include "notify.h"
 #include "ostream.h"
 #include "outfile.h"
 #include "plan.h"
@@ -62,6 +63,7 @@ struct options {
 	uint64_t interval_ms;		/* 0: from the rule file */
 	uint64_t max_events;		/* 0: from the rule file */
 	uint32_t buffer_size;		/* event ring buffer bytes; 0: the default */
+	int ready_fd;			/* --ready-fd, or -1 */
 	int verbose;
 };
 
@@ -131,6 +133,8 @@ static void usage(FILE *f)
 		"                         kernels before 5.8, even where a ring buffer exists\n"
 		"  -Z, --user NAME        once attached and the outputs are open, run as NAME\n"
 		"                         with no effective capabilities\n"
+		"      --ready-fd N       once attached, write \"READY=1 MAINPID=<pid>\" and a\n"
+		"                         newline to file descriptor N and close it\n"
 		"  -v, --verbose          show libbpf's log, the verifier's among it\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -172,7 +176,7 @@ static int parse_size(const char *arg, uint32_t *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER, OPT_BUFFER_SIZE };
+	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER, OPT_BUFFER_SIZE, OPT_READY_FD };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -183,6 +187,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "perf-buffer", no_argument, NULL, OPT_PERF_BUFFER },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 		{ "user", required_argument, NULL, 'Z' },
+		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -192,6 +197,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->ready_fd = -1;
 	while ((c = getopt_long(argc, argv, "cd:n:i:j:Z:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -229,6 +235,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'Z':
 			o->user = optarg;
 			break;
+		case OPT_READY_FD: {
+			char err[256];
+
+			if ((o->ready_fd = notify_parse_ready_fd(optarg, err, sizeof(err))) < 0) {
+				log_error("--ready-fd: %s", err);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v':
 			o->verbose++;
 			break;
@@ -645,6 +660,7 @@ static void reload(struct run *run)
 	uint64_t swap_lost;
 	int ret;
 
+	notify_reloading();
 	if (load_rules(run->o, "reload: ", &rules))
 		goto keep;
 	if (plan_build(&next, &rules, &run->plan, &run->kernel, err, ERRLEN)) {
@@ -686,6 +702,8 @@ static void reload(struct run *run)
 	report_reload(run, &run->plan, swap_lost);
 	log_error("reloaded %s: %zu rule%s", run->plan.rules.path, run->plan.rules.nrules,
 		  run->plan.rules.nrules == 1 ? "" : "s");
+	notify_ready("tracing %zu rule%s", run->plan.rules.nrules,
+		     run->plan.rules.nrules == 1 ? "" : "s");
 	free(err);
 	return;
 keep:
@@ -694,6 +712,8 @@ keep:
 	plan_free(&next);
 	rules_free(&rules);
 	log_error("reload failed: the running rules stay as they were");
+	notify_ready("tracing %zu rule%s; the last reload failed", run->plan.rules.nrules,
+		     run->plan.rules.nrules == 1 ? "" : "s");
 	free(err);
 }
 
@@ -773,6 +793,8 @@ static void log_attached(const struct run *run)
 	log_error("%zu rule%s from %s, events via %s; stop with Ctrl-C",
 		  run->plan.rules.nrules, run->plan.rules.nrules == 1 ? "" : "s",
 		  run->plan.rules.path, run->plan.ringbuf ? "ring buffer" : "perf buffer");
+	notify_ready("tracing %zu rule%s", run->plan.rules.nrules,
+		     run->plan.rules.nrules == 1 ? "" : "s");
 }
 
 /*
@@ -855,6 +877,7 @@ static int finish(struct run *run)
 	size_t i, nout = run->plan.rules.noutputs;
 	int ret, status;
 
+	notify_stopping();
 	/* The stop is acted on: from here a further signal cuts the drain short. */
 	stop_acked = stop_count;
 	reload_signal = 0;
@@ -973,6 +996,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	log_set_verbose(o.verbose);
 	libbpf_set_print(libbpf_log);
+	notify_init(o.ready_fd);
 
 	if (!o.check)
 		return trace(&o);

@@ -58,9 +58,10 @@ rules:
 YAML
 mkfifo "$TMP/pipe"
 exec 7<>"$TMP/pipe"	# held open, read only at the end
-"$RULETRACE" -i 100ms -j "$TMP/s.json" "$TMP/stdout.yaml" >"$TMP/pipe" 2>"$TMP/err" &
+"$RULETRACE" --ready-fd 9 -i 100ms -j "$TMP/s.json" "$TMP/stdout.yaml" >"$TMP/pipe" \
+	2>"$TMP/err" 9>"$TMP/ready-pipe" &
 RT_PID=$!
-for _ in $(seq 1 200); do grep -q "stop with Ctrl-C" "$TMP/err" && break; sleep 0.05; done
+rt_wait_ready "$RT_PID" "$TMP/ready-pipe"
 "$WORKLOAD" --comm rt-fig-c --getppid 200000
 sleep 0.5
 rt_stop TERM

@@ -31,14 +31,12 @@ done
 echo "ok: programs $(echo $ids) gone after SIGKILL"
 
 # Two at once, each with its own filter: each counts only its own workload.
-"$RULETRACE" "$TMP/a.yaml" >"$TMP/a.out" 2>"$TMP/a.err" &
+"$RULETRACE" --ready-fd 9 "$TMP/a.yaml" >"$TMP/a.out" 2>"$TMP/a.err" 9>"$TMP/a.ready" &
 a=$!
-"$RULETRACE" "$TMP/b.yaml" >"$TMP/b.out" 2>"$TMP/b.err" &
+"$RULETRACE" --ready-fd 9 "$TMP/b.yaml" >"$TMP/b.out" 2>"$TMP/b.err" 9>"$TMP/b.ready" &
 b=$!
-for f in a b; do
-	for _ in $(seq 1 200); do grep -q "stop with Ctrl-C" "$TMP/$f.err" && break; sleep 0.05; done
-	grep -q "stop with Ctrl-C" "$TMP/$f.err" || fail "ruletrace $f did not start"
-done
+rt_wait_ready "$a" "$TMP/a.ready" "$TMP/a.err"
+rt_wait_ready "$b" "$TMP/b.ready" "$TMP/b.err"
 "$WORKLOAD" --comm rt-kill-a --getppid 1500
 "$WORKLOAD" --comm rt-kill-b --getppid 2500
 kill -INT "$a" "$b"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # lib.sh - shared by the integration tests: skip rules, starting ruletrace and
-# waiting until it has attached, stopping it, reading its summary.
+# waiting until it is ready (attached: its --ready-fd line), stopping it, reading
+# its summary.
 
 : "${RULETRACE:?RULETRACE must name the ruletrace binary}"
 : "${WORKLOAD:=}"
@@ -34,22 +35,33 @@ need_root() {
 	[ -e /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF (/sys/kernel/btf/vmlinux)"
 }
 
-# rt_start RULES [ARGS...]: run ruletrace in the background, output in $TMP/out
-# and $TMP/err, and wait until it says it has attached (or died).
-rt_start() {
-	# Emptied here, not only by the background job's redirection: that runs in the
-	# child, and a grep that ran first would find the last run's "attached" line.
-	: >"$TMP/out"
-	: >"$TMP/err"
-	"$RULETRACE" "$@" >"$TMP/out" 2>"$TMP/err" &
-	RT_PID=$!
+# rt_wait_ready PID READY [ERR]: wait until ruletrace PID (started with
+# "--ready-fd 9 9>READY": through wrappers too, which pass fd 9 on) has written
+# its ready line, "READY=1 MAINPID=<pid>", to READY: its probes are attached and
+# counting. Fails, showing ERR (default $TMP/err), if it exits first or takes 10 s.
+rt_wait_ready() {
 	for _ in $(seq 1 200); do
-		grep -q "stop with Ctrl-C" "$TMP/err" 2>/dev/null && return 0
-		kill -0 "$RT_PID" 2>/dev/null || break
+		grep -q "^READY=1 MAINPID=[0-9]*$" "$2" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05
 	done
-	cat "$TMP/err" >&2
-	fail "ruletrace did not attach"
+	# It may have written the line and ended (--duration, --max-events) meanwhile.
+	grep -q "^READY=1 MAINPID=[0-9]*$" "$2" 2>/dev/null && return 0
+	cat "${3:-$TMP/err}" >&2
+	fail "ruletrace did not get ready"
+}
+
+# rt_start RULES [ARGS...]: run ruletrace in the background, output in $TMP/out
+# and $TMP/err, its ready line in $TMP/ready, and wait until it is ready.
+rt_start() {
+	# Emptied here, not only by the background job's redirections: those run in
+	# the child, and a wait that ran first would find the last run's ready line.
+	: >"$TMP/out"
+	: >"$TMP/err"
+	: >"$TMP/ready"
+	"$RULETRACE" --ready-fd 9 "$@" >"$TMP/out" 2>"$TMP/err" 9>"$TMP/ready" &
+	RT_PID=$!
+	rt_wait_ready "$RT_PID" "$TMP/ready"
 }
 
 # rt_stop [SIGNAL]: stop ruletrace, set RT_STATUS to its exit status.

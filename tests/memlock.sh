@@ -35,22 +35,28 @@ IFS=. read -r major minor _ <<<"$(uname -r)"
 old=false
 [ "$major" -lt 5 ] || { [ "$major" = 5 ] && [ "$minor" -lt 11 ]; } && old=true
 caps=-all,+bpf,+perfmon,+dac_read_search
-st=0
-setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps="$caps" --ambient-caps="$caps" \
-	"$TMP/memlock0" -d 1s "$TMP/pub/rules.yaml" >"$TMP/out" 2>"$TMP/err" &
-pid=$!
+# A command, not a function: started with &, its pid is ruletrace's (setpriv execs).
+as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps="$caps"
+	--ambient-caps="$caps" "$TMP/memlock0")
 if [ "$old" = true ]; then
-	wait "$pid" || st=$?
+	st=0
+	# Expected to fail at load; -d bounds the run should it not.
+	"${as_nobody[@]}" -d 1s "$TMP/pub/rules.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
 	cat "$TMP/err"
 	expect_eq "kernel $(uname -r), no CAP_SYS_RESOURCE, ulimit -l 0: exit status" "$st" 1
 	grep -q "before Linux 5.11 also CAP_SYS_RESOURCE or a larger ulimit -l" "$TMP/err" ||
 		fail "the error does not name the memlock limit"
 	echo "ok: the failure names the limit"
 else
-	for _ in $(seq 1 100); do grep -q "stop with Ctrl-C" "$TMP/err" && break; sleep 0.05; done
+	# Ready, then the workload, then the stop: the run spans the whole workload.
+	"${as_nobody[@]}" --ready-fd 9 "$TMP/pub/rules.yaml" >"$TMP/out" 2>"$TMP/err" \
+		9>"$TMP/ready-nobody" &
+	RT_PID=$!
+	rt_wait_ready "$RT_PID" "$TMP/ready-nobody"
 	"$WORKLOAD" --comm rt-memlock --getppid 2000
-	wait "$pid" || st=$?
-	expect_eq "kernel $(uname -r), no CAP_SYS_RESOURCE, ulimit -l 0: exit status" "$st" 0
+	rt_stop INT
+	expect_eq "kernel $(uname -r), no CAP_SYS_RESOURCE, ulimit -l 0: exit status" \
+		"$RT_STATUS" 0
 	expect_eq "no CAP_SYS_RESOURCE, ulimit -l 0: rt-memlock" \
 		"$(summary_count calls rt-memlock)" 2001
 fi

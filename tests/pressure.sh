@@ -100,12 +100,10 @@ YAML
 mkfifo "$TMP/pipe"
 sleep 120 <"$TMP/pipe" &
 READER=$!
-"$RULETRACE" -j "$TMP/sum.json" "$TMP/stdout.yaml" >"$TMP/pipe" 2>"$TMP/err" &
+"$RULETRACE" --ready-fd 9 -j "$TMP/sum.json" "$TMP/stdout.yaml" >"$TMP/pipe" 2>"$TMP/err" \
+	9>"$TMP/ready-pipe" &
 RT_PID=$!
-for _ in $(seq 1 200); do
-	grep -q "stop with Ctrl-C" "$TMP/err" && break
-	sleep 0.05
-done
+rt_wait_ready "$RT_PID" "$TMP/ready-pipe"
 "$WORKLOAD" --comm rtflood --getppid 200000
 start=$(date +%s%N)
 kill -TERM "$RT_PID"

@@ -56,17 +56,12 @@ grep -qF "ruletrace: warning: $pub/world.yaml is writable by every user" "$TMP/e
 echo "ok: --check warns"
 
 # --- only the capabilities documented in ruletrace(8), as nobody ---
-: >"$TMP/err"	# no earlier run's "attached" line
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	--inh-caps=-all,+bpf,+perfmon,+dac_read_search \
 	--ambient-caps=-all,+bpf,+perfmon,+dac_read_search \
-	"$RULETRACE" "$pub/rules.yaml" >"$TMP/out" 2>"$TMP/err" &
+	"$RULETRACE" --ready-fd 9 "$pub/rules.yaml" >"$TMP/out" 2>"$TMP/err" 9>"$TMP/ready-nobody" &
 RT_PID=$!
-for _ in $(seq 1 200); do
-	grep -q "stop with Ctrl-C" "$TMP/err" 2>/dev/null && break
-	kill -0 "$RT_PID" 2>/dev/null || { cat "$TMP/err"; fail "capability-limited run died"; }
-	sleep 0.05
-done
+rt_wait_ready "$RT_PID" "$TMP/ready-nobody"
 grep -q "^CapEff:	000000c000000004$" "/proc/$RT_PID/status" ||
 	{ grep ^Cap "/proc/$RT_PID/status"; fail "capability-limited run: unexpected CapEff"; }
 expect_eq "capability-limited run: uid" "$(awk '/^Uid:/ { print $3 }' "/proc/$RT_PID/status")" \

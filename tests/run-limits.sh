@@ -25,10 +25,10 @@ expect_eq "--duration 500ms exit status" "$st" 0
 echo "ok: --duration 500ms ended after ${ms} ms"
 
 # --max-events 4 with 10 execs: exactly 4 written, the rest not delivered, exit 0.
-: >"$TMP/err"	# no earlier run's "attached" line
-"$RULETRACE" --max-events 4 -j "$TMP/s.json" "$TMP/rules.yaml" >"$TMP/out" 2>"$TMP/err" &
+"$RULETRACE" --ready-fd 9 --max-events 4 -j "$TMP/s.json" "$TMP/rules.yaml" >"$TMP/out" \
+	2>"$TMP/err" 9>"$TMP/ready-max" &
 RT_PID=$!
-for _ in $(seq 1 100); do grep -q "stop with Ctrl-C" "$TMP/err" && break; sleep 0.05; done
+rt_wait_ready "$RT_PID" "$TMP/ready-max"
 "$WORKLOAD" --comm rt-limit --exec 10 || fail "workload"
 st=0
 for _ in $(seq 1 100); do kill -0 "$RT_PID" 2>/dev/null || break; sleep 0.05; done

@@ -16,10 +16,11 @@ good_rows() { python3 -c 'import csv,sys; print(sum(1 for r in csv.DictReader(op
 start_fails() {	# start_fails WHAT OUTPUT-LINE EXPECTED-MESSAGE
 	rules "$2"
 	st=0
-	"$RULETRACE" "$TMP/rules.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
+	"$RULETRACE" --ready-fd 9 "$TMP/rules.yaml" >"$TMP/out" 2>"$TMP/err" 9>"$TMP/ready" ||
+		st=$?
 	expect_eq "$1: exit status" "$st" 2
 	grep -qF -- "$3" "$TMP/err" || { cat "$TMP/err"; fail "$1: message"; }
-	grep -q "stop with Ctrl-C" "$TMP/err" && fail "$1: attached anyway"
+	[ -s "$TMP/ready" ] && fail "$1: attached anyway"
 	echo "ok: $1"
 }
 start_fails "missing directory" "{ type: csv, path: $TMP/no/such/dir/x.csv }" \
@@ -68,10 +69,9 @@ rules "{ type: stdout }"
 mkfifo "$TMP/pipe"
 head -c 1 <"$TMP/pipe" >/dev/null &
 hpid=$!
-: >"$TMP/err"	# no earlier run's "attached" line
-"$RULETRACE" "$TMP/rules.yaml" 2>"$TMP/err" >"$TMP/pipe" &
+"$RULETRACE" --ready-fd 9 "$TMP/rules.yaml" 2>"$TMP/err" >"$TMP/pipe" 9>"$TMP/ready-pipe" &
 RT_PID=$!
-for _ in $(seq 1 100); do grep -q "stop with Ctrl-C" "$TMP/err" && break; sleep 0.05; done
+rt_wait_ready "$RT_PID" "$TMP/ready-pipe"
 "$WORKLOAD" --comm rt-fault --exec 1 || fail "closed stdout: workload"
 wait "$hpid"	# head has read its byte and closed the pipe
 "$WORKLOAD" --comm rt-fault --exec 4 || fail "closed stdout: workload"
