@@ -259,18 +259,15 @@ static int fill_maps(struct loader *l, const struct settings *s, char *err, size
 	__atomic_store_n(&skel->bss->rt_active_ruleset, next, __ATOMIC_RELEASE);
 	/* Every task's cached verdicts were worked out under the old rules. */
 	__atomic_add_fetch(&skel->data->rt_generation, 1, __ATOMIC_RELEASE);
-	l->switched = true;
 	/*
-	 * A fork that ran while the idle set was being written may have found its
-	 * parent only in the live set: once no program runs under the old rules,
-	 * carry what they added, until a pass finds nothing new.
+	 * Once no program runs under the old rules, what they counted and sent is
+	 * final (a reload reads the removed rules' figures next). And a fork that ran
+	 * while the idle set was being written may have found its parent only in
+	 * the live set: carry what such forks added, until a pass finds nothing new.
 	 */
-	if (keep) {
-		quiesce();
-		l->switched = false;
-		for (pass = 0; pass < 8 && carry_inherited(pid_fd, live, next, keep); pass++)
-			;
-	}
+	quiesce();
+	for (pass = 0; keep && pass < 8 && carry_inherited(pid_fd, live, next, keep); pass++)
+		;
 	return 0;
 }
 
@@ -364,10 +361,6 @@ static void slots_release(struct loader *l)
 	caches = xcalloc((size_t)ncpus, sizeof(*caches));
 	held = xcalloc((size_t)ncpus, sizeof(*held));
 	zero = xcalloc((size_t)ncpus, sizeof(*zero));
-	if (l->switched) {
-		quiesce();
-		l->switched = false;
-	}
 	/* A CPU still holding some: have it refill now rather than whenever it next runs. */
 	if (slots_held(l, caches, ncpus, held) > 0)
 		visit_cpus(held, ncpus);
@@ -680,11 +673,8 @@ void loader_forget_slot(struct loader *l, unsigned slot)
 	void *prev = NULL;
 	__u32 s;
 
-	/* No program still running under the old rules can add a key after the walks. */
-	if (l->switched) {
-		quiesce();
-		l->switched = false;
-	}
+	/* No program still running under the old rules can add a key after the walks:
+	 * the apply that removed the rule waited for them (fill_maps). */
 	/* Fast-path counters of the rule: unmapped, their slots in limbo until free. */
 	while (bpf_map_get_next_key(slots_fd, prev, &next) == 0) {
 		key = next;

@@ -35,7 +35,6 @@ struct loader {
 	bool follow;			/* the fork and exit tracepoints are attached */
 	__u32 *sys_keys[2];		/* syscall entries written to each filter set */
 	size_t nsys_keys[2];
-	bool switched;			/* rules switched since the last quiesce */
 	uint32_t *limbo;		/* count slots of removed rules, not yet free */
 	size_t nlimbo;
 };

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* check_plan.c - slots kept and taken across reloads, the change report, the choices. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "check_run.h"
+
+static struct plan_kernel k;
+static struct plan run, next;
+static char err[2048];
+
+/* A kernel with everything but kprobes, as the machine these tests grew on. */
+static void setup(void)
+{
+	memset(&k, 0, sizeof(k));
+	k.feat.ringbuf = true;
+	k.feat.execve_tp = true;
+	k.feat.bpf_loop = true;
+	snprintf(k.feat.kprobe_reason, sizeof(k.feat.kprobe_reason), "no kprobe PMU");
+	memset(&run, 0, sizeof(run));
+	memset(&next, 0, sizeof(next));
+}
+
+static void teardown(void)
+{
+	plan_free(&run);
+	plan_free(&next);
+}
+
+static int build(struct plan *p, const struct plan *prev, const char *yaml)
+{
+	struct rules r = { 0 };
+
+	ck_assert_msg(rules_load_buffer("t.yaml", yaml, strlen(yaml), &r, err, sizeof(err)) == 0,
+		      "%s", err);
+	return plan_build(p, &r, prev, &k, err, sizeof(err));
+}
+
+static const char *abc =
+	"version: 1\n"
+	"rules:\n"
+	"  - { name: a, probe: execve }\n"
+	"  - { name: b, probe: sys_enter, filter: { comm: [x] } }\n"
+	"  - { name: c, probe: sys_enter, mode: stream }\n";
+
+START_TEST(test_start)
+{
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert_uint_eq(run.rule[0].slot, 0);
+	ck_assert_uint_eq(run.rule[1].slot, 1);
+	ck_assert_uint_eq(run.rule[2].slot, 2);
+	ck_assert_uint_eq(run.added, 3);
+	ck_assert_uint_eq(run.removed, 0);
+	ck_assert_uint_eq(run.ngone, 0);
+	ck_assert_int_eq(run.execve, PROBE_EXECVE_TRACEPOINT);
+	ck_assert_msg(strstr(run.execve_why, "kprobe unavailable: no kprobe PMU"), "%s",
+		      run.execve_why);
+	ck_assert(run.ringbuf);
+	ck_assert(run.loop);
+	ck_assert_uint_eq(run.buffer_size, PLAN_RINGBUF_DEFAULT);
+	ck_assert_uint_eq(run.max_counters, RT_COUNT_ENTRIES);
+	/* The settings put each rule on its slot's bit. */
+	ck_assert_uint_eq(run.settings.ruleset.probe_rules[RT_PROBE_EXECVE], 0x1);
+	ck_assert_uint_eq(run.settings.ruleset.probe_rules[RT_PROBE_SYS_ENTER], 0x6);
+}
+END_TEST
+
+START_TEST(test_same_file)
+{
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert_int_eq(build(&next, &run, abc), 0);
+	ck_assert_uint_eq(next.added + next.removed + next.changed, 0);
+	ck_assert_uint_eq(next.counts_kept, 3);
+	ck_assert_uint_eq(next.ngone, 0);
+	ck_assert_int_eq(next.rule[2].change, PLAN_RULE_SAME);
+	ck_assert_uint_eq(next.rule[2].slot, 2);
+}
+END_TEST
+
+/* {a, b, c} -> {a, b with another filter, d}: +1 -1 ~1, counts kept for 2. */
+START_TEST(test_change_report)
+{
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert_int_eq(build(&next, &run,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: d, probe: sys_enter }\n"
+			       "  - { name: b, probe: sys_enter, filter: { comm: [y] } }\n"
+			       "  - { name: a, probe: execve }\n"), 0);
+	ck_assert_uint_eq(next.added, 1);
+	ck_assert_uint_eq(next.removed, 1);
+	ck_assert_uint_eq(next.changed, 1);
+	ck_assert_uint_eq(next.counts_kept, 2);
+	ck_assert_int_eq(next.rule[0].change, PLAN_RULE_NEW);
+	ck_assert_int_eq(next.rule[1].change, PLAN_RULE_CHANGED);
+	ck_assert_int_eq(next.rule[2].change, PLAN_RULE_SAME);
+	ck_assert_uint_eq(next.rule[1].slot, 1);
+	ck_assert_uint_eq(next.rule[2].slot, 0);
+	/* c's slot is not handed to d: c's events may still be buffered. */
+	ck_assert_uint_eq(next.rule[0].slot, 3);
+	ck_assert_uint_eq(next.ngone, 1);
+	ck_assert_uint_eq(next.gone[0], 2);
+	ck_assert_int_eq(plan_rule_of_slot(&next, 3), 0);
+	ck_assert_int_eq(plan_rule_of_slot(&next, 2), -1);
+}
+END_TEST
+
+/* Counters keyed another way cannot carry over: a new slot, the old one gone. */
+START_TEST(test_replaced)
+{
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert_int_eq(build(&next, &run,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: a, probe: execve }\n"
+			       "  - { name: b, probe: sys_enter, group_by: [pid],"
+			       " filter: { comm: [x] } }\n"
+			       "  - { name: c, probe: sys_enter, mode: stream }\n"), 0);
+	ck_assert_int_eq(next.rule[1].change, PLAN_RULE_REPLACED);
+	ck_assert_uint_eq(next.rule[1].slot, 3);
+	ck_assert_uint_eq(next.changed, 1);
+	ck_assert_uint_eq(next.counts_kept, 2);
+	ck_assert_uint_eq(next.removed, 0);
+	ck_assert_uint_eq(next.ngone, 1);
+	ck_assert_uint_eq(next.gone[0], 1);
+}
+END_TEST
+
+/* 64 running rules, one replaced by another name: 65 slots at once are refused. */
+START_TEST(test_out_of_slots)
+{
+	char yaml[8192], *p = yaml;
+	int i;
+
+	p += sprintf(p, "version: 1\nrules:\n");
+	for (i = 0; i < RT_MAX_RULES; i++)
+		p += sprintf(p, "  - { name: r%d, probe: sys_enter }\n", i);
+	ck_assert_int_eq(build(&run, NULL, yaml), 0);
+	p = strstr(yaml, "r63");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "new", 3);
+	ck_assert_int_eq(build(&next, &run, yaml), -ENOSPC);
+	ck_assert_msg(strstr(err, "need more than 64 kernel rule slots at once"), "%s", err);
+}
+END_TEST
+
+START_TEST(test_max_counters_fixed)
+{
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	run.max_counters = 2 * RT_COUNT_ENTRIES;	/* as a file asking for more would */
+	ck_assert_int_eq(build(&next, &run, abc), -EINVAL);
+	ck_assert_msg(strstr(err, "the count map's size is fixed at start"), "%s", err);
+}
+END_TEST
+
+/* The fallback choice: kprobe asked for where there is none is refused; auto falls back. */
+START_TEST(test_execve_choice)
+{
+	ck_assert_int_eq(build(&run, NULL,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: a, probe: execve, attach: kprobe }\n"), -ENOTSUP);
+	ck_assert_msg(strstr(err, "attach kprobe asked for, but no kprobe PMU"), "%s", err);
+	plan_free(&run);
+	k.feat.kprobes = true;
+	ck_assert_int_eq(build(&run, NULL,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: a, probe: execve }\n"), 0);
+	ck_assert_int_eq(run.execve, PROBE_EXECVE_KPROBE);
+	ck_assert_str_eq(run.execve_why, "kprobe (ksyscall execve)");
+}
+END_TEST
+
+/* Without a ring buffer (before 5.8) or with --perf-buffer: perf buffers, per CPU. */
+START_TEST(test_buffers)
+{
+	k.perf_buffer = true;
+	k.feat.bpf_loop = false;
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert(!run.ringbuf);
+	ck_assert(!run.loop);
+	ck_assert_uint_eq(run.buffer_size, PLAN_PERFBUF_DEFAULT);
+	plan_free(&run);
+	k.perf_buffer = false;
+	k.buffer_size = 4u << 20;
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert(run.ringbuf);
+	ck_assert_uint_eq(run.buffer_size, 4u << 20);
+}
+END_TEST
+
+static Suite *plan_suite(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_start);
+	tcase_add_test(tc, test_same_file);
+	tcase_add_test(tc, test_change_report);
+	tcase_add_test(tc, test_replaced);
+	tcase_add_test(tc, test_out_of_slots);
+	tcase_add_test(tc, test_max_counters_fixed);
+	tcase_add_test(tc, test_execve_choice);
+	tcase_add_test(tc, test_buffers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return check_run(plan_suite());
+}
