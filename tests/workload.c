@@ -16,6 +16,13 @@
  * getppid calls while the main thread renames it through
  * /proc/self/task/TID/comm, round the names, as fast as it can; the number of
  * renames is printed on stdout.
+ *
+ * --spread MS: the N getppid calls spread evenly over MS milliseconds, a
+ * clock_nanosleep (not counted here) after each millisecond's share, so that a
+ * test can signal ruletrace while the stream is still flowing.
+ *
+ * --rename-self N --getppid K: renamed in turn to COMM0, COMM1, ... COMM<N-1>
+ * (COMM from --comm), K getppid calls under each name; then exit_group.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,13 +34,15 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload [--comm NAME] [--getppid N] [--getuid N] "
 		"[--fork-names N] [--exec M] [--children N --child-getppid K] "
-		"[--rename-thread N --names A,B,...] [-- PROG [ARG...]]\n");
+		"[--rename-thread N --names A,B,...] [--spread MS] "
+		"[--comm PREFIX --rename-self N] [-- PROG [ARG...]]\n");
 	exit(2);
 }
 
@@ -178,6 +187,51 @@ static int rename_thread(unsigned long n, char *names)
 	return fflush(stdout) ? 1 : 0;
 }
 
+/* n getppid calls, the i-th millisecond's share made by start + i ms. */
+static void getppid_spread(unsigned long n, unsigned long ms)
+{
+	struct timespec start, until;
+	unsigned long done = 0, tick, share;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (tick = 1; tick <= ms; tick++) {
+		share = (unsigned long)((unsigned long long)n * tick / ms);
+		for (; done < share; done++)
+			syscall(SYS_getppid);
+		until.tv_sec = start.tv_sec + (time_t)(tick / 1000);
+		until.tv_nsec = start.tv_nsec + (long)(tick % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+			;
+	}
+}
+
+/* Named PREFIX0 ... PREFIX<n-1> in turn, k getppid calls under each name. */
+static int rename_self(const char *prefix, unsigned long n, unsigned long k)
+{
+	char name[32];
+	unsigned long i, j;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%lu", prefix, i);
+		if (strlen(name) > 15) {
+			fprintf(stderr, "workload: %s: longer than a comm\n", name);
+			return 1;
+		}
+		if (prctl(PR_SET_NAME, name, 0, 0, 0)) {
+			perror("workload: prctl");
+			return 1;
+		}
+		for (j = 0; j < k; j++)
+			syscall(SYS_getppid);
+	}
+	syscall(SYS_exit_group, 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *comm = NULL;
@@ -185,6 +239,7 @@ int main(int argc, char **argv)
 	char **prog = default_argv;
 	unsigned long ngetppid = 0, ngetuid = 0, nexec = 0, nforks = 0, i;
 	unsigned long nchildren = 0, child_getppid = 0, rename_calls = 0;
+	unsigned long spread_ms = 0, rename_self_n = 0;
 	char *names = NULL;
 	int a, status;
 
@@ -207,6 +262,10 @@ int main(int argc, char **argv)
 			rename_calls = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--names") && a + 1 < argc)
 			names = argv[++a];
+		else if (!strcmp(argv[a], "--spread") && a + 1 < argc)
+			spread_ms = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--rename-self") && a + 1 < argc)
+			rename_self_n = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--") && a + 1 < argc) {
 			prog = &argv[a + 1];
 			break;
@@ -224,8 +283,15 @@ int main(int argc, char **argv)
 		usage();
 	if (rename_calls)
 		return rename_thread(rename_calls, names);
-	for (i = 0; i < ngetppid; i++)
-		syscall(SYS_getppid);
+	if (rename_self_n && !comm)
+		usage();
+	if (rename_self_n)
+		return rename_self(comm, rename_self_n, ngetppid);
+	if (spread_ms)
+		getppid_spread(ngetppid, spread_ms);
+	else
+		for (i = 0; i < ngetppid; i++)
+			syscall(SYS_getppid);
 	for (i = 0; i < ngetuid; i++)
 		syscall(SYS_getuid);
 	for (i = 0; i < nexec; i++) {
