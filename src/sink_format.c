@@ -9,7 +9,6 @@
 
 #include "escape.h"
 #include "sink_format.h"
-#include "syscalls.h"
 
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts)
 {
@@ -22,57 +21,74 @@ void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts)
 		    ts->tv_nsec / 1000);
 }
 
-/* Calls fn for each argument of e, in order. */
-static void for_each_arg(const struct rt_exec_event *e,
-			 void (*fn)(struct strbuf *, const char *, size_t, bool),
-			 struct strbuf *sb)
+void sink_argv_begin(struct sink_argv *a, const struct rt_exec_event *e)
 {
-	size_t len = e->args_len < RT_ARGS_LEN ? e->args_len : RT_ARGS_LEN;
-	size_t off = 0, n;
-	__u32 i;
-
-	for (i = 0; i < e->argc && off < len; i++) {
-		n = strnlen(e->args + off, len - off);
-		fn(sb, e->args + off, n, i == 0);
-		off += n + 1;
-	}
+	memset(a, 0, sizeof(*a));
+	a->e = e;
+	a->end = e->args_len < RT_ARGS_LEN ? e->args_len : RT_ARGS_LEN;
 }
 
-static void add_quoted_arg(struct strbuf *sb, const char *arg, size_t n, bool first)
+bool sink_argv_next(struct sink_argv *a)
 {
-	size_t i;
+	if (a->next >= a->e->argc || a->off >= a->end)
+		return false;
+	a->arg = a->e->args + a->off;
+	a->len = strnlen(a->arg, a->end - a->off);
+	a->index = a->next++;
+	a->off += a->len + 1;
+	return true;
+}
 
-	if (!first)
-		strbuf_addc(sb, ' ');
+void sink_format_raw(struct strbuf *sb, const char *s, size_t n)
+{
+	strbuf_add(sb, s, n);
+}
+
+void sink_format_arg(struct strbuf *sb, const char *arg, size_t n, sink_escape_fn *esc)
+{
+	const char *q;
+
 	if (n && !memchr(arg, ' ', n) && !memchr(arg, '"', n)) {
-		strbuf_add(sb, arg, n);
+		esc(sb, arg, n);
 		return;
 	}
 	strbuf_addc(sb, '"');
-	for (i = 0; i < n; i++) {
-		if (arg[i] == '"')
-			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, arg[i]);
+	while ((q = memchr(arg, '"', n))) {
+		esc(sb, arg, (size_t)(q - arg));
+		strbuf_adds(sb, "\\\"");
+		n -= (size_t)(q - arg) + 1;
+		arg = q + 1;
 	}
+	esc(sb, arg, n);
 	strbuf_addc(sb, '"');
 }
 
 void sink_format_argv(struct strbuf *sb, const struct rt_exec_event *e)
 {
-	for_each_arg(e, add_quoted_arg, sb);
+	struct sink_argv a;
+
+	for (sink_argv_begin(&a, e); sink_argv_next(&a);) {
+		if (a.index)
+			strbuf_addc(sb, ' ');
+		sink_format_arg(sb, a.arg, a.len, sink_format_raw);
+	}
+}
+
+/* The argument list as sink_format_argv writes it, the whole string through esc. */
+static void escaped_argv(struct strbuf *sb, const struct rt_exec_event *e, sink_escape_fn *esc)
+{
+	struct strbuf argv;
+
+	strbuf_init(&argv);
+	sink_format_argv(&argv, e);
+	esc(sb, argv.buf, argv.len);
+	strbuf_free(&argv);
 }
 
 static void json_str(struct strbuf *sb, const char *key, const char *s, size_t n)
 {
 	strbuf_addf(sb, ",\"%s\":\"", key);
 	escape_json(sb, s, n);
-	strbuf_addc(sb, '"');
-}
-
-static void json_arg(struct strbuf *sb, const char *arg, size_t n, bool first)
-{
-	strbuf_adds(sb, first ? "\"" : ",\"");
-	escape_json(sb, arg, n);
 	strbuf_addc(sb, '"');
 }
 
@@ -92,6 +108,7 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 	json_str(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
 	if (ev->exec) {
 		const struct rt_exec_event *e = ev->exec;
+		struct sink_argv a;
 
 		if (e->flags & RT_EXEC_FILENAME_FAULT)
 			strbuf_adds(sb, ",\"filename\":null");
@@ -101,7 +118,11 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 		strbuf_addf(sb, ",\"filename_truncated\":%s",
 			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? "true" : "false");
 		strbuf_adds(sb, ",\"argv\":[");
-		for_each_arg(e, json_arg, sb);
+		for (sink_argv_begin(&a, e); sink_argv_next(&a);) {
+			strbuf_adds(sb, a.index ? ",\"" : "\"");
+			escape_json(sb, a.arg, a.len);
+			strbuf_addc(sb, '"');
+		}
 		strbuf_addf(sb, "],\"argv_truncated\":%s",
 			    e->flags & RT_EXEC_ARGS_TRUNCATED ? "true" : "false");
 	} else {
@@ -122,6 +143,7 @@ void sink_format_json_counts(struct strbuf *sb, const struct summary_rule *sr)
 	strbuf_adds(sb, "\"counts\":[");
 	for (i = 0; i < sr->ncounts; i++) {
 		const struct summary_count *c = &sr->counts[i];
+		char nr[SUMMARY_NR_LEN];
 
 		strbuf_adds(sb, i ? ",{" : "{");
 		if (rule->group_by & RULES_GROUP_COMM) {
@@ -132,12 +154,12 @@ void sink_format_json_counts(struct strbuf *sb, const struct summary_rule *sr)
 		if (rule->group_by & RULES_GROUP_PID)
 			strbuf_addf(sb, "\"pid\":%u,", c->pid);
 		if (rule->group_by & RULES_GROUP_SYSCALL) {
-			const char *name = syscalls_name(c->nr);
+			const char *name = summary_count_syscall(c, nr);
 
-			if (name)
+			if (name != nr)
 				strbuf_addf(sb, "\"syscall\":\"%s\",", name);
 			else
-				strbuf_addf(sb, "\"syscall\":null,\"nr\":%u,", c->nr);
+				strbuf_addf(sb, "\"syscall\":null,\"nr\":%s,", nr);
 		}
 		strbuf_addf(sb, "\"count\":%llu}", (unsigned long long)c->count);
 	}
@@ -179,7 +201,7 @@ static void csv_time(struct strbuf *sb, const struct timespec *ts)
 void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 {
 	const struct rt_event_hdr *h = ev->hdr;
-	struct strbuf argv;
+	char nr[SUMMARY_NR_LEN];
 
 	csv_time(sb, &ev->wall);
 	csv_field(sb, ev->rule, strlen(ev->rule));
@@ -193,17 +215,12 @@ void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 
 		strbuf_addc(sb, ',');
 		csv_field(sb, e->filename, strnlen(e->filename, RT_FILENAME_LEN));
-		strbuf_init(&argv);
-		sink_format_argv(&argv, e);
-		csv_field(sb, argv.buf, argv.len);
-		strbuf_free(&argv);
+		escaped_argv(sb, e, escape_csv_field);
+		strbuf_addc(sb, ',');
 		strbuf_addf(sb, "%d,,,%d\r\n", e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0,
 			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
 	} else {
-		if (ev->syscall_name)
-			strbuf_adds(sb, ev->syscall_name);
-		else
-			strbuf_addf(sb, "%llu", (unsigned long long)ev->sys->nr);
+		strbuf_adds(sb, summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
 		strbuf_adds(sb, ",,,,,,\r\n");
 	}
 }
@@ -227,7 +244,7 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 	strbuf_addf(sb, "summary,,,,,,,,,,%llu,,\r\n", (unsigned long long)sr->counted);
 	for (i = 0; i < sr->ncounts; i++) {
 		const struct summary_count *c = &sr->counts[i];
-		const char *name = syscalls_name(c->nr);
+		char nr[SUMMARY_NR_LEN];
 
 		csv_time(sb, &now);
 		csv_field(sb, rule->name, strlen(rule->name));
@@ -236,10 +253,8 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 			strbuf_addf(sb, "%u", c->pid);
 		strbuf_adds(sb, ",,,,");
 		csv_field(sb, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
-		if ((rule->group_by & RULES_GROUP_SYSCALL) && name)
-			strbuf_adds(sb, name);
-		else if (rule->group_by & RULES_GROUP_SYSCALL)
-			strbuf_addf(sb, "%u", c->nr);
+		if (rule->group_by & RULES_GROUP_SYSCALL)
+			strbuf_adds(sb, summary_count_syscall(c, nr));
 		strbuf_addf(sb, ",,,,%llu,,\r\n", (unsigned long long)c->count);
 	}
 }
@@ -253,6 +268,7 @@ static void kv(struct strbuf *sb, const char *key, const char *s, size_t n)
 void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
 {
 	const struct rt_event_hdr *h = ev->hdr;
+	char nr[SUMMARY_NR_LEN];
 
 	strbuf_adds(sb, "rule=");
 	escape_syslog_value(sb, ev->rule, strlen(ev->rule));
@@ -264,20 +280,16 @@ void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
 	kv(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
 	if (ev->exec) {
 		const struct rt_exec_event *e = ev->exec;
-		struct strbuf argv;
 
 		kv(sb, "filename", e->filename, strnlen(e->filename, RT_FILENAME_LEN));
-		strbuf_init(&argv);
-		sink_format_argv(&argv, e);
-		kv(sb, "argv", argv.buf, argv.len);
-		strbuf_free(&argv);
+		strbuf_adds(sb, " argv=");
+		escaped_argv(sb, e, escape_syslog_value);
 		strbuf_addf(sb, " truncated=%d filename_truncated=%d",
 			    e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0,
 			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
-	} else if (ev->syscall_name) {
-		strbuf_addf(sb, " syscall=%s", ev->syscall_name);
 	} else {
-		strbuf_addf(sb, " syscall=%llu", (unsigned long long)ev->sys->nr);
+		strbuf_addf(sb, " syscall=%s",
+			    summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
 	}
 }
 

@@ -20,9 +20,40 @@
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts);
 
 /*
- * The argument list of an exec as one string: arguments separated by one space,
- * an argument holding a space, a quote or nothing written in double quotes with
- * \" inside. Bytes are not escaped here: each sink escapes the whole string.
+ * A walk over an exec's arguments: at most argc of them, within the first args_len
+ * bytes of args (never past RT_ARGS_LEN); args_len may end an argument early. The
+ * truncation flag is the caller's to show.
+ */
+struct sink_argv {
+	const char *arg;	/* the current argument: len bytes, no NUL counted */
+	size_t len;
+	__u32 index;		/* its place in argv, 0 for the first */
+	const struct rt_exec_event *e;	/* the walk's own state */
+	size_t off, end;
+	__u32 next;
+};
+
+/* Start a walk over e's arguments; the first sink_argv_next gives argv[0]. */
+void sink_argv_begin(struct sink_argv *a, const struct rt_exec_event *e);
+
+/* Step to the next argument: true with arg, len and index set, false past the last. */
+bool sink_argv_next(struct sink_argv *a);
+
+/* An escape.h function, or sink_format_raw for bytes left as they are. */
+typedef void sink_escape_fn(struct strbuf *sb, const char *s, size_t n);
+
+/* The n bytes at s, as they are. */
+void sink_format_raw(struct strbuf *sb, const char *s, size_t n);
+
+/*
+ * One argument, its bytes through esc: in double quotes, with \" for a quote, when
+ * it holds a space or a quote or is empty, so that it reads as one argument.
+ */
+void sink_format_arg(struct strbuf *sb, const char *arg, size_t n, sink_escape_fn *esc);
+
+/*
+ * The argument list of an exec as one string: sink_format_arg's arguments separated
+ * by one space. Bytes are not escaped here: each sink escapes the whole string.
  */
 void sink_format_argv(struct strbuf *sb, const struct rt_exec_event *e);
 
@@ -46,7 +77,6 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 /* One event as a key=value body whose values cannot split or forge the line. */
 void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev);
 
-/* One rule's summary as a key=value body. */
 /* A reload's change report as a JSON object, a CSV row and key=value pairs. */
 void sink_format_json_reload(struct strbuf *sb, const struct sink_reload *r);
 void sink_format_csv_reload(struct strbuf *sb, const struct sink_reload *r);
@@ -55,6 +85,7 @@ void sink_format_kv_reload(struct strbuf *sb, const struct sink_reload *r);
 /* The JSON summary objects, a line each, of the rules that use output index. */
 void sink_format_json_summaries(struct strbuf *sb, const struct summary *sum, unsigned index);
 
+/* One rule's summary as a key=value body. */
 void sink_format_kv_summary(struct strbuf *sb, const struct summary *sum,
 			    const struct summary_rule *sr);
 

@@ -27,67 +27,44 @@ static int stdout_open(struct sink *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* One argument, quoted when it would otherwise read as several or as none. */
-static void stdout_add_arg(struct strbuf *sb, const char *arg, size_t n)
+/*
+ * Start a text line: the column header before the first line of its kind, then
+ * TIME, RULE, PID, the fourth column (col4, value v4), UID and COMM.
+ */
+static void stdout_line_start(struct sink *s, bool *header, const char *col4, const char *last,
+			      const struct sink_event *ev, const char *clock, __u32 v4)
 {
-	bool quote = n == 0 || memchr(arg, ' ', n) || memchr(arg, '"', n);
-	size_t i, start = 0;
+	const struct rt_event_hdr *h = ev->hdr;
 
-	if (!quote) {
-		escape_text(sb, arg, n);
-		return;
+	if (!*header) {
+		strbuf_addf(&s->buf, "%-12s %-16s %-7s %-7s %-6s %-16s %s\n", "TIME", "RULE",
+			    "PID", col4, "UID", "COMM", last);
+		*header = true;
 	}
-	strbuf_addc(sb, '"');
-	for (i = 0; i <= n; i++) {
-		if (i < n && arg[i] != '"')
-			continue;
-		escape_text(sb, arg + start, i - start);
-		if (i < n)
-			strbuf_adds(sb, "\\\"");
-		start = i + 1;
-	}
-	strbuf_addc(sb, '"');
-}
-
-static void stdout_add_comm(struct strbuf *sb, const char *comm)
-{
-	size_t before = sb->len, n;
-
-	escape_text(sb, comm, escape_comm_len(comm, RT_COMM_LEN));
-	n = sb->len - before;
-	for (; n < RT_COMM_LEN; n++)
-		strbuf_addc(sb, ' ');
-	strbuf_addc(sb, ' ');
+	strbuf_addf(&s->buf, "%-12s %-16s %-7u %-7u %-6u ", clock, ev->rule, h->pid, v4,
+		    h->uid);
+	summary_text_comm(&s->buf, h->comm);
+	strbuf_addc(&s->buf, ' ');
 }
 
 static void stdout_exec(struct sink *s, struct stdout_state *st, const struct sink_event *ev,
 			const char *clock)
 {
 	const struct rt_exec_event *e = ev->exec;
-	size_t len = e->args_len < RT_ARGS_LEN ? e->args_len : RT_ARGS_LEN;
-	size_t off = 0, n;
-	__u32 i;
+	struct sink_argv a;
 
-	if (!st->exec_header) {
-		strbuf_addf(&s->buf, "%-12s %-16s %-7s %-7s %-6s %-16s %s\n", "TIME", "RULE",
-			    "PID", "PPID", "UID", "COMM", "FILENAME ARGS");
-		st->exec_header = true;
-	}
-	strbuf_addf(&s->buf, "%-12s %-16s %-7u %-7u %-6u ", clock, ev->rule, e->hdr.pid,
-		    e->ppid, e->hdr.uid);
-	stdout_add_comm(&s->buf, e->hdr.comm);
+	stdout_line_start(s, &st->exec_header, "PPID", "FILENAME ARGS", ev, clock, e->ppid);
 	if (e->flags & RT_EXEC_FILENAME_FAULT)
 		strbuf_adds(&s->buf, "?");
 	else
-		stdout_add_arg(&s->buf, e->filename, strnlen(e->filename, RT_FILENAME_LEN));
+		sink_format_arg(&s->buf, e->filename, strnlen(e->filename, RT_FILENAME_LEN),
+				escape_text);
 	/* Cut at 255 bytes: marked on the name itself, as " ..." marks cut arguments. */
 	if (e->flags & RT_EXEC_FILENAME_TRUNCATED)
 		strbuf_adds(&s->buf, "...");
-	for (i = 0; i < e->argc && off < len; i++) {
-		n = strnlen(e->args + off, len - off);
+	for (sink_argv_begin(&a, e); sink_argv_next(&a);) {
 		strbuf_addc(&s->buf, ' ');
-		stdout_add_arg(&s->buf, e->args + off, n);
-		off += n + 1;
+		sink_format_arg(&s->buf, a.arg, a.len, escape_text);
 	}
 	if (e->flags & RT_EXEC_ARGS_TRUNCATED)
 		strbuf_adds(&s->buf, " ...");
@@ -97,20 +74,10 @@ static void stdout_exec(struct sink *s, struct stdout_state *st, const struct si
 static void stdout_syscall(struct sink *s, struct stdout_state *st,
 			   const struct sink_event *ev, const char *clock)
 {
-	const struct rt_syscall_event *e = ev->sys;
+	char nr[SUMMARY_NR_LEN];
 
-	if (!st->sys_header) {
-		strbuf_addf(&s->buf, "%-12s %-16s %-7s %-7s %-6s %-16s %s\n", "TIME", "RULE",
-			    "PID", "TID", "UID", "COMM", "SYSCALL");
-		st->sys_header = true;
-	}
-	strbuf_addf(&s->buf, "%-12s %-16s %-7u %-7u %-6u ", clock, ev->rule, e->hdr.pid,
-		    e->hdr.tid, e->hdr.uid);
-	stdout_add_comm(&s->buf, e->hdr.comm);
-	if (ev->syscall_name)
-		strbuf_adds(&s->buf, ev->syscall_name);
-	else
-		strbuf_addf(&s->buf, "%llu", (unsigned long long)e->nr);
+	stdout_line_start(s, &st->sys_header, "TID", "SYSCALL", ev, clock, ev->hdr->tid);
+	strbuf_adds(&s->buf, summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
 	strbuf_addc(&s->buf, '\n');
 }
 

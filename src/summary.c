@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* summary.c - exit summary: per-rule counts merged, sorted and shown as text. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,28 @@ uint64_t summary_lost(const struct summary *s)
 	return lost;
 }
 
+const char *summary_syscall_label(const char *name, uint64_t nr, char buf[SUMMARY_NR_LEN])
+{
+	if (name)
+		return name;
+	snprintf(buf, SUMMARY_NR_LEN, "%llu", (unsigned long long)nr);
+	return buf;
+}
+
+const char *summary_count_syscall(const struct summary_count *c, char buf[SUMMARY_NR_LEN])
+{
+	return summary_syscall_label(syscalls_name(c->nr), c->nr, buf);
+}
+
+void summary_text_comm(struct strbuf *sb, const char *comm)
+{
+	size_t before = sb->len, n;
+
+	escape_text(sb, comm, escape_comm_len(comm, RT_COMM_LEN));
+	for (n = sb->len - before; n < RT_COMM_LEN; n++)
+		strbuf_addc(sb, ' ');
+}
+
 static void format_rule(const struct summary *s, const struct summary_rule *sr,
 			struct strbuf *out)
 {
@@ -134,26 +157,17 @@ static void format_rule(const struct summary *s, const struct summary_rule *sr,
 	shown = sr->ncounts < s->top ? sr->ncounts : s->top;
 	for (i = 0; i < shown; i++) {
 		const struct summary_count *c = &sr->counts[i];
+		char nr[SUMMARY_NR_LEN];
 
 		strbuf_adds(out, " ");
 		if (rule->group_by & RULES_GROUP_COMM) {
-			size_t before = out->len, w;
-
 			strbuf_addc(out, ' ');
-			escape_text(out, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
-			for (w = out->len - before - 1; w < 16; w++)
-				strbuf_addc(out, ' ');
+			summary_text_comm(out, c->comm);
 		}
 		if (rule->group_by & RULES_GROUP_PID)
 			strbuf_addf(out, " %-8u", c->pid);
-		if (rule->group_by & RULES_GROUP_SYSCALL) {
-			const char *name = syscalls_name(c->nr);
-
-			if (name)
-				strbuf_addf(out, " %-20s", name);
-			else
-				strbuf_addf(out, " %-20u", c->nr);
-		}
+		if (rule->group_by & RULES_GROUP_SYSCALL)
+			strbuf_addf(out, " %-20s", summary_count_syscall(c, nr));
 		strbuf_addf(out, " %12llu\n", (unsigned long long)c->count);
 	}
 	if (shown < sr->ncounts)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * summary.h - the exit summary: counters gathered from the kernel and from event
- * delivery, per rule, sorted for display. summary.c owns sorting and the text form.
+ * delivery, per rule, sorted for display. summary.c owns sorting, the text form and
+ * how every output names a counter's syscall.
  */
 #ifndef SUMMARY_H
 #define SUMMARY_H
@@ -68,6 +69,21 @@ void summary_sort(struct summary *s);
 
 /* Losses anywhere: kernel buffer, unread at stop, full count or pid map, sinks. */
 uint64_t summary_lost(const struct summary *s);
+
+/* Room for any syscall number in decimal, NUL included. */
+#define SUMMARY_NR_LEN 21
+
+/*
+ * How the outputs name a syscall: by name, or, where name is NULL (this
+ * architecture has none for it), by nr in decimal, written in buf and returned.
+ */
+const char *summary_syscall_label(const char *name, uint64_t nr, char buf[SUMMARY_NR_LEN]);
+
+/* How counter c's syscall is named: summary_syscall_label of its name here. */
+const char *summary_count_syscall(const struct summary_count *c, char buf[SUMMARY_NR_LEN]);
+
+/* A comm in a column of text: escaped for a terminal, padded with spaces to 16 bytes. */
+void summary_text_comm(struct strbuf *sb, const char *comm);
 
 /* The human-readable exit summary. */
 void summary_format_text(const struct summary *s, struct strbuf *out);

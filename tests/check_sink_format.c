@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* check_sink_format.c - CSV rows, JSON objects and syslog bodies of hostile events. */
+/*
+ * check_sink_format.c - CSV rows, JSON objects and syslog bodies of hostile events;
+ * the argument walk and quoting every form shares; count rows of unnamed syscalls.
+ */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "sink_format.h"
 #include "check_run.h"
 
@@ -196,6 +200,153 @@ START_TEST(test_csv_columns)
 }
 END_TEST
 
+/* The walk over ex as "arg|arg|...|", checking that index counts from 0. */
+static void walk(struct strbuf *out)
+{
+	struct sink_argv a;
+	__u32 want = 0;
+
+	strbuf_reset(out);
+	for (sink_argv_begin(&a, &ex); sink_argv_next(&a); want++) {
+		ck_assert_uint_eq(a.index, want);
+		strbuf_add(out, a.arg, a.len);
+		strbuf_addc(out, '|');
+	}
+	ck_assert(!sink_argv_next(&a));
+}
+
+START_TEST(test_argv_none)
+{
+	struct strbuf w;
+
+	strbuf_init(&w);
+	/* argc 0: bytes in args are not arguments. */
+	make_exec("c", "/x", ARGS("a\0b\0"), 0);
+	walk(&w);
+	ck_assert_uint_eq(w.len, 0);
+	sink_format_argv(&sb, &ex);
+	ck_assert_uint_eq(sb.len, 0);
+	/* args_len 0: nothing was read, whatever argc says. */
+	make_exec("c", "/x", ARGS("a\0b\0"), 2);
+	ex.args_len = 0;
+	walk(&w);
+	ck_assert_uint_eq(w.len, 0);
+	sink_format_json_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"argv\":[],\"argv_truncated\":false}"));
+	strbuf_free(&w);
+}
+END_TEST
+
+START_TEST(test_argv_empty_arg)
+{
+	struct strbuf w;
+
+	strbuf_init(&w);
+	make_exec("c", "/x", ARGS("a\0\0b c\0"), 3);
+	walk(&w);
+	ck_assert_str_eq(w.buf, "a||b c|");
+	sink_format_argv(&sb, &ex);
+	ck_assert_str_eq(sb.buf, "a \"\" \"b c\"");
+	/* argc counts arguments: a NUL past the last is not one more. */
+	make_exec("c", "/x", ARGS("a\0\0"), 1);
+	walk(&w);
+	ck_assert_str_eq(w.buf, "a|");
+	strbuf_free(&w);
+}
+END_TEST
+
+/* args_len ends inside an argument: it ends there too; argc beyond what was read is not. */
+START_TEST(test_argv_cut)
+{
+	struct strbuf w;
+
+	strbuf_init(&w);
+	make_exec("c", "/x", ARGS("abc\0defgh"), 2);
+	ex.args_len = 6;	/* the bytes past it are not read */
+	walk(&w);
+	ck_assert_str_eq(w.buf, "abc|de|");
+	sink_format_argv(&sb, &ex);
+	ck_assert_str_eq(sb.buf, "abc de");
+	make_exec("c", "/x", ARGS("x\0y"), 5);
+	walk(&w);
+	ck_assert_str_eq(w.buf, "x|y|");
+	strbuf_free(&w);
+}
+END_TEST
+
+/* The truncation flag changes no argument; each form marks it its own way. */
+START_TEST(test_argv_truncated)
+{
+	struct rules_output out = { 0 };
+	struct sink s = { 0 };
+	struct strbuf w, w2;
+
+	strbuf_init(&w);
+	strbuf_init(&w2);
+	make_exec("c", "/x", ARGS("x\0a b\0"), 2);
+	walk(&w);
+	ex.flags = RT_EXEC_ARGS_TRUNCATED;
+	walk(&w2);
+	ck_assert_str_eq(w.buf, w2.buf);
+	sink_format_argv(&sb, &ex);
+	ck_assert_str_eq(sb.buf, "x \"a b\"");
+	strbuf_reset(&sb);
+	sink_format_json_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"argv\":[\"x\",\"a b\"],\"argv_truncated\":true}"));
+	strbuf_reset(&sb);
+	sink_format_kv_event(&sb, &ev);
+	ck_assert_ptr_nonnull(strstr(sb.buf, " argv=\"x \\\"a b\\\"\" truncated=1 "));
+	/* The text line: the same walk, each argument escaped on its own, then " ...". */
+	s.cfg = &out;
+	strbuf_init(&s.buf);
+	ck_assert_int_eq(sink_stdout_ops.open(&s, NULL, 0), 0);
+	ck_assert_int_eq(sink_stdout_ops.write_event(&s, &ev), 0);
+	sink_stdout_ops.close(&s);
+	ck_assert_ptr_nonnull(strstr(s.buf.buf, "FILENAME ARGS\n"));
+	ck_assert_ptr_nonnull(strstr(s.buf.buf, " c                /x x \"a b\" ...\n"));
+	strbuf_free(&s.buf);
+	strbuf_free(&w);
+	strbuf_free(&w2);
+}
+END_TEST
+
+/* One argument: quoted when it would read as several or as none, bytes through esc. */
+START_TEST(test_format_arg)
+{
+	sink_format_arg(&sb, "plain", 5, sink_format_raw);
+	sink_format_arg(&sb, "", 0, sink_format_raw);
+	sink_format_arg(&sb, "a\"b c\"", 6, sink_format_raw);
+	ck_assert_str_eq(sb.buf, "plain\"\"\"a\\\"b c\\\"\"");
+	strbuf_reset(&sb);
+	/* Escaped around the quotes, never across them: \" stays one escape. */
+	sink_format_arg(&sb, "\"\n\\", 3, escape_text);
+	ck_assert_str_eq(sb.buf, "\"\\\"\\n\\\\\"");
+}
+END_TEST
+
+/* A count key whose syscall has no name here: JSON says null and the number, CSV the number. */
+START_TEST(test_count_unknown_syscall)
+{
+	struct rules_rule rule = { .name = "n", .mode = RULES_MODE_COUNT,
+				   .group_by = RULES_GROUP_PID | RULES_GROUP_SYSCALL };
+	struct summary_rule sr = { .rule = &rule };
+	struct summary sum = { .rules = &sr, .nrules = 1 };
+	char comm[RT_COMM_LEN] = { 0 };
+	const char *row;
+
+	summary_add_count(&sr, comm, 9, 99999, 4);
+	sink_format_json_counts(&sb, &sr);
+	ck_assert_str_eq(sb.buf,
+			 "\"counts\":[{\"pid\":9,\"syscall\":null,\"nr\":99999,\"count\":4}]");
+	strbuf_reset(&sb);
+	sink_format_csv_summary(&sb, &sum, &sr);
+	row = strstr(sb.buf, "\r\n");
+	ck_assert_ptr_nonnull(row);
+	ck_assert_ptr_nonnull(strstr(row, "Z,n,count,9,,,,,99999,,,,4,,\r\n"));
+	free(sr.counts);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("sink_format");
@@ -210,6 +361,12 @@ int main(void)
 	tcase_add_test(tc, test_longest_argv);
 	tcase_add_test(tc, test_filename_truncated);
 	tcase_add_test(tc, test_csv_columns);
+	tcase_add_test(tc, test_argv_none);
+	tcase_add_test(tc, test_argv_empty_arg);
+	tcase_add_test(tc, test_argv_cut);
+	tcase_add_test(tc, test_argv_truncated);
+	tcase_add_test(tc, test_format_arg);
+	tcase_add_test(tc, test_count_unknown_syscall);
 	suite_add_tcase(su, tc);
 	return check_run(su);
 }

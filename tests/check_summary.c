@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* check_summary.c - summary sorting, loss totals and the text form. */
+/* check_summary.c - summary sorting, loss totals, the text form and syscall naming. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "rules.h"
 #include "summary.h"
@@ -99,6 +100,65 @@ START_TEST(test_lost)
 }
 END_TEST
 
+/* A syscall without a name here is named by its number, in every width a number has. */
+START_TEST(test_syscall_label)
+{
+	struct summary_count c = { .nr = SYS_getppid };
+	char buf[SUMMARY_NR_LEN];
+
+	ck_assert_str_eq(summary_syscall_label("read", 0, buf), "read");
+	ck_assert_ptr_eq(summary_syscall_label(NULL, 99999, buf), buf);
+	ck_assert_str_eq(buf, "99999");
+	ck_assert_str_eq(summary_syscall_label(NULL, 0, buf), "0");
+	ck_assert_str_eq(summary_syscall_label(NULL, UINT64_MAX, buf), "18446744073709551615");
+	ck_assert_str_eq(summary_count_syscall(&c, buf), "getppid");
+	c.nr = 99999;
+	ck_assert_ptr_eq(summary_count_syscall(&c, buf), buf);
+	ck_assert_str_eq(buf, "99999");
+	c.nr = UINT32_MAX;
+	ck_assert_str_eq(summary_count_syscall(&c, buf), "4294967295");
+}
+END_TEST
+
+/* Text rows keyed by pid and syscall: a number stands in the SYSCALL column as a name would. */
+START_TEST(test_text_unknown_syscall)
+{
+	char key[RT_COMM_LEN] = { 0 };
+	struct strbuf sb;
+
+	r.rules[1].group_by = RULES_GROUP_PID | RULES_GROUP_SYSCALL;
+	summary_add_count(&sum.rules[1], key, 7, SYS_getppid, 3);
+	summary_add_count(&sum.rules[1], key, 7, 99999, 5);
+	summary_sort(&sum);
+	strbuf_init(&sb);
+	summary_format_text(&sum, &sb);
+	ck_assert_ptr_nonnull(strstr(sb.buf,
+		"  syscalls counted: 8 in 2 counters\n"
+		"  PID      SYSCALL                     COUNT\n"
+		"  7        99999                           5\n"
+		"  7        getppid                         3\n"));
+	strbuf_free(&sb);
+}
+END_TEST
+
+/* A comm in a text column: escaped, then padded to 16 bytes; a full one is not padded. */
+START_TEST(test_text_comm)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	summary_text_comm(&sb, "ab");
+	ck_assert_str_eq(sb.buf, "ab              ");
+	strbuf_reset(&sb);
+	summary_text_comm(&sb, "\x1b");
+	ck_assert_str_eq(sb.buf, "\\x1b            ");
+	strbuf_reset(&sb);
+	summary_text_comm(&sb, "sixteen-bytes!!!");
+	ck_assert_str_eq(sb.buf, "sixteen-bytes!!!");
+	strbuf_free(&sb);
+}
+END_TEST
+
 static Suite *summary_suite(void)
 {
 	Suite *su = suite_create("summary");
@@ -108,6 +168,9 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_text);
 	tcase_add_test(tc, test_lost);
+	tcase_add_test(tc, test_syscall_label);
+	tcase_add_test(tc, test_text_unknown_syscall);
+	tcase_add_test(tc, test_text_comm);
 	suite_add_tcase(su, tc);
 	return su;
 }
