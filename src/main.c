@@ -22,6 +22,7 @@
 #include "config.h"
 #include "default_rules.h"
 #include "events.h"
+#include "explain.h"
 #include "loader.h"
 #include "notify.h"
 #include "ostream.h"
@@ -57,6 +58,8 @@ struct options {
 	const char *summary_json;	/* NULL, a path, or "-" for stdout */
 	const char *user;		/* --user: drop to this user once running */
 	bool check;
+	bool explain;			/* --explain[=FORMAT] */
+	enum explain_format explain_format;
 	bool allow_loss;
 	bool perf_buffer;		/* the pre-5.8 event path, even on newer kernels */
 	uint64_t duration_ms;		/* 0: from the rule file */
@@ -121,6 +124,11 @@ static void usage(FILE *f)
 		"run (a copy of rules/default.yaml).\n"
 		"\n"
 		"  -c, --check            validate the rule file and exit (no root, no kernel)\n"
+		"      --explain[=FORMAT] print the plan for the rule file on this kernel, as\n"
+		"                         text (default) or json: probes, filters, buffers,\n"
+		"                         maps and memory; as root the BPF object is loaded\n"
+		"                         (verified) but nothing attached; with --check, or\n"
+		"                         with neither root nor CAP_BPF, nothing is loaded\n"
 		"  -d, --duration TIME    stop after TIME: 500ms, 30s, 2m, 1h (default: until\n"
 		"                         SIGINT or SIGTERM, or the rule file's duration)\n"
 		"  -n, --max-events N     stop after N events were delivered to outputs\n"
@@ -176,9 +184,10 @@ static int parse_size(const char *arg, uint32_t *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER, OPT_BUFFER_SIZE, OPT_READY_FD };
+	enum { OPT_ALLOW_LOSS = 256, OPT_PERF_BUFFER, OPT_BUFFER_SIZE, OPT_READY_FD, OPT_EXPLAIN };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
+		{ "explain", optional_argument, NULL, OPT_EXPLAIN },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "max-events", required_argument, NULL, 'n' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -221,6 +230,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'j':
 			o->summary_json = optarg;
+			break;
+		case OPT_EXPLAIN:
+			o->explain = true;
+			if (!optarg || !strcmp(optarg, "text")) {
+				o->explain_format = EXPLAIN_TEXT;
+			} else if (!strcmp(optarg, "json")) {
+				o->explain_format = EXPLAIN_JSON;
+			} else {
+				log_error("--explain: '%s' is not a format (use text or json)", optarg);
+				return -EINVAL;
+			}
 			break;
 		case OPT_ALLOW_LOSS:
 			o->allow_loss = true;
@@ -961,6 +981,24 @@ static int trace(const struct options *o)
 	return status;
 }
 
+/* --explain: the plan for the rule file on this kernel; nothing is attached. */
+static int explain(const struct options *o)
+{
+	struct explain_options eo = {
+		.format = o->explain_format,
+		.check = o->check,
+		.perf_buffer = o->perf_buffer,
+		.buffer_size = o->buffer_size,
+	};
+	struct rules r = { 0 };
+	int ret;
+
+	if (load_rules(o, "", &r))
+		return EXIT_USAGE;
+	ret = explain_run(&r, &eo);
+	return !ret ? EXIT_OK : ret == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
 /* --check: warn about each output file a privileged start would refuse. */
 static void check_outputs(const struct options *o, const struct rules *r)
 {
@@ -998,6 +1036,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_log);
 	notify_init(o.ready_fd);
 
+	if (o.explain)
+		return explain(&o);
 	if (!o.check)
 		return trace(&o);
 	/* --check: everything a run would refuse before touching the kernel. */

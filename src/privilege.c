@@ -63,6 +63,15 @@ bool privilege_is_privileged(void)
 	return geteuid() == 0 || (cap_get(&eff, &perm) == 0 && (eff | perm) != 0);
 }
 
+bool privilege_can_load(void)
+{
+	uint64_t eff = 0, perm = 0;
+
+	/* CAP_SYS_ADMIN: kernels before 5.8, which have no CAP_BPF. */
+	return cap_get(&eff, &perm) == 0 &&
+	       (eff & (1ULL << CAP_BPF | 1ULL << CAP_SYS_ADMIN)) != 0;
+}
+
 /* The real uid before privilege_drop, (uid_t)-1 until then. */
 static uid_t start_uid = (uid_t)-1;
 

@@ -17,6 +17,9 @@ struct rules;
 /* Root, or any capability it has or can raise: its rule file must be trustworthy. */
 bool privilege_is_privileged(void);
 
+/* Whether bpf(2) may create maps and load programs: CAP_BPF or CAP_SYS_ADMIN in effect. */
+bool privilege_can_load(void);
+
 /*
  * 0 when the rule file that r was read from can be changed only by its owner
  * (root or the real user the run started as, even after --user) and so can every directory above it (a sticky

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* probe.c - kernel feature probing and the execve attach-mode choice. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -88,16 +90,10 @@ static void probe_kprobes(struct probe_features *f)
 		 dir ? " and no kprobe_events in tracefs" : "");
 }
 
-static void probe_execve_tp(struct probe_features *f)
+static void probe_execve_tp_in(struct probe_features *f, const char *dir)
 {
-	char err[PROBE_REASON_LEN], path[256];
-	const char *dir;
+	char path[256];
 
-	if (probe_tracefs(err, sizeof(err))) {
-		snprintf(f->tp_reason, sizeof(f->tp_reason), "%s", err);
-		return;
-	}
-	dir = tracefs_dir();
 	snprintf(path, sizeof(path), "%s/%s", dir, EXECVE_TP);
 	if (path_exists(path)) {
 		f->execve_tp = true;
@@ -108,15 +104,92 @@ static void probe_execve_tp(struct probe_features *f)
 		 dir);
 }
 
-void probe_features(struct probe_features *f)
+static void probe_execve_tp(struct probe_features *f)
 {
+	char err[PROBE_REASON_LEN];
+
+	if (probe_tracefs(err, sizeof(err))) {
+		snprintf(f->tp_reason, sizeof(f->tp_reason), "%s", err);
+		return;
+	}
+	probe_execve_tp_in(f, tracefs_dir());
+}
+
+static void report_add(struct probe_report *r, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report_add(struct probe_report *r, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r || r->n == PROBE_MAX_UNKNOWN)
+		return;
+	r->item[r->n].what = what;
+	va_start(ap, fmt);
+	vsnprintf(r->item[r->n].why, sizeof(r->item[r->n].why), fmt, ap);
+	va_end(ap);
+	r->n++;
+}
+
+void probe_features_report(struct probe_features *f, struct probe_report *r)
+{
+	int ret;
+
 	memset(f, 0, sizeof(*f));
-	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) > 0;
-	f->bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop,
-					      NULL) > 0;
+	if (r)
+		memset(r, 0, sizeof(*r));
+	/* libbpf: 1 yes, 0 no, below 0 the probe itself failed. */
+	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	f->ringbuf = ret > 0;
+	if (ret < 0)
+		report_add(r, "ringbuf", "map probe failed: %s", strerror(-ret));
+	ret = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL);
+	f->bpf_loop = ret > 0;
+	if (ret < 0)
+		report_add(r, "bpf_loop", "helper probe failed: %s", strerror(-ret));
 	f->no_bpf_loop = getenv("RULETRACE_NO_BPF_LOOP") != NULL;
 	probe_execve_tp(f);
 	probe_kprobes(f);
+}
+
+void probe_features(struct probe_features *f)
+{
+	probe_features_report(f, NULL);
+}
+
+void probe_features_unprivileged(struct probe_features *f, struct probe_report *r)
+{
+	unsigned major = 0, minor = 0, ver = 0;
+	struct utsname u;
+	const char *dir;
+
+	memset(f, 0, sizeof(*f));
+	memset(r, 0, sizeof(*r));
+	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2)
+		ver = major << 16 | minor;
+	/* Both need bpf(2), which an unprivileged process may not call: by the release. */
+	f->ringbuf = ver >= (5u << 16 | 8);
+	report_add(r, "ringbuf", "needs bpf(2) and privileges: assumed %s from the kernel "
+		   "version (%u.%u; ring buffers came in 5.8)", f->ringbuf ? "yes" : "no",
+		   major, minor);
+	f->bpf_loop = ver >= (5u << 16 | 17);
+	report_add(r, "bpf_loop", "needs bpf(2) and privileges: assumed %s from the kernel "
+		   "version (%u.%u; bpf_loop came in 5.17)", f->bpf_loop ? "yes" : "no",
+		   major, minor);
+	f->no_bpf_loop = getenv("RULETRACE_NO_BPF_LOOP") != NULL;
+	/* A tracefs this process can read is looked in; none is mounted here. */
+	dir = tracefs_dir();
+	if (dir) {
+		probe_execve_tp_in(f, dir);
+	} else {
+		f->execve_tp = true;
+		report_add(r, "execve_tracepoint", "tracefs is not mounted or not readable "
+			   "without privileges (%s): assumed present", TRACEFS);
+	}
+	probe_kprobes(f);
+	if (!f->kprobes && !dir)
+		report_add(r, "kprobes", "no kprobe PMU, and kprobe_events in tracefs cannot "
+			   "be read without privileges: assumed absent");
 }
 
 int probe_choose_execve(const struct probe_features *f, enum rules_attach want,

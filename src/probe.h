@@ -40,6 +40,30 @@ int probe_tracefs(char *err, size_t errlen);
 /* Fill f: ring buffer, kprobes, the execve tracepoint (mounting tracefs if need be). */
 void probe_features(struct probe_features *f);
 
+/* A feature a probe could not find out, and why (for --explain). */
+struct probe_unknown {
+	const char *what;		/* "ringbuf", "bpf_loop", "kprobes", "execve_tracepoint" */
+	char why[PROBE_REASON_LEN];
+};
+
+#define PROBE_MAX_UNKNOWN 4
+
+/* What probing left unknown; each such feature in f is an assumption. */
+struct probe_report {
+	struct probe_unknown item[PROBE_MAX_UNKNOWN];
+	size_t n;
+};
+
+/* As probe_features, saying in r which probes failed (rather than answered no). */
+void probe_features_report(struct probe_features *f, struct probe_report *r);
+
+/*
+ * Fill f with what an unprivileged process can see, without bpf(2) or mounting
+ * anything: the kprobe PMU, a readable tracefs. The rest is assumed (the ring
+ * buffer from 5.8, bpf_loop from 5.17, by the release uname gives) and said in r.
+ */
+void probe_features_unprivileged(struct probe_features *f, struct probe_report *r);
+
 /*
  * Why execve gets mode when the rules want it (for the start banner and
  * --explain): "kprobe (ksyscall execve)", or the tracepoint and the reason.
