@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rules.h - a rule file, read and validated: the one config struct the rest of
- * ruletrace works from. libyaml types never leave rules.c.
+ * ruletrace works from. libyaml types never leave yaml_tree.c.
  */
 #ifndef RULES_H
 #define RULES_H
