@@ -50,6 +50,8 @@ static const char *const priority_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 };
 _Static_assert(LOG_EMERG == 0 && LOG_DEBUG == 7, "priority_names[] is indexed by LOG_*");
+_Static_assert(RT_COUNT_ENTRIES >= RULES_MIN_COUNTERS && RT_COUNT_ENTRIES <= RULES_MAX_COUNTERS,
+	       "the default max_counters is one a rule file may give");
 
 /* "execve" or "sys_enter"; "?" for anything else. */
 const char *rules_probe_name(enum rt_probe p)
@@ -531,7 +533,8 @@ static void parse_rules(struct ytree_ctx *c, const struct ytree_node *seq, struc
 static void parse_top(struct ytree_ctx *c, const struct ytree_node *root, struct rules *r)
 {
 	static const char *const keys[] = { "version", "duration", "interval", "max_events",
-					    "outputs", "rules", "summary", NULL };
+					    "max_counters", "outputs", "rules", "summary",
+					    NULL };
 	static const char *const summary_keys[] = { "top", NULL };
 	unsigned long long v;
 	const struct ytree_node *n;
@@ -558,6 +561,12 @@ static void parse_top(struct ytree_ctx *c, const struct ytree_node *root, struct
 	if ((n = ytree_map_get(root, "max_events")) &&
 	    ytree_get_uint(c, n, "max_events", false, 1, UINT64_MAX, &v))
 		r->max_events = v;
+	/* The count map exists whether or not a rule counts: it always has a size. */
+	r->max_counters = RT_COUNT_ENTRIES;
+	if ((n = ytree_map_get(root, "max_counters")) &&
+	    ytree_get_uint(c, n, "max_counters", false, RULES_MIN_COUNTERS, RULES_MAX_COUNTERS,
+			   &v))
+		r->max_counters = (uint32_t)v;
 	r->summary_top = RULES_DEFAULT_TOP;
 	if ((n = ytree_map_get(root, "summary")) && ytree_expect_type(c, n, YTREE_MAP, "summary")) {
 		const struct ytree_node *top;

@@ -22,6 +22,9 @@
 #define RULES_MAX_ERRORS	20		/* errors reported before giving up */
 #define RULES_NAME_MAX		64		/* rule and output names */
 #define RULES_DEFAULT_TOP	10
+/* max_counters: the count map's size; the default is RT_COUNT_ENTRIES. */
+#define RULES_MIN_COUNTERS	1024
+#define RULES_MAX_COUNTERS	(1024 * 1024)
 
 enum rules_attach {
 	RULES_ATTACH_AUTO = 0,
@@ -106,6 +109,7 @@ struct rules {
 	uint64_t duration_ms;		/* duration:, 0 = until signalled */
 	uint64_t interval_ms;		/* interval:, 0 = summary at exit only */
 	uint64_t max_events;		/* max_events:, 0 = no limit */
+	uint32_t max_counters;		/* max_counters:, never 0 once loaded */
 	/* The file as it was read (rules_load_file only), for the ownership check. */
 	bool from_file;
 	uid_t file_uid;
