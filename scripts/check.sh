@@ -20,11 +20,11 @@ suite() {	# suite DIR [CONFIGURE-ARGS...]: configure in DIR and run make check
 		{ make -j"$(nproc)" check || { cat test-suite.log; exit 1; }; })
 }
 
-suite build
+suite build --enable-werror
 (cd build && make check-valgrind)
 (cd build && make check-vm)
 (cd build && make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}")
 (cd build && make soak SOAK_SECONDS="${SOAK_SECONDS:-20}")
 (cd build && make -j"$(nproc)" distcheck)
-suite build-asan --enable-sanitizers
+suite build-asan --enable-sanitizers --enable-werror
 echo "check.sh: every step passed"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rules.h - a rule file, read and validated: the one config struct the rest of
- * ruletrace works from. libyaml types never leave rules.c.
+ * ruletrace works from. libyaml types never leave yaml_tree.c.
  */
 #ifndef RULES_H
 #define RULES_H
@@ -22,6 +22,9 @@
 #define RULES_MAX_ERRORS	20		/* errors reported before giving up */
 #define RULES_NAME_MAX		64		/* rule and output names */
 #define RULES_DEFAULT_TOP	10
+/* max_counters: the count map's size; the default is RT_COUNT_ENTRIES. */
+#define RULES_MIN_COUNTERS	1024
+#define RULES_MAX_COUNTERS	(1024 * 1024)
 
 enum rules_attach {
 	RULES_ATTACH_AUTO = 0,
@@ -90,6 +93,7 @@ struct rules_rule {
 	struct rules_filter exclude;	/* filter: exclude_comm, exclude_pid, ... */
 	bool follow;			/* filter: follow: descendants of the pids too */
 	unsigned group_by;		/* RULES_GROUP_*; count rules, default comm */
+	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
 	size_t noutputs;
 	struct rules_mark mark;
@@ -105,7 +109,7 @@ struct rules {
 	uint64_t duration_ms;		/* duration:, 0 = until signalled */
 	uint64_t interval_ms;		/* interval:, 0 = summary at exit only */
 	uint64_t max_events;		/* max_events:, 0 = no limit */
-	uint32_t max_counters;		/* max_counters:, the count map's entries */
+	uint32_t max_counters;		/* max_counters:, never 0 once loaded */
 	/* The file as it was read (rules_load_file only), for the ownership check. */
 	bool from_file;
 	uid_t file_uid;

@@ -143,6 +143,8 @@ static const struct {
 	  "30s, 2m, 1h)\n" },
 	{ "bad-leading-zero.yaml", "bad-leading-zero.yaml:5:21: 'pid' entries must be "
 	  "integers\n" },
+	{ "bad-max-counters.yaml", "bad-max-counters.yaml:3:15: 'max_counters' must be between "
+	  "1024 and 1048576\n" },
 	{ "bad-max-events.yaml", "bad-max-events.yaml:2:13: 'max_events' must be at least 1\n" },
 	{ "bad-missing-name.yaml", "bad-missing-name.yaml:3:5: rule is missing 'name'\n" },
 	{ "bad-missing-probe.yaml", "bad-missing-probe.yaml:3:5: rule is missing 'probe'\n" },
@@ -200,8 +202,8 @@ static const struct {
 	{ "bad-unknown-syscall.yaml", "bad-unknown-syscall.yaml:5:26: unknown syscall "
 	  "'no_such_call' on " ARCH "\n" },
 	{ "bad-unknown-top-key.yaml", "bad-unknown-top-key.yaml:2:1: unknown key 'rule' in top "
-	  "level (expected one of: version, duration, interval, max_events, outputs, rules, "
-	  "summary)\n" },
+	  "level (expected one of: version, duration, interval, max_events, max_counters, "
+	  "outputs, rules, summary)\n" },
 	{ "bad-utf16.yaml", "bad-utf16.yaml:1:1: YAML syntax error: the file is UTF-16, not "
 	  "UTF-8\n" },
 	{ "bad-version-string.yaml", "bad-version-string.yaml:1:10: 'version' must be an "
@@ -475,6 +477,54 @@ START_TEST(test_extended_schema)
 }
 END_TEST
 
+/* max_counters sizes the kernel's count map: RT_COUNT_ENTRIES unless given, 1024 to 2^20. */
+START_TEST(test_max_counters)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* NULL: accepted */
+		uint32_t want;
+	} cases[] = {
+		{ NULL, NULL, RT_COUNT_ENTRIES },
+		{ "1024", NULL, 1024 },
+		{ "65536", NULL, 65536 },
+		{ "1048576", NULL, 1048576 },
+		{ "1023", "t:2:15: 'max_counters' must be between 1024 and 1048576\n", 0 },
+		{ "0", "t:2:15: 'max_counters' must be between 1024 and 1048576\n", 0 },
+		{ "1048577", "t:2:15: 'max_counters' must be between 1024 and 1048576\n", 0 },
+		{ "99999999999999999999999", "t:2:15: 'max_counters' must be between 1024 and "
+		  "1048576\n", 0 },
+		{ "lots", "t:2:15: 'max_counters' must be an integer\n", 0 },
+		{ "\"65536\"", "t:2:15: 'max_counters' must be an integer\n", 0 },
+		{ "-1", "t:2:15: 'max_counters' must be an integer\n", 0 },
+		{ "64k", "t:2:15: 'max_counters' must be an integer\n", 0 },
+		{ "[65536]", "t:2:15: 'max_counters' must be an integer\n", 0 },
+	};
+	char yaml[256];
+	size_t i;
+
+	ck_assert_uint_eq(RT_COUNT_ENTRIES, 16384);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].value)
+			snprintf(yaml, sizeof(yaml), "version: 1\nmax_counters: %s\n"
+				 "rules: [{ name: c, probe: sys_enter }]\n", cases[i].value);
+		else
+			snprintf(yaml, sizeof(yaml), "version: 1\n"
+				 "rules: [{ name: c, probe: sys_enter }]\n");
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		ck_assert_uint_eq(r.max_counters, cases[i].want);
+	}
+	/* Shipped rule files give none: the default. */
+	rules_free(&r);
+	ck_assert_int_eq(rules_load_file(rules_path("default.yaml"), &r, err, sizeof(err)), 0);
+	ck_assert_uint_eq(r.max_counters, RT_COUNT_ENTRIES);
+}
+END_TEST
+
 /* Several schema errors are all reported, each at its own place. */
 START_TEST(test_many_errors)
 {
@@ -568,7 +618,8 @@ START_TEST(test_control_characters)
 {
 	expect_error("version: 1\n\"a\\eb\\nc\\u009b\": 1\nrules: [{ name: a, probe: execve }]\n",
 		     "t:2:1: unknown key 'a\\x1bb\\x0ac\\x9b' in top level (expected one of: "
-		     "version, duration, interval, max_events, outputs, rules, summary)\n");
+		     "version, duration, interval, max_events, max_counters, outputs, rules, "
+		     "summary)\n");
 }
 END_TEST
 
@@ -582,7 +633,8 @@ START_TEST(test_long_value)
 	snprintf(yaml, sizeof(yaml), "version: 1\n%s: 1\nrules: [{ name: a, probe: execve }]\n",
 		 key);
 	snprintf(want, sizeof(want), "t:2:1: unknown key '%.80s...' in top level (expected one "
-		 "of: version, duration, interval, max_events, outputs, rules, summary)\n", key);
+		 "of: version, duration, interval, max_events, max_counters, outputs, rules, "
+		 "summary)\n", key);
 	expect_error(yaml, want);
 }
 END_TEST
@@ -772,7 +824,7 @@ START_TEST(test_depth_limit)
 		yaml[len++] = ']';
 	strcpy(yaml + len, "\nrules: [{ name: a, probe: execve }]\n");
 	expect_error(yaml, "t:2:1: unknown key 'x' in top level (expected one of: version, "
-		     "duration, interval, max_events, outputs, rules, summary)\n");
+		     "duration, interval, max_events, max_counters, outputs, rules, summary)\n");
 
 	len = sprintf(yaml, "version: 1\nx: ");
 	for (i = 0; i < RULES_MAX_DEPTH; i++)
@@ -891,6 +943,7 @@ int main(void)
 	tcase_add_test(tc, test_syslog_defaults);
 	tcase_add_test(tc, test_own_stdout);
 	tcase_add_test(tc, test_extended_schema);
+	tcase_add_test(tc, test_max_counters);
 	tcase_add_test(tc, test_many_errors);
 	tcase_add_test(tc, test_integers);
 	tcase_add_test(tc, test_other_errors);
