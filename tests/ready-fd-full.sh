@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# attack: --ready-fd on a pipe that is full (a supervisor that has not read
+# --ready-fd on a pipe that is full (a supervisor that has not read
 # yet). The ready line is written with a blocking write(2), retried on EINTR,
 # so ruletrace hangs there for good, probes attached and nothing read: it
 # ignores --duration and SIGTERM (only SIGKILL ends it). Want: the run goes on

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# attack: a reload whose kernel apply fails and is rolled back
+# a reload whose kernel apply fails and is rolled back
 # (RULETRACE_TEST_FAULT=reload-apply) must leave the running rules exactly as
 # they were: every event of a running stream rule delivered or counted as lost.
 # The reload renames the stream rule (a new rule on a new slot), so for the

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# attack: a follow rule whose group_by a reload changes (same name, same pid
+# a follow rule whose group_by a reload changes (same name, same pid
 # list: a new slot, counts reset) no longer follows the descendants forked
 # before the reload: the kernel's inherited pid entries are carried into the
 # new filter set only for slots that stay (loader.c carry_inherited's keep),

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# attack: a removed rule's events still in the event buffer when its slot is
+# a removed rule's events still in the event buffer when its slot is
 # given to a new rule. A reload removes stream rule 'a' while a backlog of its
 # events waits in the ring buffer; after SWAP_DRAIN_MS the rest is counted as
 # lost. The next reload adds rule 'c' (another comm), which takes the freed
