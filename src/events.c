@@ -137,13 +137,26 @@ void events_route(struct events *ev, const struct plan *p, struct sink *const *s
 	}
 }
 
-void events_retire(struct events *ev, unsigned slot)
+void events_retire(struct events *ev, unsigned slot, uint64_t owed)
 {
 	struct events_slot *sl = &ev->slot[slot % RT_MAX_RULES];
 
 	sl->rule = NULL;
 	sl->nsinks = 0;
 	sl->retired = true;
+	sl->owed = owed;
+	sl->retired_seen = 0;
+}
+
+uint64_t events_busy_slots(const struct events *ev)
+{
+	uint64_t busy = 0;
+	unsigned i;
+
+	for (i = 0; i < RT_MAX_RULES; i++)
+		if (ev->slot[i].retired && ev->slot[i].retired_seen < ev->slot[i].owed)
+			busy |= 1ULL << i;
+	return busy;
 }
 
 bool events_done(const struct events *ev)

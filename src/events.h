@@ -22,6 +22,7 @@ struct events_slot {
 	struct sink *sinks[RULES_MAX_OUTPUTS];
 	size_t nsinks;
 	bool retired;			/* its rule was removed: events dropped, counted */
+	uint64_t owed;			/* events it still had buffered when retired */
 	uint64_t delivered;		/* events handed to the rule's sinks */
 	uint64_t unread;		/* still buffered when the stop's drain time ran out */
 	uint64_t past_max;		/* arrived after --max-events was met: not delivered */
@@ -64,8 +65,15 @@ int events_open(struct events *ev, int map_fd, const struct plan *p, char *err,
  */
 void events_route(struct events *ev, const struct plan *p, struct sink *const *sinks);
 
-/* The rule on slot is gone: its sinks are no longer used, its late events counted. */
-void events_retire(struct events *ev, unsigned slot);
+/*
+ * The rule on slot is gone: its sinks are no longer used. owed of its events
+ * are still buffered (already counted as lost by the caller): they are taken
+ * out of the buffer, not delivered, and the slot stays busy until they are.
+ */
+void events_retire(struct events *ev, unsigned slot, uint64_t owed);
+
+/* A bit per slot that no new rule may take yet: a retired rule's events still owed. */
+uint64_t events_busy_slots(const struct events *ev);
 
 /* Whether max_events have been delivered: the run should end. */
 bool events_done(const struct events *ev);

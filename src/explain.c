@@ -207,7 +207,7 @@ static int explain_plan(struct explain *e, struct rules *rules)
 	e->kernel.probed = e->load;
 	e->kernel.perf_buffer = e->o->perf_buffer;
 	e->kernel.buffer_size = e->o->buffer_size;
-	ret = plan_build(&e->plan, rules, NULL, &e->kernel, err, ERRLEN);
+	ret = plan_build(&e->plan, rules, NULL, 0, &e->kernel, err, ERRLEN);
 	if (ret) {
 		char *line, *save = NULL;
 

@@ -182,34 +182,48 @@ static int write_syscalls(struct loader *l, int fd, const struct settings *s, __
 	return 0;
 }
 
+/* The bits of the running rules' mask, as the new rules' bits (trans: by old bit). */
+static __u64 translate(__u64 mask, const __u64 *trans)
+{
+	__u64 out = 0;
+	unsigned b;
+
+	for (b = 0; b < RT_MAX_RULES && mask; b++, mask >>= 1)
+		if (mask & 1)
+			out |= trans[b];
+	return out;
+}
+
 /*
  * Followed descendants (added by the kernel to filter set from) carried into set
- * to for the rules that follow in both (keep): those a rule still follows stay
- * followed. Returns how many entries were added or widened.
+ * to, for the new rules that follow in place of a running rule of their name
+ * (trans: the new bits of each running rule's bit). Returns how many entries
+ * were added or widened.
  */
-static unsigned carry_inherited(int fd, __u32 from, __u32 to, __u64 keep)
+static unsigned carry_inherited(int fd, __u32 from, __u32 to, const __u64 *trans)
 {
 	struct rt_num_key key, next, dst;
 	struct rt_filter_val v, have;
 	void *prev = NULL;
 	unsigned n = 0;
+	__u64 bits;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
 		if (key.set != from || bpf_map_lookup_elem(fd, &key, &v) ||
-		    !(v.flags & RT_FILTER_INHERITED) || !(v.follow & keep))
+		    !(v.flags & RT_FILTER_INHERITED) || !(bits = translate(v.follow, trans)))
 			continue;
 		dst = key;
 		dst.set = to;
 		if (bpf_map_lookup_elem(fd, &dst, &have) == 0) {
-			if ((have.include & v.follow & keep) == (v.follow & keep))
+			if ((have.include & bits) == bits && (have.follow & bits) == bits)
 				continue;
-			have.include |= v.follow & keep;
-			have.follow |= v.follow & keep;
+			have.include |= bits;
+			have.follow |= bits;
 		} else {
 			memset(&have, 0, sizeof(have));
-			have.include = have.follow = v.follow & keep;
+			have.include = have.follow = bits;
 			have.flags = RT_FILTER_INHERITED;
 		}
 		if (bpf_map_update_elem(fd, &dst, &have, BPF_ANY) == 0)
@@ -225,20 +239,26 @@ static void quiesce(void);
  * live one; then the ruleset of the same number, then one store makes both live.
  * No probe ever sees a half-written filter: it reads the live set's entries only.
  */
-static int fill_maps(struct loader *l, const struct settings *s, char *err, size_t errlen)
+static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t errlen)
 {
+	const struct settings *s = &p->settings;
 	struct ruletrace_bpf *skel = l->skel;
 	__u32 live = skel->bss->rt_active_ruleset & 1, next = live ^ 1;
 	int comm_fd = bpf_map__fd(skel->maps.rt_comm_filter);
 	int pid_fd = bpf_map__fd(skel->maps.rt_pid_filter);
 	int uid_fd = bpf_map__fd(skel->maps.rt_uid_filter);
-	struct rt_ruleset running;
-	__u64 keep;
+	__u64 trans[RT_MAX_RULES] = { 0 }, follow = 0;
 	int ret, pass;
+	size_t i;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.rt_ruleset), &live, &running))
-		memset(&running, 0, sizeof(running));
-	keep = running.follow_rules & s->ruleset.follow_rules;
+	/* A rule that follows goes on following what the running rule of its name did. */
+	for (i = 0; i < p->rules.nrules; i++) {
+		if (!p->rules.rules[i].follow || p->rule[i].prev_slot >= RT_MAX_RULES)
+			continue;
+		trans[p->rule[i].prev_slot] |= 1ULL << p->rule[i].slot;
+		follow |= 1ULL << p->rule[i].slot;
+	}
+	l->set_before = live;
 	/* What an apply before the last left in the idle set goes first. */
 	clear_set(comm_fd, sizeof(struct rt_comm_key), next);
 	clear_set(pid_fd, sizeof(struct rt_num_key), next);
@@ -250,7 +270,12 @@ static int fill_maps(struct loader *l, const struct settings *s, char *err, size
 		snprintf(err, errlen, "fill filter maps: %s", strerror(-ret));
 		return ret;
 	}
-	carry_inherited(pid_fd, live, next, keep);
+	carry_inherited(pid_fd, live, next, trans);
+	/* The last point where a reload can fail: everything but the switch is done. */
+	if (l->applied && test_fault("reload-apply")) {
+		snprintf(err, errlen, "apply: injected fault (RULETRACE_TEST_FAULT)");
+		return -EIO;
+	}
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_ruleset), &next, &s->ruleset, BPF_ANY)) {
 		ret = -errno;
 		snprintf(err, errlen, "write ruleset: %s", strerror(-ret));
@@ -266,7 +291,7 @@ static int fill_maps(struct loader *l, const struct settings *s, char *err, size
 	 * the live set: carry what such forks added, until a pass finds nothing new.
 	 */
 	quiesce();
-	for (pass = 0; keep && pass < 8 && carry_inherited(pid_fd, live, next, keep); pass++)
+	for (pass = 0; follow && pass < 8 && carry_inherited(pid_fd, live, next, trans); pass++)
 		;
 	return 0;
 }
@@ -499,10 +524,30 @@ int loader_apply(struct loader *l, const struct plan *p, char *err, size_t errle
 	if ((ret = attach_needed(l, s, p->execve, s->execve_attach == RULES_ATTACH_AUTO, err,
 				 errlen)) != 0)
 		return ret;
-	if ((ret = fill_maps(l, s, err, errlen)) != 0)
+	if ((ret = fill_maps(l, p, err, errlen)) != 0)
 		return ret;
+	l->applied = true;
 	detach_unneeded(l, s, p->execve);
 	slots_release(l);	/* those a CPU held at the last reload, now sys_enter is back */
+	return 0;
+}
+
+int loader_revert(struct loader *l, const struct plan *p, char *err, size_t errlen)
+{
+	const struct settings *s = &p->settings;
+	struct ruletrace_bpf *skel = l->skel;
+	int ret;
+
+	if ((ret = attach_needed(l, s, p->execve, s->execve_attach == RULES_ATTACH_AUTO, err,
+				 errlen)) != 0)
+		return ret;
+	/* The failed apply wrote the other filter set only: p's is as it was. */
+	if ((skel->bss->rt_active_ruleset & 1) != l->set_before) {
+		__atomic_store_n(&skel->bss->rt_active_ruleset, l->set_before, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&skel->data->rt_generation, 1, __ATOMIC_RELEASE);
+	}
+	quiesce();
+	detach_unneeded(l, s, p->execve);
 	return 0;
 }
 

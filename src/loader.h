@@ -34,6 +34,8 @@ struct loader {
 	bool sys_enter;			/* the sys_enter raw tracepoint is attached */
 	bool follow;			/* the fork and exit tracepoints are attached */
 	__u32 *sys_keys[2];		/* syscall entries written to each filter set */
+	__u32 set_before;		/* the filter set live before the last apply */
+	bool applied;			/* some plan has been applied */
 	size_t nsys_keys[2];
 	uint32_t *limbo;		/* count slots of removed rules, not yet free */
 	size_t nlimbo;
@@ -78,6 +80,13 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
  * back to the tracepoint. 0 or -errno with the reason in err.
  */
 int loader_apply(struct loader *l, const struct plan *p, char *err, size_t errlen);
+
+/*
+ * After a loader_apply that failed (or whose plan is given up): make p, the
+ * plan that ran before it, live again as it was, filter set and all. 0 or
+ * -errno with the reason in err.
+ */
+int loader_revert(struct loader *l, const struct plan *p, char *err, size_t errlen);
 
 /* File descriptor of the events map (ring buffer or perf event array). */
 int loader_events_fd(const struct loader *l);

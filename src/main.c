@@ -528,14 +528,25 @@ static void print_interval(struct run *run)
 	strbuf_free(&sb);
 }
 
-/* Slots p gave new rules that never became the running ones: nothing of them stays. */
-static void forget_new_slots(struct run *run, const struct plan *p)
+/*
+ * The rule on slot was removed by a reload: what the kernel matched for it and nobody delivered is lost, counted with what removed
+ * rules lost; those events still buffered are owed, and no new rule takes the
+ * slot until they are out. Returns how many were owed.
+ */
+static uint64_t retire_slot(struct run *run, unsigned slot)
 {
-	size_t i;
+	const struct events_slot *es = &run->ev.slot[slot];
+	struct loader_rule_stats st = { 0 };
+	uint64_t out, owed = 0;
 
-	for (i = 0; i < p->rules.nrules; i++)
-		if (plan_rule_of_slot(&run->plan, p->rule[i].slot) < 0)
-			loader_forget_slot(&run->loader, p->rule[i].slot);
+	loader_read_rule(&run->loader, slot, &st);
+	out = es->delivered + es->past_max + st.lost;
+	if (st.matched > out)
+		owed = st.matched - out;
+	run->removed_lost += st.lost + owed;
+	events_retire(&run->ev, slot, owed);
+	loader_forget_slot(&run->loader, slot);
+	return owed;
 }
 
 /*
@@ -553,18 +564,13 @@ static int apply_plan(struct run *run, const struct plan *p, char *err)
 		log_debug("reload: cannot raise the kept capabilities: %s", strerror(-ret));
 	hold_signals(&held);
 	ret = loader_apply(&run->loader, p, err, ERRLEN);
-	if (!ret && test_fault("reload-apply")) {
-		snprintf(err, ERRLEN, "apply: injected fault (RULETRACE_TEST_FAULT)");
-		ret = -EIO;
-	}
 	if (ret) {
 		log_error("reload: %s", err);
-		back = loader_apply(&run->loader, &run->plan, err, ERRLEN);
+		back = loader_revert(&run->loader, &run->plan, err, ERRLEN);
 		if (!back && test_fault("reload-rollback")) {
 			snprintf(err, ERRLEN, "injected fault (RULETRACE_TEST_FAULT)");
 			back = -EIO;
 		}
-		forget_new_slots(run, p);
 	}
 	release_signals(&held);
 	if (run->dropped)
@@ -585,7 +591,7 @@ static int apply_plan(struct run *run, const struct plan *p, char *err)
 static uint64_t retire_slots(struct run *run, const struct plan *next)
 {
 	double end = mono_seconds() + SWAP_DRAIN_MS / 1000.0;
-	struct loader_rule_stats st[RT_MAX_RULES];
+	struct loader_rule_stats st;
 	uint64_t left, swap_lost = 0;
 	size_t i;
 
@@ -594,26 +600,16 @@ static uint64_t retire_slots(struct run *run, const struct plan *next)
 		for (i = 0; i < next->ngone; i++) {
 			const struct events_slot *es = &run->ev.slot[next->gone[i]];
 
-			memset(&st[i], 0, sizeof(st[i]));
-			loader_read_rule(&run->loader, next->gone[i], &st[i]);
-			if (st[i].matched > st[i].lost + es->delivered + es->past_max)
-				left += st[i].matched - st[i].lost - es->delivered - es->past_max;
+			memset(&st, 0, sizeof(st));
+			loader_read_rule(&run->loader, next->gone[i], &st);
+			if (st.matched > st.lost + es->delivered + es->past_max)
+				left += st.matched - st.lost - es->delivered - es->past_max;
 		}
 		if (!left || mono_seconds() >= end || events_poll(&run->ev, 0) < 0)
 			break;
 	}
-	for (i = 0; i < next->ngone; i++) {
-		const struct events_slot *es = &run->ev.slot[next->gone[i]];
-		uint64_t out = es->delivered + es->past_max + st[i].lost;
-
-		run->removed_lost += st[i].lost;
-		if (st[i].matched > out) {
-			swap_lost += st[i].matched - out;
-			run->removed_lost += st[i].matched - out;
-		}
-		events_retire(&run->ev, next->gone[i]);
-		loader_forget_slot(&run->loader, next->gone[i]);
-	}
+	for (i = 0; i < next->ngone; i++)
+		swap_lost += retire_slot(run, next->gone[i]);
 	return swap_lost;
 }
 
@@ -683,7 +679,8 @@ static void reload(struct run *run)
 	notify_reloading();
 	if (load_rules(run->o, "reload: ", &rules))
 		goto keep;
-	if (plan_build(&next, &rules, &run->plan, &run->kernel, err, ERRLEN)) {
+	if (plan_build(&next, &rules, &run->plan, events_busy_slots(&run->ev), &run->kernel, err,
+		       ERRLEN)) {
 		log_lines("reload: ", err);
 		goto keep;
 	}
@@ -834,7 +831,7 @@ static int start(struct run *run, struct rules *rules, char *err)
 	run->kernel.probed = true;
 	run->kernel.perf_buffer = o->perf_buffer;
 	run->kernel.buffer_size = o->buffer_size;
-	if ((ret = plan_build(&run->plan, rules, NULL, &run->kernel, err, ERRLEN)) != 0) {
+	if ((ret = plan_build(&run->plan, rules, NULL, 0, &run->kernel, err, ERRLEN)) != 0) {
 		log_lines("", err);
 		return ret == -ENOTSUP && run->plan.settings.execve_attach == RULES_ATTACH_AUTO ?
 			EXIT_RUNTIME : EXIT_USAGE;

@@ -21,10 +21,11 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "ostream.h"
 #include "util.h"
 
 #define NOTIFY_MSG_MAX 512
-#define NOTIFY_SEND_MS 1000	/* a supervisor that reads nothing holds a send this long */
+#define NOTIFY_READY_MS 1000	/* a --ready-fd reader that reads nothing: given up then */
 
 static struct {
 	int sock;			/* SOCK_DGRAM, unconnected; -1: no $NOTIFY_SOCKET */
@@ -75,8 +76,6 @@ static void notify_failed(const char *what, int e)
 void notify_init(int ready_fd)
 {
 	const char *env = getenv("NOTIFY_SOCKET");
-	struct timeval tv = { .tv_sec = NOTIFY_SEND_MS / 1000,
-			      .tv_usec = NOTIFY_SEND_MS % 1000 * 1000 };
 	size_t len;
 
 	if (notify.sock >= 0)
@@ -106,11 +105,12 @@ void notify_init(int ready_fd)
 	notify.addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
 	if ((notify.sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		notify_failed(notify.name, errno);
-	else if (setsockopt(notify.sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
-		notify_failed(notify.name, errno);
 }
 
-/* One datagram; a full receive queue is waited on for NOTIFY_SEND_MS at most. */
+/*
+ * One datagram, never waited on: a supervisor whose queue is full loses the
+ * message (said once, with -v), and the run loop never stalls on it.
+ */
 static void notify_send(const char *msg)
 {
 	ssize_t n;
@@ -118,30 +118,34 @@ static void notify_send(const char *msg)
 	if (notify.sock < 0)
 		return;
 	do
-		n = sendto(notify.sock, msg, strlen(msg), MSG_NOSIGNAL,
+		n = sendto(notify.sock, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT,
 			   (const struct sockaddr *)&notify.addr, notify.addrlen);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		notify_failed(notify.name, errno);
 }
 
-/* The ready line, once: written whole or not at all, then the fd is closed. */
+/*
+ * The ready line, once: written whole (it is shorter than PIPE_BUF) or not at
+ * all, waiting at most NOTIFY_READY_MS for a reader that does not read; then the
+ * fd is closed.
+ */
 static void notify_ready_line(void)
 {
+	struct ostream o;
 	char line[64];
-	int len;
-	ssize_t n;
+	int len, ret;
 
 	if (notify.ready_fd < 0)
 		return;
 	len = snprintf(line, sizeof(line), "READY=1 MAINPID=%ld\n", (long)getpid());
-	do
-		n = write(notify.ready_fd, line, (size_t)len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		notify_failed("--ready-fd", errno);
-	else if (n != len)
-		notify_failed("--ready-fd", EIO);
+	if ((ret = ostream_open(&o, notify.ready_fd)) == 0) {
+		ret = ostream_write_all(&o, line, (size_t)len, NOTIFY_READY_MS, NULL);
+		ostream_close(&o);
+	}
+	if (ret)
+		log_error("--ready-fd: the ready line was not written: %s",
+			  ret == -ETIMEDOUT ? "nothing read it" : strerror(-ret));
 	if (close(notify.ready_fd) && errno != EINTR)
 		notify_failed("--ready-fd", errno);
 	notify.ready_fd = -1;

@@ -53,22 +53,27 @@ static enum plan_change compare(const struct rules *rn, const struct rules_rule 
  * others take slots no running rule holds, so that nothing still counted or
  * buffered under a running rule is ever taken for a new one's.
  */
-static int assign_slots(struct plan *p, const struct plan *prev, char *err, size_t errlen)
+static int assign_slots(struct plan *p, const struct plan *prev, uint64_t busy, char *err,
+			size_t errlen)
 {
 	const struct rules *r = &p->rules;
 	bool used[RT_MAX_RULES] = { false }, kept[RT_MAX_RULES] = { false };
 	size_t i, j, free_slot = 0;
 
+	for (i = 0; i < RT_MAX_RULES; i++)
+		used[i] = (busy >> i) & 1;
 	for (i = 0; prev && i < prev->rules.nrules; i++)
 		used[prev->rule[i].slot] = true;
 	for (i = 0; i < r->nrules; i++) {
 		p->rule[i].slot = RT_MAX_RULES;
+		p->rule[i].prev_slot = RT_MAX_RULES;
 		p->rule[i].change = PLAN_RULE_NEW;
 		for (j = 0; prev && j < prev->rules.nrules; j++) {
 			if (strcmp(r->rules[i].name, prev->rules.rules[j].name))
 				continue;
 			p->rule[i].change = compare(r, &r->rules[i], &prev->rules,
 						    &prev->rules.rules[j]);
+			p->rule[i].prev_slot = prev->rule[j].slot;
 			if (p->rule[i].change != PLAN_RULE_REPLACED) {
 				p->rule[i].slot = prev->rule[j].slot;
 				kept[prev->rule[j].slot] = true;
@@ -82,8 +87,9 @@ static int assign_slots(struct plan *p, const struct plan *prev, char *err, size
 			free_slot++;
 		if (free_slot == RT_MAX_RULES) {
 			snprintf(err, errlen, "%s: %zu rules, with the running rules that are "
-				 "replaced or removed, need more than %d kernel rule slots at "
-				 "once: remove rules in one reload and add them in the next",
+				 "replaced or removed (and removed rules whose events are still "
+				 "buffered), need more than %d kernel rule slots at once: remove "
+				 "rules in one reload and add them in the next",
 				 r->path, r->nrules, RT_MAX_RULES);
 			return -ENOSPC;
 		}
@@ -138,7 +144,7 @@ static bool any_execve_rule(const struct rules *r)
 	return false;
 }
 
-int plan_build(struct plan *p, struct rules *rules, const struct plan *prev,
+int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uint64_t busy,
 	       const struct plan_kernel *k, char *err, size_t errlen)
 {
 	unsigned *slots = NULL;
@@ -149,7 +155,7 @@ int plan_build(struct plan *p, struct rules *rules, const struct plan *prev,
 	p->rules = *rules;
 	memset(rules, 0, sizeof(*rules));
 	p->rule = xcalloc(p->rules.nrules + 1, sizeof(*p->rule));
-	if ((ret = assign_slots(p, prev, err, errlen)) != 0)
+	if ((ret = assign_slots(p, prev, busy, err, errlen)) != 0)
 		return ret;
 	count_changes(p, prev);
 

@@ -39,6 +39,7 @@ enum plan_change {
 
 struct plan_rule {
 	unsigned slot;			/* its bit in the kernel's rule masks */
+	unsigned prev_slot;		/* the running rule of its name's; RT_MAX_RULES: none */
 	enum plan_change change;
 };
 
@@ -60,11 +61,12 @@ struct plan {
 
 /*
  * Plan rules (taken: freed by plan_free, even on failure) for kernel k, after
- * the running plan prev (NULL at start). 0, or -errno with the reason in err:
- * rules that cannot be encoded together, an attach mode this kernel lacks
- * (-ENOTSUP), or a change a running kernel side cannot take.
+ * the running plan prev (NULL at start). New rules take no slot of busy (a bit
+ * per slot whose removed rule's events are still buffered). 0, or -errno with
+ * the reason in err: rules that cannot be encoded together, an attach mode this
+ * kernel lacks (-ENOTSUP), or a change a running kernel side cannot take.
  */
-int plan_build(struct plan *p, struct rules *rules, const struct plan *prev,
+int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uint64_t busy,
 	       const struct plan_kernel *k, char *err, size_t errlen);
 
 /* The rule of p on kernel slot, or -1. */

@@ -53,7 +53,8 @@ static bool sink_keeps(const struct sink *s, const struct rules_output *o)
 		return false;
 	if (!o->path)
 		return true;
-	return stat(o->path, &now) == 0 && fstat(s->fd, &open) == 0 &&
+	/* lstat: a path that became a symbolic link is opened again, and refused. */
+	return lstat(o->path, &now) == 0 && fstat(s->fd, &open) == 0 &&
 	       now.st_dev == open.st_dev && now.st_ino == open.st_ino;
 }
 
@@ -108,6 +109,9 @@ int sink_open_all(const struct rules *r, const struct outfile_policy *p,
 		for (j = 0; j < nrunning && !v[i]; j++)
 			if (sink_keeps(running[j], &r->outputs[i]))
 				v[i] = running[j];
+		/* A kept file emptied under it (copytruncate) may need its header again. */
+		if (v[i] && v[i]->cfg->path && v[i]->off == v[i]->buf.len)
+			v[i]->committed = false;
 		if (!v[i] && (ret = sink_open_one(r, i, p, &v[i], err, errlen)) != 0) {
 			/* Close only what was opened here: the running sinks stay as they are. */
 			sink_close_all(v, i, running, nrunning);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "outfile.h"
 #include "sink_format.h"
@@ -42,9 +43,14 @@ static int file_open(struct sink *s, char *err, size_t errlen)
 static int file_commit(struct sink *s, bool start)
 {
 	struct file_state *st = s->priv;
+	struct stat sb;
 
-	/* A reload never truncates: only the start of a run does. */
-	if (!start || s->cfg->append || st->empty)
+	/* A reload never truncates (only the start of a run does); it finds it empty. */
+	if (!start) {
+		st->empty = fstat(s->fd, &sb) == 0 && sb.st_size == 0;
+		return 0;
+	}
+	if (s->cfg->append || st->empty)
 		return 0;
 	if (ftruncate(s->fd, 0))
 		return -errno;

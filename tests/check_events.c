@@ -37,7 +37,7 @@ static void setup(void)
 		 dir, dir);
 	ck_assert_msg(rules_load_buffer("t.yaml", yaml, strlen(yaml), &r, err, sizeof(err)) == 0,
 		      "%s", err);
-	ck_assert_msg(plan_build(&p, &r, NULL, &k, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(plan_build(&p, &r, NULL, 0, &k, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(sink_open_all(&p.rules, &pol, NULL, 0, &sinks, err, sizeof(err)) == 0,
 		      "%s", err);
 	sink_commit_all(sinks, p.rules.noutputs, true);
@@ -129,7 +129,7 @@ START_TEST(test_retired)
 {
 	struct rt_syscall_event e = sys_event(0x2);
 
-	events_retire(&ev, 1);
+	events_retire(&ev, 1, 1);
 	ck_assert_int_eq(events_deliver(&ev, &e, sizeof(e)), 0);
 	ck_assert_uint_eq(ev.slot[1].retired_seen, 1);
 	ck_assert_uint_eq(ev.slot[1].delivered, 0);

@@ -11,6 +11,7 @@
 
 static struct plan_kernel k;
 static struct plan run, next;
+static uint64_t busy;
 static char err[2048];
 
 /* A kernel with everything but kprobes, as the machine these tests grew on. */
@@ -23,6 +24,7 @@ static void setup(void)
 	snprintf(k.feat.kprobe_reason, sizeof(k.feat.kprobe_reason), "no kprobe PMU");
 	memset(&run, 0, sizeof(run));
 	memset(&next, 0, sizeof(next));
+	busy = 0;
 }
 
 static void teardown(void)
@@ -37,7 +39,7 @@ static int build(struct plan *p, const struct plan *prev, const char *yaml)
 
 	ck_assert_msg(rules_load_buffer("t.yaml", yaml, strlen(yaml), &r, err, sizeof(err)) == 0,
 		      "%s", err);
-	return plan_build(p, &r, prev, &k, err, sizeof(err));
+	return plan_build(p, &r, prev, busy, &k, err, sizeof(err));
 }
 
 static const char *abc =
@@ -109,6 +111,22 @@ START_TEST(test_change_report)
 }
 END_TEST
 
+/* A slot whose removed rule's events are still buffered is taken by no new rule. */
+START_TEST(test_busy)
+{
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	busy = 1ULL << 3 | 1ULL << 4;
+	ck_assert_int_eq(build(&next, &run,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: d, probe: sys_enter }\n"
+			       "  - { name: a, probe: execve }\n"), 0);
+	ck_assert_uint_eq(next.rule[0].slot, 5);
+	ck_assert_uint_eq(next.rule[0].prev_slot, RT_MAX_RULES);
+	ck_assert_uint_eq(next.rule[1].prev_slot, 0);
+}
+END_TEST
+
 /* Counters keyed another way cannot carry over: a new slot, the old one gone. */
 START_TEST(test_replaced)
 {
@@ -122,6 +140,7 @@ START_TEST(test_replaced)
 			       "  - { name: c, probe: sys_enter, mode: stream }\n"), 0);
 	ck_assert_int_eq(next.rule[1].change, PLAN_RULE_REPLACED);
 	ck_assert_uint_eq(next.rule[1].slot, 3);
+	ck_assert_uint_eq(next.rule[1].prev_slot, 1);
 	ck_assert_uint_eq(next.changed, 1);
 	ck_assert_uint_eq(next.counts_kept, 2);
 	ck_assert_uint_eq(next.removed, 0);
@@ -204,6 +223,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, test_same_file);
 	tcase_add_test(tc, test_change_report);
 	tcase_add_test(tc, test_replaced);
+	tcase_add_test(tc, test_busy);
 	tcase_add_test(tc, test_out_of_slots);
 	tcase_add_test(tc, test_max_counters_fixed);
 	tcase_add_test(tc, test_execve_choice);
