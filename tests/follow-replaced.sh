@@ -1,13 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# a follow rule whose group_by a reload changes (same name, same pid
-# list: a new slot, counts reset) no longer follows the descendants forked
-# before the reload: the kernel's inherited pid entries are carried into the
-# new filter set only for slots that stay (loader.c carry_inherited's keep),
-# not translated to the rule's new slot. Nothing says so and nothing is
-# counted as lost. Oracle: a descendant forked (after start) before the
-# reload runs the workload after it: 100 children x 10 getppid calls.
-# The same reload with group_by unchanged counts all 1000 (checked first).
+# A follow rule whose group_by a reload changes (same name, same pid list: a new
+# slot, counts reset) goes on following the descendants forked before the
+# reload: the kernel's inherited pid entries are carried to the rule's new slot.
+# Oracle: a descendant forked (after start) before the reload runs the workload
+# after it: 100 children x 10 getppid calls. The same reload with group_by
+# unchanged counts all 1000 (checked first).
 . "$srcdir/lib.sh"
 need_root
 run_case() {	# run_case GROUP_BY-AFTER-RELOAD

@@ -72,6 +72,26 @@ rt_stop() {
 	RT_PID=
 }
 
+# logged PATTERN N: wait (5 s at most) until $TMP/err holds N lines matching
+# PATTERN; 1 if ruletrace died or time ran out first.
+logged() {
+	for _ in $(seq 1 500); do
+		[ "$(grep -c -- "$1" "$TMP/err")" -ge "$2" ] && return 0
+		kill -0 "$RT_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	return 1
+}
+
+# hup PATTERN: SIGHUP, and wait until one more line matches PATTERN (a reload's
+# "reloaded" or "reload failed"); fails the test if none comes.
+hup() {
+	local n
+	n=$(grep -c -- "$1" "$TMP/err")
+	kill -HUP "$RT_PID"
+	logged "$1" $((n + 1)) || { cat "$TMP/err" >&2; fail "SIGHUP: no '$1' logged"; }
+}
+
 # bad_good_rules FILE COMM OUTPUT: an exec rule for COMM to the output 'bad'
 # (written as OUTPUT, at line 3, column 3) and to a CSV 'good' in $TMP/good.csv.
 bad_good_rules() {

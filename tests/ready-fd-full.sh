@@ -1,10 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# --ready-fd on a pipe that is full (a supervisor that has not read
-# yet). The ready line is written with a blocking write(2), retried on EINTR,
-# so ruletrace hangs there for good, probes attached and nothing read: it
-# ignores --duration and SIGTERM (only SIGKILL ends it). Want: the run goes on
-# (or gives up on the line, as a stuck NOTIFY_SOCKET is given up after 1 s),
+# --ready-fd on a pipe that is full (a supervisor that has not read yet): the
+# ready line is given up after a second, said on stderr, and the run goes on,
 # ends by its --duration, and a SIGTERM stops it.
 . "$srcdir/lib.sh"
 need_root

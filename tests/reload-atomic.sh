@@ -25,24 +25,6 @@ need_root
 NOLSAN="env ASAN_OPTIONS=detect_leaks=0"
 CSV_HEADER="time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost,filename_truncated"
 
-# logged PATTERN N: wait (5 s at most) until stderr holds N lines matching PATTERN.
-logged() {
-	for _ in $(seq 1 500); do
-		[ "$(grep -c -- "$1" "$TMP/err")" -ge "$2" ] && return 0
-		kill -0 "$RT_PID" 2>/dev/null || break
-		sleep 0.01
-	done
-	return 1
-}
-
-# hup PATTERN: SIGHUP, and wait until one more line matches PATTERN.
-hup() {
-	local n
-	n=$(grep -c -- "$1" "$TMP/err")
-	kill -HUP "$RT_PID"
-	logged "$1" $((n + 1)) || { cat "$TMP/err" >&2; fail "SIGHUP: no '$1' logged"; }
-}
-
 # stream_rule NAME COMM OUTPUTS: a stream rule on COMM's getppid calls.
 stream_rule() {
 	printf '  - { name: %s, probe: sys_enter, mode: stream, filter: { comm: [%s], syscalls: [getppid] }, outputs: [%s] }\n' \
@@ -100,100 +82,6 @@ assert lines == n == written["j"], f"JSON lines: {lines} lines, {n} events, writ
 print(f"ok: failed reload ({variant}): the CSV starts with its header, no NUL, {rows} rows = written; as many JSON lines")
 PY
 }
-
-# 2. A successful reload keeps an append: false output whole.
-# 3. A syscall filter is never off, not even for an instant: exact counts across
-#    20 reloads, a storm of SIGHUPs, and 600 reloads of an exclude_syscalls rule.
-# 4. A stream rule a reload adds delivers its first events (matched = delivered
-#    + lost + unread), three times over.
-# 5. Each reload reports what changed, on stderr and in every JSON-lines output.
-# 6. A kernel apply that fails is rolled back (RULETRACE_TEST_FAULT); a rollback
-#    that fails too ends the run with exit status 1 and says so.
-#
-# Every case runs even when an earlier one fails; the failures are listed at the end.
-. "$srcdir/lib.sh"
-need_root
-# In the sanitizer build LeakSanitizer checks the workload at exit from a thread
-# of its own, which calls getppid under the workload's comm: not the oracle's.
-NOLSAN="env ASAN_OPTIONS=detect_leaks=0"
-CSV_HEADER="time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost,filename_truncated"
-
-# logged PATTERN N: wait (5 s at most) until stderr holds N lines matching PATTERN.
-logged() {
-	for _ in $(seq 1 500); do
-		[ "$(grep -c -- "$1" "$TMP/err")" -ge "$2" ] && return 0
-		kill -0 "$RT_PID" 2>/dev/null || break
-		sleep 0.01
-	done
-	return 1
-}
-
-# hup PATTERN: SIGHUP, and wait until one more line matches PATTERN.
-hup() {
-	local n
-	n=$(grep -c -- "$1" "$TMP/err")
-	kill -HUP "$RT_PID"
-	logged "$1" $((n + 1)) || { cat "$TMP/err" >&2; fail "SIGHUP: no '$1' logged"; }
-}
-
-# stream_rule NAME COMM OUTPUTS: a stream rule on COMM's getppid calls.
-stream_rule() {
-	printf '  - { name: %s, probe: sys_enter, mode: stream, filter: { comm: [%s], syscalls: [getppid] }, outputs: [%s] }\n' \
-		"$1" "$2" "$3"
-}
-
-# 1. A failed reload must not corrupt a running output: the reload opens the
-# same CSV again, then fails on its second output.
-case_failed_reload() {	# case_failed_reload VARIANT: missing (its directory is) or clash (the --summary-json file)
-	local n=200000 wl bad
-	{
-		printf 'version: 1\noutputs:\n'
-		printf '  c: { type: csv, path: %s, append: false }\n' "$TMP/c1.csv"
-		printf '  j: { type: json, path: %s }\n' "$TMP/j1.jsonl"
-		printf 'rules:\n'
-		stream_rule flow rt-ra-1 "c, j"
-	} >"$TMP/rules.yaml"
-	rt_start --buffer-size 64M -j "$TMP/s.json" "$TMP/rules.yaml"
-	$NOLSAN "$WORKLOAD" --comm rt-ra-1 --getppid $n --spread 1200 &
-	wl=$!
-	sleep 0.5
-	case $1 in
-	missing) bad=$TMP/missing/j1.jsonl ;;
-	clash) bad=$TMP/s.json ;;
-	esac
-	{
-		printf 'version: 1\noutputs:\n'
-		printf '  c: { type: csv, path: %s, append: false }\n' "$TMP/c1.csv"
-		printf '  bad: { type: json, path: %s }\n' "$bad"
-		printf 'rules:\n'
-		stream_rule flow rt-ra-1 "c, bad"
-	} >"$TMP/rules.yaml"
-	kill -0 $wl 2>/dev/null || fail "the workload ended before the SIGHUP"
-	hup "reload failed"
-	wait $wl || fail "workload"
-	rt_stop INT
-	expect_eq "failed reload ($1): exit status" "$RT_STATUS" 0
-	grep -q "reloaded" "$TMP/err" && fail "a reload with an output that cannot open succeeded"
-	python3 - "$TMP" "$n" "$CSV_HEADER" "$1" <<'PY' || fail "failed reload ($1): the outputs"
-import json, sys
-tmp, n, header, variant = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-s = json.load(open(f"{tmp}/s.json"))
-written = {o["name"]: o["written"] for o in s["outputs"]}
-data = open(f"{tmp}/c1.csv", "rb").read()
-nul = data.count(b"\0")
-first = data.split(b"\r\n", 1)[0]
-rows = sum(1 for line in data.split(b"\r\n") if b",flow,syscall," in line)
-assert nul == 0, f"{nul} NUL bytes in the CSV (it starts {data[:16]!r})"
-assert first == header.encode(), f"the CSV starts {data[:80]!r}"
-assert rows == n == written["c"], f"{rows} rows, {n} events, written {written['c']}"
-data = open(f"{tmp}/j1.jsonl", "rb").read()
-assert data.count(b"\0") == 0, "NUL bytes in the JSON lines"
-lines = sum(1 for line in data.splitlines() if json.loads(line).get("event") == "syscall")
-assert lines == n == written["j"], f"JSON lines: {lines} lines, {n} events, written {written['j']}"
-print(f"ok: failed reload ({variant}): the CSV starts with its header, no NUL, {rows} rows = written; as many JSON lines")
-PY
-}
-
 # 2. A successful reload keeps an append: false output whole.
 case_kept_output() {	# case_kept_output VARIANT: same (the file as it was) or added (a rule more)
 	local n=300000 wl

@@ -17,18 +17,6 @@ rules:
 YAML
 rows() { grep -c ',exec,' "$1" || true; }
 header() { head -1 "$1" | cut -d, -f1-3; }
-reloads=0
-hup() {	# hup WANT: SIGHUP, then wait for the WANT line (reloaded or reload failed)
-	local before
-	before=$(grep -c "$1" "$TMP/err" || true)
-	kill -HUP "$RT_PID"
-	for _ in $(seq 1 200); do
-		[ "$(grep -c "$1" "$TMP/err" || true)" -gt "$before" ] && return 0
-		sleep 0.02
-	done
-	cat "$TMP/err" >&2
-	fail "no '$1' after SIGHUP"
-}
 execs() { $NOLSAN "$WORKLOAD" --comm rt-rot --exec "$1" -- /bin/true >/dev/null || fail workload; sleep 0.2; }
 
 rt_start -j "$TMP/s.json" "$TMP/rules.yaml"
