@@ -662,9 +662,32 @@ static void report_reload(struct run *run, const struct plan *p, uint64_t swap_l
 }
 
 /*
+ * The applied plan next becomes the running one, with its outputs sinks: events
+ * of new rules routed from the first, what removed rules left delivered or
+ * counted, the outputs that go released, the change reported.
+ */
+static void swap(struct run *run, struct plan *next, struct sink **sinks)
+{
+	uint64_t swap_lost;
+
+	sink_commit_all(sinks, next->rules.noutputs, false);
+	events_route(&run->ev, next, sinks);
+	swap_lost = retire_slots(run, next);
+	release_outputs(run, &next->rules, sinks);
+	sink_rebind(sinks, &next->rules);
+	plan_free(&run->plan);
+	run->plan = *next;
+	run->sinks = sinks;
+	if (run->reloads < ARRAY_SIZE(run->reload_at))
+		run->reload_at[run->reloads] = mono_seconds() - run->start;
+	run->reloads++;
+	report_reload(run, &run->plan, swap_lost);
+}
+
+/*
  * SIGHUP: read the rule file again and, if it is valid and everything it names
- * can be opened and attached, make it the running rules: plan, outputs, kernel,
- * swap. Otherwise nothing the run uses was touched, and the reason is logged.
+ * can be opened and attached, make it the running rules: plan, outputs, kernel
+ * (or roll back), swap. Otherwise nothing the run uses was touched, and the reason is logged.
  */
 static void reload(struct run *run)
 {
@@ -673,7 +696,6 @@ static void reload(struct run *run)
 	struct plan next = { 0 };
 	struct sink **sinks = NULL;
 	size_t nrun = run->plan.rules.noutputs;
-	uint64_t swap_lost;
 	int ret;
 
 	notify_reloading();
@@ -704,19 +726,7 @@ static void reload(struct run *run)
 		goto keep;
 	}
 
-	/* Applied: events of the new rules are routed from the first, new files begun. */
-	sink_commit_all(sinks, next.rules.noutputs, false);
-	events_route(&run->ev, &next, sinks);
-	swap_lost = retire_slots(run, &next);
-	release_outputs(run, &next.rules, sinks);
-	sink_rebind(sinks, &next.rules);
-	plan_free(&run->plan);
-	run->plan = next;
-	run->sinks = sinks;
-	if (run->reloads < ARRAY_SIZE(run->reload_at))
-		run->reload_at[run->reloads] = mono_seconds() - run->start;
-	run->reloads++;
-	report_reload(run, &run->plan, swap_lost);
+	swap(run, &next, sinks);
 	log_error("reloaded %s: %zu rule%s", run->plan.rules.path, run->plan.rules.nrules,
 		  run->plan.rules.nrules == 1 ? "" : "s");
 	notify_ready("tracing %zu rule%s", run->plan.rules.nrules,
