@@ -13,8 +13,7 @@ static void collect_rule(struct summary_rule *sr, const struct collect_run *run,
 	size_t c;
 
 	snprintf(sr->attach, sizeof(sr->attach), "%s",
-		 sr->rule->probe != RT_PROBE_EXECVE ? "raw_tracepoint" :
-		 run->execve == PROBE_EXECVE_KPROBE ? "kprobe" : "tracepoint");
+		 probe_attach_name(sr->rule->probe, run->execve));
 	sr->delivered = es->delivered;
 	sr->unread = es->unread;
 	sr->past_max = es->past_max;

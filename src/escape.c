@@ -195,3 +195,10 @@ size_t escape_comm_len(const char *comm, size_t max)
 {
 	return strnlen(comm, max);
 }
+
+void escape_json_string(struct strbuf *sb, const char *s, size_t n)
+{
+	strbuf_addc(sb, '"');
+	escape_json(sb, s, n);
+	strbuf_addc(sb, '"');
+}

@@ -24,6 +24,9 @@ void escape_text(struct strbuf *sb, const char *s, size_t n);
  */
 void escape_json(struct strbuf *sb, const char *s, size_t n);
 
+/* The same, in double quotes: a JSON string value. */
+void escape_json_string(struct strbuf *sb, const char *s, size_t n);
+
 /*
  * One RFC 4180 field: control bytes other than CR, LF and tab and invalid UTF-8 as
  * \xNN; a value starting with = + - @ tab or CR prefixed with ' (OWASP CSV

@@ -288,9 +288,7 @@ static void json_str(struct strbuf *sb, const char *s, size_t n)
 		strbuf_adds(sb, "null");
 		return;
 	}
-	strbuf_addc(sb, '"');
-	escape_json(sb, s, n);
-	strbuf_addc(sb, '"');
+	escape_json_string(sb, s, n);
 }
 
 static void json_cstr(struct strbuf *sb, const char *s)
@@ -339,7 +337,7 @@ static const char *rule_attach(const struct plan *p, const struct rules_rule *r,
 		return "raw_tracepoint";
 	}
 	*why = p->execve_why;
-	return p->execve == PROBE_EXECVE_KPROBE ? "kprobe" : "tracepoint";
+	return probe_attach_name(r->probe, p->execve);
 }
 
 static const char *const group_names[] = { "comm", "pid", "syscall" };

@@ -658,23 +658,30 @@ static int read_stat(struct loader *l, __u32 k, int ncpus, __u64 *values, uint64
 	return 0;
 }
 
+/* One slot's rt_rule_stats, summed over ncpus, through values (2 * ncpus). */
+static int read_rule(struct loader *l, __u32 slot, int ncpus, __u64 *values,
+		     struct loader_rule_stats *st)
+{
+	__u64 v[2];
+
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &slot, values))
+		return -errno;
+	sum_percpu(values, ncpus, 2, v);
+	st->matched = v[0];
+	st->lost = v[1];
+	return 0;
+}
+
 int loader_read_rule(struct loader *l, unsigned slot, struct loader_rule_stats *st)
 {
 	int ncpus = libbpf_num_possible_cpus();
-	__u64 *values, v[2];
-	__u32 k = slot;
-	int ret = 0;
+	__u64 *values;
+	int ret;
 
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
 	values = xcalloc((size_t)ncpus * 2, sizeof(__u64));
-	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &k, values)) {
-		ret = -errno;
-	} else {
-		sum_percpu(values, ncpus, 2, v);
-		st->matched = v[0];
-		st->lost = v[1];
-	}
+	ret = read_rule(l, slot, ncpus, values, st);
 	free(values);
 	return ret;
 }
@@ -689,13 +696,16 @@ int loader_read_counters(struct loader *l, struct loader_counters *c)
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
 	c->ncounts = 0;
-	for (slot = 0; slot < RT_MAX_RULES; slot++)
-		if ((ret = loader_read_rule(l, slot, &c->rule[slot])) != 0)
-			return ret;
 	values = xcalloc((size_t)ncpus * 2, sizeof(__u64));
-	if (!(ret = read_stat(l, RT_STAT_COUNT_MAP_FULL, ncpus, values, &c->count_map_full)) &&
-	    !(ret = read_stat(l, RT_STAT_FOLLOW_MAP_FULL, ncpus, values, &c->follow_map_full)) &&
-	    !(ret = read_slots(l, c, ncpus, values)))
+	for (slot = 0, ret = 0; slot < RT_MAX_RULES && !ret; slot++)
+		ret = read_rule(l, slot, ncpus, values, &c->rule[slot]);
+	if (!ret)
+		ret = read_stat(l, RT_STAT_COUNT_MAP_FULL, ncpus, values, &c->count_map_full);
+	if (!ret)
+		ret = read_stat(l, RT_STAT_FOLLOW_MAP_FULL, ncpus, values, &c->follow_map_full);
+	if (!ret)
+		ret = read_slots(l, c, ncpus, values);
+	if (!ret)
 		ret = read_counts(l, c, ncpus, values);
 	free(values);
 	return ret;

@@ -533,16 +533,23 @@ static void print_interval(struct run *run)
  * rules lost; those events still buffered are owed, and no new rule takes the
  * slot until they are out. Returns how many were owed.
  */
-static uint64_t retire_slot(struct run *run, unsigned slot)
+/* Events the kernel sent for slot that have not come out of the buffer; *st its figures. */
+static uint64_t still_buffered(struct run *run, unsigned slot, struct loader_rule_stats *st)
 {
 	const struct events_slot *es = &run->ev.slot[slot];
-	struct loader_rule_stats st = { 0 };
-	uint64_t out, owed = 0;
+	uint64_t out;
 
-	loader_read_rule(&run->loader, slot, &st);
-	out = es->delivered + es->past_max + st.lost;
-	if (st.matched > out)
-		owed = st.matched - out;
+	memset(st, 0, sizeof(*st));
+	loader_read_rule(&run->loader, slot, st);
+	out = es->delivered + es->past_max + st->lost;
+	return st->matched > out ? st->matched - out : 0;
+}
+
+static uint64_t retire_slot(struct run *run, unsigned slot)
+{
+	struct loader_rule_stats st;
+	uint64_t owed = still_buffered(run, slot, &st);
+
 	run->removed_lost += st.lost + owed;
 	events_retire(&run->ev, slot, owed);
 	loader_forget_slot(&run->loader, slot);
@@ -597,14 +604,8 @@ static uint64_t retire_slots(struct run *run, const struct plan *next)
 
 	for (;;) {
 		left = 0;
-		for (i = 0; i < next->ngone; i++) {
-			const struct events_slot *es = &run->ev.slot[next->gone[i]];
-
-			memset(&st, 0, sizeof(st));
-			loader_read_rule(&run->loader, next->gone[i], &st);
-			if (st.matched > st.lost + es->delivered + es->past_max)
-				left += st.matched - st.lost - es->delivered - es->past_max;
-		}
+		for (i = 0; i < next->ngone; i++)
+			left += still_buffered(run, next->gone[i], &st);
 		if (!left || mono_seconds() >= end || events_poll(&run->ev, 0) < 0)
 			break;
 	}

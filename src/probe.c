@@ -241,3 +241,10 @@ void probe_execve_why(const struct probe_features *f, enum rules_attach want,
 		snprintf(buf, len, "%s (kprobe unavailable: %s)", PROBE_EXECVE_TP_NAME,
 			 f->kprobe_reason);
 }
+
+const char *probe_attach_name(enum rt_probe probe, enum probe_execve_mode mode)
+{
+	if (probe != RT_PROBE_EXECVE)
+		return "raw_tracepoint";
+	return mode == PROBE_EXECVE_KPROBE ? "kprobe" : "tracepoint";
+}

@@ -71,6 +71,9 @@ void probe_features_unprivileged(struct probe_features *f, struct probe_report *
 void probe_execve_why(const struct probe_features *f, enum rules_attach want,
 		      enum probe_execve_mode mode, char *buf, size_t len);
 
+/* How a rule of probe is attached when execve is (mode): kprobe, tracepoint, raw_tracepoint. */
+const char *probe_attach_name(enum rt_probe probe, enum probe_execve_mode mode);
+
 /* The tracepoint execve falls back to, as the user sees it named. */
 #define PROBE_EXECVE_TP_NAME "tracepoint syscalls:sys_enter_execve"
 

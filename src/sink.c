@@ -109,9 +109,6 @@ int sink_open_all(const struct rules *r, const struct outfile_policy *p,
 		for (j = 0; j < nrunning && !v[i]; j++)
 			if (sink_keeps(running[j], &r->outputs[i]))
 				v[i] = running[j];
-		/* A kept file emptied under it (copytruncate) may need its header again. */
-		if (v[i] && v[i]->cfg->path && v[i]->off == v[i]->buf.len)
-			v[i]->committed = false;
 		if (!v[i] && (ret = sink_open_one(r, i, p, &v[i], err, errlen)) != 0) {
 			/* Close only what was opened here: the running sinks stay as they are. */
 			sink_close_all(v, i, running, nrunning);
@@ -327,9 +324,9 @@ void sink_commit_all(struct sink **sinks, size_t n, bool start)
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		if (sinks[i]->committed)
+		/* Bytes still to write: the file is not as empty as it looks (no header due). */
+		if (!start && sinks[i]->off < sinks[i]->buf.len)
 			continue;
-		sinks[i]->committed = true;
 		if (sinks[i]->ops->commit && (ret = sinks[i]->ops->commit(sinks[i], start)) != 0)
 			sink_fail(sinks[i], ret);
 	}

@@ -95,7 +95,6 @@ struct sink {
 	uint64_t lost;		/* events that did not: dropped, or after a failure */
 	uint64_t dropped;	/* of those, dropped while the sink stayed up */
 	int error;		/* first -errno while running, 0 if none */
-	bool committed;		/* sink_commit_all has seen it */
 };
 
 /*
@@ -116,9 +115,10 @@ void sink_rebind(struct sink **sinks, const struct rules *r);
 bool sink_in(const struct sink *s, struct sink *const *set, size_t n);
 
 /*
- * The start or reload that opened sinks is going ahead: commit each not yet
- * committed (a CSV header; at the start of a run, truncate what is not appended
- * to). A sink that cannot has failed, as if while running.
+ * The start or reload that opened sinks is going ahead: commit each (at the start
+ * of a run, truncate what is not appended to; a CSV header wherever the file is
+ * empty, as a new one, or one emptied under a kept output by copytruncate). A
+ * sink that cannot has failed, as if while running.
  */
 void sink_commit_all(struct sink **sinks, size_t n, bool start);
 

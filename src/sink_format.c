@@ -87,9 +87,8 @@ static void escaped_argv(struct strbuf *sb, const struct rt_exec_event *e, sink_
 
 static void json_str(struct strbuf *sb, const char *key, const char *s, size_t n)
 {
-	strbuf_addf(sb, ",\"%s\":\"", key);
-	escape_json(sb, s, n);
-	strbuf_addc(sb, '"');
+	strbuf_addf(sb, ",\"%s\":", key);
+	escape_json_string(sb, s, n);
 }
 
 void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)

@@ -9,13 +9,6 @@
 #include "summary_json.h"
 #include "syscalls.h"
 
-static void json_string(struct strbuf *out, const char *s, size_t n)
-{
-	strbuf_addc(out, '"');
-	escape_json(out, s, n);
-	strbuf_addc(out, '"');
-}
-
 static void json_comms(struct strbuf *out, const char *key, const struct rules_filter *f)
 {
 	size_t i;
@@ -24,7 +17,7 @@ static void json_comms(struct strbuf *out, const char *key, const struct rules_f
 	for (i = 0; i < f->ncomm; i++) {
 		if (i)
 			strbuf_addc(out, ',');
-		json_string(out, f->comm[i], strnlen(f->comm[i], RT_COMM_LEN));
+		escape_json_string(out, f->comm[i], strnlen(f->comm[i], RT_COMM_LEN));
 	}
 	strbuf_addc(out, ']');
 }
@@ -72,7 +65,7 @@ static void json_rule(struct strbuf *out, const struct summary_rule *sr)
 	bool first = true;
 
 	strbuf_adds(out, "{\"name\":");
-	json_string(out, rule->name, strlen(rule->name));
+	escape_json_string(out, rule->name, strlen(rule->name));
 	strbuf_addf(out, ",\"probe\":\"%s\",\"mode\":\"%s\",\"attach\":\"%s\"",
 		    rules_probe_name(rule->probe), rules_mode_name(rule->mode), sr->attach);
 	json_filter(out, rule);
@@ -113,9 +106,9 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 	if (uname(&u))
 		strcpy(u.release, "unknown");
 	strbuf_adds(out, "{\"ruletrace\":\"" PACKAGE_VERSION "\",\"kernel\":");
-	json_string(out, u.release, strlen(u.release));
+	escape_json_string(out, u.release, strlen(u.release));
 	strbuf_adds(out, ",\"rules_file\":");
-	json_string(out, run->rules_path, strlen(run->rules_path));
+	escape_json_string(out, run->rules_path, strlen(run->rules_path));
 	strbuf_addc(out, ',');
 	json_time(out, "start", &run->start);
 	json_time(out, "end", &run->end);
@@ -138,7 +131,7 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		const struct summary_sink *ss = &sum->sinks[i];
 
 		strbuf_addf(out, "%s{\"name\":", i ? "," : "");
-		json_string(out, ss->output->name, strlen(ss->output->name));
+		escape_json_string(out, ss->output->name, strlen(ss->output->name));
 		strbuf_addf(out, ",\"type\":\"%s\",\"written\":%llu,\"lost\":%llu,"
 			    "\"dropped\":%llu,\"error\":",
 			    rules_output_type_name(ss->output->type),
@@ -147,7 +140,7 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		if (ss->error) {
 			const char *e = strerror(-ss->error);
 
-			json_string(out, e, strlen(e));
+			escape_json_string(out, e, strlen(e));
 		} else {
 			strbuf_adds(out, "null");
 		}
