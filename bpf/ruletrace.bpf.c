@@ -136,6 +136,9 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RT_RENAMED_ENTRIES);
+	/* Not preallocated: an element a rename replaces is freed after an RCU grace
+	 * period, so a reader still copying it never sees it reused half-written. */
+	__uint(map_flags, 1u << 0 /* BPF_F_NO_PREALLOC */);
 	__type(key, __u32);
 	__type(value, char[RT_COMM_LEN]);
 } rt_renamed SEC(".maps");
