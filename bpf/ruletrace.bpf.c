@@ -132,15 +132,19 @@ struct {
  * The name another task gave a thread (a sibling writing /proc/self/task/TID/comm),
  * by tid, recorded before the kernel copies it into the thread's comm: a refill on
  * another CPU would otherwise read that copy half done. Gone at thread exit.
+ *
+ * Only the thread itself reads its record, and every writer holds the kernel's
+ * task_lock of that thread, so one sequence count is enough: odd while a rename
+ * rewrites the name in place. The record is rewritten in place, never replaced: the
+ * hash map reuses a replaced element at once, and a reader still copying it would
+ * see the next name over the last one.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RT_RENAMED_ENTRIES);
-	/* Not preallocated: an element a rename replaces is freed after an RCU grace
-	 * period, so a reader still copying it never sees it reused half-written. */
 	__uint(map_flags, 1u << 0 /* BPF_F_NO_PREALLOC */);
 	__type(key, __u32);
-	__type(value, char[RT_COMM_LEN]);
+	__type(value, struct rt_renamed_val);
 } rt_renamed SEC(".maps");
 
 /* The last task's verdicts and slots, one entry per CPU. */
@@ -256,6 +260,31 @@ static __always_inline void rt_get_comm(char *comm)
 }
 
 /*
+ * Copy a rename record. The writer's copy is two stores under a spin lock, so the
+ * first or second try settles; only a storm of interrupts on the writer's CPU could
+ * outlast them all, and then the last copy is taken. Volatile accesses keep the
+ * loads in order; x86 keeps loads in order with loads, and the writer's sequence
+ * adds are full barriers.
+ */
+static __always_inline void rt_read_renamed(const struct rt_renamed_val *v, char *comm)
+{
+	__u64 lo = 0, hi = 0;
+
+	for (int i = 0; i < 16; i++) {
+		__u32 before = *(volatile const __u32 *)&v->seq;
+		__u32 after;
+
+		lo = *(volatile const __u64 *)&v->comm[0];
+		hi = *(volatile const __u64 *)&v->comm[1];
+		after = *(volatile const __u32 *)&v->seq;
+		if (!(before & 1) && before == after)
+			break;
+	}
+	__builtin_memcpy(comm, &lo, 8);
+	__builtin_memcpy(comm + 8, &hi, 8);
+}
+
+/*
  * The current thread's comm as last set: the name another task is giving it, if
  * one is recorded, else its own. Looked up again after the live read: a rename by
  * another task records its name before its copy starts, so a read that overlapped
@@ -263,7 +292,7 @@ static __always_inline void rt_get_comm(char *comm)
  */
 static __always_inline void rt_task_comm(__u32 tid, char *comm)
 {
-	const char *named = bpf_map_lookup_elem(&rt_renamed, &tid);
+	const struct rt_renamed_val *named = bpf_map_lookup_elem(&rt_renamed, &tid);
 
 	if (!named) {
 		rt_get_comm(comm);
@@ -271,7 +300,7 @@ static __always_inline void rt_task_comm(__u32 tid, char *comm)
 		if (!named)
 			return;
 	}
-	__builtin_memcpy(comm, named, RT_COMM_LEN);
+	rt_read_renamed(named, comm);
 }
 
 /*
@@ -830,14 +859,24 @@ SEC("raw_tracepoint/task_rename")
 int rt_rename(struct bpf_raw_tracepoint_args *ctx)
 {
 	const void *task = (const void *)ctx->args[0];
-	char comm[RT_COMM_LEN];
 	__u32 tid = 0;
 
 	bpf_probe_read_kernel(&tid, sizeof(tid), task + rt_task_pid_off);
 	if (task != (const void *)bpf_get_current_task()) {
-		__builtin_memset(comm, 0, sizeof(comm));
-		if (bpf_probe_read_kernel_str(comm, sizeof(comm), (const void *)ctx->args[1]) > 0)
-			bpf_map_update_elem(&rt_renamed, &tid, comm, BPF_ANY);
+		struct rt_renamed_val *v = bpf_map_lookup_elem(&rt_renamed, &tid);
+		struct rt_renamed_val nv = {};
+
+		if (bpf_probe_read_kernel_str(nv.comm, sizeof(nv.comm),
+					      (const void *)ctx->args[1]) <= 0)
+			return 0;
+		if (v) {	/* in place, inside an odd sequence count */
+			__sync_fetch_and_add(&v->seq, 1);
+			*(volatile __u64 *)&v->comm[0] = nv.comm[0];
+			*(volatile __u64 *)&v->comm[1] = nv.comm[1];
+			__sync_fetch_and_add(&v->seq, 1);
+		} else {
+			bpf_map_update_elem(&rt_renamed, &tid, &nv, BPF_NOEXIST);
+		}
 	} else if (bpf_map_lookup_elem(&rt_renamed, &tid)) {
 		bpf_map_delete_elem(&rt_renamed, &tid);	/* its own name from now on */
 	}
@@ -885,8 +924,13 @@ int rt_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	const void *parent = (const void *)ctx->args[0];
 	const void *child = (const void *)ctx->args[1];
-	__u32 ptgid, ctgid, live = rt_active_ruleset & 1;
+	__u32 ptgid, ctgid, ctid = 0, live = rt_active_ruleset & 1;
 
+	/* A record left by a rename after its thread's exit must not name the next
+	 * thread to get its tid. */
+	bpf_probe_read_kernel(&ctid, sizeof(ctid), child + rt_task_pid_off);
+	if (bpf_map_lookup_elem(&rt_renamed, &ctid))
+		bpf_map_delete_elem(&rt_renamed, &ctid);
 	ptgid = rt_task_tgid(parent);
 	ctgid = rt_task_tgid(child);
 	if (ptgid == ctgid)

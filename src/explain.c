@@ -127,7 +127,7 @@ static void explain_maps(struct explain *e)
 	map_add(e, "rt_slot_of", BPF_MAP_TYPE_HASH, sizeof(struct rt_count_key), sizeof(__u32),
 		p->max_counters);
 	map_add(e, "rt_free_slots", BPF_MAP_TYPE_QUEUE, 0, sizeof(__u32), p->max_counters);
-	map_add(e, "rt_renamed", BPF_MAP_TYPE_HASH, sizeof(__u32), RT_COMM_LEN,
+	map_add(e, "rt_renamed", BPF_MAP_TYPE_HASH, sizeof(__u32), sizeof(struct rt_renamed_val),
 		RT_RENAMED_ENTRIES);
 	map_add(e, "rt_cpu_cache", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
 		sizeof(struct rt_task_cache), 1);

@@ -30,6 +30,13 @@ enum rt_probe {
 	RT_PROBE_MAX = 2,
 };
 
+/* An rt_renamed value: a name another task gave a thread; seq is odd mid-rewrite. */
+struct rt_renamed_val {
+	__u64 comm[RT_COMM_LEN / 8];
+	__u32 seq;
+	__u32 pad;
+};
+
 /* rt_event_hdr.type */
 enum rt_event_type {
 	RT_EVENT_EXEC = 1,
