@@ -22,6 +22,15 @@ const volatile __u32 rt_self_tgid;		/* ruletrace never traces itself */
 const volatile __u32 rt_task_tgid_off;
 const volatile __u32 rt_task_pid_off;
 const volatile __u32 rt_task_real_parent_off;
+const volatile __u32 rt_task_comm_off;
+const volatile __u32 rt_task_mm_off;
+/* ... and mm_struct and linux_binprm, for the exec's own copy of its arguments. */
+const volatile __u32 rt_mm_arg_start_off;
+const volatile __u32 rt_mm_arg_end_off;
+const volatile __u32 rt_bprm_filename_off;
+const volatile __u32 rt_bprm_argc_off;
+/* The most argv bytes one exec event carries in this run's event buffer. */
+const volatile __u32 rt_args_cap = RT_ARGS_MAX;
 
 /* Which rt_ruleset entry is live: flipped by user space when rules are reloaded. */
 volatile __u32 rt_active_ruleset;
@@ -155,13 +164,24 @@ struct {
 	__type(value, struct rt_task_cache);
 } rt_cpu_cache SEC(".maps");
 
-/* An exec event is larger than the 512-byte BPF stack: build it here. */
+/*
+ * An exec event is built here, one entry per CPU (user space sets the number): it
+ * is larger than the BPF stack and than a per-CPU array's value may be (32 KiB).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct rt_exec_event);
 } rt_exec_heap SEC(".maps");
+
+/* Each traced execve from its entry to its result: the rules it goes to. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_EXECS_IN_FLIGHT);
+	__type(key, __u32);
+	__type(value, struct rt_exec_pending);
+} rt_exec_pending SEC(".maps");
 
 /*
  * Shift *rules past its empty low 32, 16 and 8 bits, once, and return how far:
@@ -667,88 +687,247 @@ static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __
 	__builtin_memcpy(hdr->comm, comm, RT_COMM_LEN);
 }
 
-/* Shared by the kprobe and the tracepoint: one exec event for the matching rules. */
+/*
+ * An execve's entry, through the kprobe or the tracepoint: which rules take the
+ * caller is decided here, and kept until the exec's result is known (at
+ * sched_process_exec when it succeeds, at the syscall's return when it fails).
+ */
 static __always_inline int rt_on_execve(void *ctx, const char *filename,
 					const char *const *argv, int loop)
 {
-	const void *task, *parent = NULL;
-	struct rt_exec_event *ev;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 zero = 0, len, i;
-	__u64 rules, size;
-	long n;
-
 	struct rt_task_cache *cache = rt_cache(pid_tgid);
+	struct rt_exec_pending p = {};
+	__u32 tid = (__u32)pid_tgid;
 
-	rules = cache ? cache->accept[RT_PROBE_EXECVE] : 0;
-	if (!rules)
+	(void)ctx;
+	p.rules = cache ? cache->accept[RT_PROBE_EXECVE] : 0;
+	if (!p.rules)
 		return 0;
-	ev = bpf_map_lookup_elem(&rt_exec_heap, &zero);
+	p.filename = (unsigned long)filename;
+	p.argv = (unsigned long)argv;
+	__builtin_memcpy(p.comm, cache->comm, RT_COMM_LEN);
+	if (bpf_map_update_elem(&rt_exec_pending, &tid, &p, BPF_ANY))
+		rt_account(loop, p.rules, 1);	/* no room to wait for its result */
+	return 0;
+}
+
+/* Take the pending execve of thread tid: its rules (0: none), comm and pointers. */
+static __always_inline __u64 rt_exec_take(__u32 tid, struct rt_exec_pending *out)
+{
+	struct rt_exec_pending *p = bpf_map_lookup_elem(&rt_exec_pending, &tid);
+
+	if (!p)
+		return 0;
+	/* Copied before the delete: a deleted element may be reused at once. */
+	__builtin_memcpy(out, p, sizeof(*out));
+	bpf_map_delete_elem(&rt_exec_pending, &tid);
+	return out->rules;
+}
+
+/* This CPU's exec event, its header, parent and result filled in; NULL if none. */
+static __always_inline struct rt_exec_event *rt_exec_start(__u64 rules, const char *comm,
+							   long result)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct rt_exec_event *ev = bpf_map_lookup_elem(&rt_exec_heap, &cpu);
+	const void *task, *parent = NULL;
+
 	if (!ev)
-		return 0;
-
-	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, pid_tgid, cache->comm);
+		return NULL;
+	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, bpf_get_current_pid_tgid(), comm);
 	task = (const void *)bpf_get_current_task();
 	bpf_probe_read_kernel(&parent, sizeof(parent), task + rt_task_real_parent_off);
-	ev->ppid = parent ? rt_task_tgid(parent) : 0;
-	ev->flags = 0;
-	n = bpf_probe_read_user_str(ev->filename, sizeof(ev->filename), filename);
-	if (n < 0) {
-		ev->filename[0] = '\0';
-		ev->flags |= RT_EXEC_FILENAME_FAULT;
-	} else if (n == sizeof(ev->filename)) {
-		char next = 0;
-
-		/* The buffer is full: a 255-byte name ends here, a longer one was cut. */
-		if (bpf_probe_read_user(&next, 1, filename + sizeof(ev->filename) - 1) || next)
-			ev->flags |= RT_EXEC_FILENAME_TRUNCATED;
+	__builtin_memset(ev->pcomm, 0, sizeof(ev->pcomm));
+	ev->ppid = 0;
+	if (parent) {
+		ev->ppid = rt_task_tgid(parent);
+		bpf_probe_read_kernel_str(ev->pcomm, sizeof(ev->pcomm),
+					  parent + rt_task_comm_off);
 	}
-
-	/*
-	 * argv: NUL-separated strings, bounded by RT_MAX_ARGS and RT_ARGS_LEN. The
-	 * running length lives in the event, not a register: re-read from memory each
-	 * iteration it is a bounded unknown, so the verifier's states merge instead of
-	 * multiplying over 32 iterations.
-	 */
+	ev->result = (__s32)result;
+	ev->flags = 0;
 	ev->argc = 0;
+	ev->filename_len = 0;
 	ev->args_len = 0;
-	for (i = 0; i < RT_MAX_ARGS; i++) {
-		const char *arg = NULL;
+	ev->args_total = 0;
+	return ev;
+}
 
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
-			break;
-		len = ev->args_len;
-		if (len > RT_ARGS_LEN - RT_ARG_LEN) {
-			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
-			break;
+/* Note the filename's read: n from a *_str helper, at most RT_FILENAME_LEN. */
+static __always_inline void rt_exec_filename_read(struct rt_exec_event *ev, long n)
+{
+	if (n <= 0) {
+		ev->data[0] = '\0';
+		ev->filename_len = 1;
+		ev->flags |= RT_EXEC_FILENAME_FAULT;
+		return;
+	}
+	/* A full buffer: a name of RT_FILENAME_LEN - 1 bytes, or a longer one cut. */
+	if (n == RT_FILENAME_LEN)
+		ev->flags |= RT_EXEC_FILENAME_TRUNCATED;
+	ev->filename_len = n;
+}
+
+/* Send the event: its fixed part, the filename and args_len bytes of argv. */
+static __always_inline void rt_exec_send(void *ctx, struct rt_exec_event *ev, int loop)
+{
+	__u64 size = ev->filename_len;
+
+	if (size > RT_FILENAME_LEN)
+		size = RT_FILENAME_LEN;
+	size += ev->args_len;
+	if (size > sizeof(ev->data))
+		size = sizeof(ev->data);
+	size += __builtin_offsetof(struct rt_exec_event, data);
+	rt_account(loop, ev->hdr.rules, rt_emit(ctx, ev, size) < 0);
+}
+
+/*
+ * A successful exec: the new program runs. Its arguments are read from where the
+ * kernel just copied them (mm->arg_start to arg_end, in pages it wrote), the path
+ * from the exec's linux_binprm: both are exactly what the new program received.
+ * The tracepoint's args: the task, the thread id it had before, the binprm.
+ */
+static __always_inline int rt_on_exec_done(struct bpf_raw_tracepoint_args *ctx, int loop)
+{
+	const void *bprm = (const void *)ctx->args[2];
+	const void *task = (const void *)bpf_get_current_task(), *mm = NULL;
+	const char *filename = NULL;
+	unsigned long start = 0, end = 0;
+	const struct rt_ruleset *rs = rt_active();
+	struct rt_exec_pending p;
+	struct rt_exec_event *ev;
+	__u64 rules, total, n;
+	__u32 off;
+	int argc = 0;
+
+	rules = rt_exec_take((__u32)ctx->args[1], &p);
+	if (!rules || !rs)
+		return 0;
+	rules &= rs->exec_ok_rules;
+	if (!rules)
+		return 0;
+	ev = rt_exec_start(rules, p.comm, 0);
+	if (!ev)
+		return 0;
+	bpf_probe_read_kernel(&filename, sizeof(filename), bprm + rt_bprm_filename_off);
+	rt_exec_filename_read(ev, filename ? bpf_probe_read_kernel_str(ev->data, RT_FILENAME_LEN,
+									filename) : -1);
+	bpf_probe_read_kernel(&argc, sizeof(argc), bprm + rt_bprm_argc_off);
+	ev->argc = argc > 0 ? argc : 0;
+	bpf_probe_read_kernel(&mm, sizeof(mm), task + rt_task_mm_off);
+	if (mm) {
+		bpf_probe_read_kernel(&start, sizeof(start), mm + rt_mm_arg_start_off);
+		bpf_probe_read_kernel(&end, sizeof(end), mm + rt_mm_arg_end_off);
+	}
+	total = end > start ? end - start : 0;
+	ev->args_total = total > 0xffffffffu ? 0xffffffffu : total;
+	n = total < rs->exec_args_max ? total : rs->exec_args_max;
+	if (n > rt_args_cap)
+		n = rt_args_cap;
+	if (n > RT_ARGS_MAX)	/* for the verifier: rt_args_cap is at most this */
+		n = RT_ARGS_MAX;
+	off = ev->filename_len;
+	if (off > RT_FILENAME_LEN)
+		off = RT_FILENAME_LEN;
+	if (n && bpf_probe_read_user(&ev->data[off], n, (const void *)start)) {
+		ev->flags |= RT_EXEC_ARGS_FAULT;
+		n = 0;
+	}
+	ev->args_len = n;
+	rt_exec_send(ctx, ev, loop);
+	return 0;
+}
+
+RT_BOTH_BUILDS("raw_tracepoint/sched_process_exec", rt_exec_done, struct bpf_raw_tracepoint_args,
+	       rt_on_exec_done)
+
+/*
+ * A failed exec's argv, from the caller's memory at the syscall's return: the
+ * kernel has read (and so faulted in) what it got to before it failed. The
+ * running length lives in the event, not a register: re-read from memory each
+ * iteration it is a bounded unknown, so the verifier's states merge instead of
+ * multiplying over the iterations.
+ */
+static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
+						const char *const *argv, __u32 limit)
+{
+	__u32 off = ev->filename_len, i;
+
+	if (off > RT_FILENAME_LEN)
+		off = RT_FILENAME_LEN;
+	for (i = 0; i < RT_FAILED_ARGS; i++) {
+		const char *arg = NULL;
+		__u32 len = ev->args_len;
+		long n;
+
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
+			ev->flags |= RT_EXEC_ARGS_FAULT;
+			return;
 		}
-		n = bpf_probe_read_user_str(&ev->args[len], RT_ARG_LEN, arg);
-		if (n < 0 || n > RT_ARG_LEN) {
-			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
-			break;
+		if (!arg)
+			return;
+		if (len >= limit || len > RT_ARGS_MAX) {
+			ev->flags |= RT_EXEC_ARGS_MORE;
+			return;
+		}
+		n = bpf_probe_read_user_str(&ev->data[off + len], RT_FAILED_ARG_LEN, arg);
+		if (n < 0) {
+			ev->flags |= RT_EXEC_ARGS_FAULT;
+			return;
 		}
 		if (n == 0) {
 			/* An empty argument: kernels before 6.2 return 0 for it, not 1. */
-			ev->args[len] = '\0';
+			ev->data[off + len] = '\0';
 			n = 1;
 		}
-		if (n == RT_ARG_LEN)	/* may have been cut at RT_ARG_LEN - 1 bytes */
-			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
-		ev->args_len = len + n;
 		ev->argc++;
+		ev->args_total = len + n;
+		if (n == RT_FAILED_ARG_LEN)	/* may go on past what was read */
+			ev->flags |= RT_EXEC_ARGS_MORE;
+		if (len + n > limit) {	/* only a part of this one fits */
+			ev->args_len = limit;
+			ev->flags |= RT_EXEC_ARGS_MORE;
+			return;
+		}
+		ev->args_len = len + n;
 	}
-	if (i == RT_MAX_ARGS) {
+	{
 		const char *arg = NULL;
 
 		if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg)
-			ev->flags |= RT_EXEC_ARGS_TRUNCATED;
+			ev->flags |= RT_EXEC_ARGS_MORE;
 	}
-	len = ev->args_len;
+}
 
-	size = __builtin_offsetof(struct rt_exec_event, args) + len;
-	if (size > sizeof(*ev))
-		size = sizeof(*ev);
-	rt_account(loop, rules, rt_emit(ctx, ev, size) < 0);
+/*
+ * An execve's return, through the kretprobe or the sys_exit tracepoint: a failed
+ * exec is reported here (a successful one was at sched_process_exec, and finds
+ * nothing pending).
+ */
+static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
+{
+	const struct rt_ruleset *rs = rt_active();
+	struct rt_exec_pending p;
+	struct rt_exec_event *ev;
+	__u32 limit;
+	__u64 rules;
+
+	rules = rt_exec_take((__u32)bpf_get_current_pid_tgid(), &p);
+	if (!rules || !rs || ret >= 0)
+		return 0;
+	rules &= rs->exec_failed_rules;
+	if (!rules)
+		return 0;
+	ev = rt_exec_start(rules, p.comm, ret);
+	if (!ev)
+		return 0;
+	rt_exec_filename_read(ev, bpf_probe_read_user_str(ev->data, RT_FILENAME_LEN,
+							  (const char *)p.filename));
+	limit = rs->exec_args_max < rt_args_cap ? rs->exec_args_max : rt_args_cap;
+	rt_exec_failed_argv(ev, (const char *const *)p.argv, limit);
+	rt_exec_send(ctx, ev, loop);
 	return 0;
 }
 
@@ -785,6 +964,21 @@ static __always_inline int rt_on_execve_tp(struct rt_sys_enter_ctx *ctx, int loo
 
 RT_BOTH_BUILDS("tracepoint/syscalls/sys_enter_execve", rt_execve_tp, struct rt_sys_enter_ctx,
 	       rt_on_execve_tp)
+
+static __always_inline int rt_on_execve_kretprobe(struct pt_regs *ctx, int loop)
+{
+	return rt_on_execve_return(ctx, (long)PT_REGS_RC(ctx), loop);
+}
+
+RT_BOTH_BUILDS("kretsyscall/execve", rt_execve_kretprobe, struct pt_regs, rt_on_execve_kretprobe)
+
+static __always_inline int rt_on_execve_exit_tp(struct rt_sys_exit_ctx *ctx, int loop)
+{
+	return rt_on_execve_return(ctx, ctx->ret, loop);
+}
+
+RT_BOTH_BUILDS("tracepoint/syscalls/sys_exit_execve", rt_execve_exit_tp, struct rt_sys_exit_ctx,
+	       rt_on_execve_exit_tp)
 
 /* Every syscall entry: count per rule as it groups, or stream an event. */
 static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, int loop)
@@ -956,6 +1150,8 @@ int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 	__sync_fetch_and_add(&rt_generation, 1);
 	if (bpf_map_lookup_elem(&rt_renamed, &tid))
 		bpf_map_delete_elem(&rt_renamed, &tid);
+	if (bpf_map_lookup_elem(&rt_exec_pending, &tid))	/* killed inside execve */
+		bpf_map_delete_elem(&rt_exec_pending, &tid);
 	if (tid != tgid)	/* a thread, not the group leader */
 		return 0;
 	v = bpf_map_lookup_elem(&rt_pid_filter, &key);

@@ -62,4 +62,11 @@ struct rt_sys_enter_ctx {
 	unsigned long args[6];
 };
 
+/* Context of the syscalls:sys_exit_<name> tracepoints: the header, the number, the result. */
+struct rt_sys_exit_ctx {
+	__u64 common;
+	int syscall_nr;
+	long ret;
+};
+
 #endif /* RULETRACE_VMLINUX_MIN_H */

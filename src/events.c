@@ -14,10 +14,10 @@
 
 /* The BPF side was compiled by another compiler: hold it to the same layout. */
 _Static_assert(sizeof(struct rt_event_hdr) == 48, "rt_event_hdr layout");
-_Static_assert(sizeof(struct rt_exec_event) == 48 + 16 + RT_FILENAME_LEN + RT_ARGS_LEN,
+_Static_assert(__builtin_offsetof(struct rt_exec_event, data) == 48 + 48,
 	       "rt_exec_event layout");
 _Static_assert(sizeof(struct rt_syscall_event) == 56, "rt_syscall_event layout");
-_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 13), "rt_ruleset layout");
+_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 16), "rt_ruleset layout");
 _Static_assert(sizeof(struct rt_filter_val) == 32, "rt_filter_val layout");
 _Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 16, "rt_count_key layout");
 _Static_assert(RT_MAX_RULES <= 64, "rule masks are __u64");
@@ -52,9 +52,13 @@ static int events_decode(const struct events *ev, const void *data, size_t size,
 		return -EINVAL;
 	se->hdr = hdr;
 	if (hdr->type == RT_EVENT_EXEC) {
-		if (size < __builtin_offsetof(struct rt_exec_event, args) ||
-		    size < __builtin_offsetof(struct rt_exec_event, args) +
-		    ((const struct rt_exec_event *)data)->args_len)
+		const struct rt_exec_event *e = data;
+
+		if (size < __builtin_offsetof(struct rt_exec_event, data) ||
+		    e->filename_len < 1 || e->filename_len > RT_FILENAME_LEN ||
+		    e->args_len > RT_ARGS_MAX ||
+		    size < __builtin_offsetof(struct rt_exec_event, data) + e->filename_len +
+		    e->args_len)
 			return -EINVAL;
 		se->exec = data;
 	} else if (hdr->type == RT_EVENT_SYSCALL) {

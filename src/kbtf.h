@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * kbtf.h - the three task_struct field offsets the BPF programs need, read from
- * the kernel's BTF by a streaming scan.
+ * kbtf.h - the task_struct, mm_struct and linux_binprm field offsets the BPF
+ * programs need, read from the kernel's BTF by a streaming scan.
  *
  * Why not CO-RE: a CO-RE relocation makes libbpf parse and index all of
  * /sys/kernel/btf/vmlinux (5.5 MB on 6.18) before loading, about 30 ms and 8 MB
@@ -16,18 +16,24 @@
 
 #define KBTF_VMLINUX "/sys/kernel/btf/vmlinux"
 
-struct kbtf_task_offsets {
-	uint32_t pid;		/* byte offset of task_struct.pid (the thread's id, a pid_t) */
-	uint32_t tgid;		/* byte offset of task_struct.tgid (a 4-byte pid_t) */
-	uint32_t real_parent;	/* byte offset of task_struct.real_parent (a pointer) */
+/* Byte offsets of the kernel fields the BPF programs read, on this kernel. */
+struct kbtf_offsets {
+	uint32_t task_pid;		/* task_struct.pid: the thread's id, a pid_t */
+	uint32_t task_tgid;		/* task_struct.tgid: a 4-byte pid_t */
+	uint32_t task_real_parent;	/* task_struct.real_parent: a pointer */
+	uint32_t task_comm;		/* task_struct.comm: char[16] */
+	uint32_t task_mm;		/* task_struct.mm: a pointer */
+	uint32_t mm_arg_start;		/* mm_struct.arg_start: unsigned long */
+	uint32_t mm_arg_end;		/* mm_struct.arg_end: unsigned long */
+	uint32_t bprm_filename;		/* linux_binprm.filename: a pointer */
+	uint32_t bprm_argc;		/* linux_binprm.argc: int */
 };
 
 /*
  * Find the offsets in the BTF file at path (members of anonymous structs and
- * unions inside task_struct included, as CO-RE would). 0, or -errno with the
- * reason in err.
+ * unions inside each struct included, as CO-RE would). 0, or -errno with the
+ * reason (naming the struct and member that was not found) in err.
  */
-int kbtf_task_offsets(const char *path, struct kbtf_task_offsets *out, char *err,
-		      size_t errlen);
+int kbtf_offsets(const char *path, struct kbtf_offsets *out, char *err, size_t errlen);
 
 #endif /* KBTF_H */

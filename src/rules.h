@@ -68,6 +68,17 @@ struct rules_output {
 	struct rules_mark mark;
 };
 
+/* filter: result: which execs an execve rule reports. */
+enum rules_result {
+	RULES_RESULT_SUCCESS = 0,	/* the default, as execsnoop's */
+	RULES_RESULT_FAILURE,
+	RULES_RESULT_ANY,
+};
+
+/* max_argv_bytes: of an execve rule; RT_ARGS_DEFAULT when not given. */
+#define RULES_MIN_ARGV_BYTES	256
+#define RULES_MAX_ARGV_BYTES	RT_ARGS_MAX
+
 struct rules_filter {
 	char (*comm)[RT_COMM_LEN];	/* NUL-padded kernel comms */
 	size_t ncomm;
@@ -92,6 +103,8 @@ struct rules_rule {
 	struct rules_filter include;	/* filter: comm, pid, uid, syscalls */
 	struct rules_filter exclude;	/* filter: exclude_comm, exclude_pid, ... */
 	bool follow;			/* filter: follow: descendants of the pids too */
+	enum rules_result result;	/* filter: result:; execve only */
+	uint32_t max_argv_bytes;	/* execve only; never 0 once loaded */
 	unsigned group_by;		/* RULES_GROUP_*; count rules, default comm */
 	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */

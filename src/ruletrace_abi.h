@@ -12,10 +12,13 @@
 
 #define RT_MAX_RULES		64	/* one bit each in a __u64 rule mask */
 #define RT_COMM_LEN		16	/* kernel TASK_COMM_LEN, NUL included */
-#define RT_FILENAME_LEN		256
-#define RT_ARGS_LEN		1024	/* argv bytes, NUL-separated */
-#define RT_ARG_LEN		256	/* one argument, NUL included */
-#define RT_MAX_ARGS		32	/* arguments read from argv[] */
+#define RT_FILENAME_LEN		4096	/* PATH_MAX: the path exec'd, NUL included */
+#define RT_ARGS_DEFAULT		8192	/* argv bytes an execve rule keeps by default */
+#define RT_ARGS_MAX		131072	/* ARG_MAX: the most max_argv_bytes: may ask for */
+#define RT_ARGS_PERF_MAX	57344	/* a perf buffer sample holds less than 64 KiB */
+#define RT_FAILED_ARGS		256	/* arguments read from a failed exec's argv[] */
+#define RT_FAILED_ARG_LEN	4096	/* bytes read of each of them, NUL included */
+#define RT_EXECS_IN_FLIGHT	10240	/* execve calls between their entry and result */
 #define RT_MAX_FILTER_KEYS	1024	/* distinct comms, pids or uids in the rules */
 #define RT_PID_ENTRIES		16384	/* pid map: listed pids and followed descendants */
 #define RT_MAX_SYSCALLS		1024	/* syscall numbers the syscall filter covers */
@@ -44,9 +47,11 @@ enum rt_event_type {
 };
 
 /* rt_exec_event.flags */
-#define RT_EXEC_ARGS_TRUNCATED	(1u << 0)	/* more than RT_MAX_ARGS or RT_ARGS_LEN */
 #define RT_EXEC_FILENAME_FAULT	(1u << 1)	/* filename could not be read */
 #define RT_EXEC_FILENAME_TRUNCATED (1u << 2)	/* longer than RT_FILENAME_LEN - 1 bytes */
+#define RT_EXEC_ARGS_FAULT	(1u << 3)	/* argv could not be read */
+#define RT_EXEC_ARGS_MORE	(1u << 4)	/* a failed exec's argv went on past what was
+						 * read: argc and args_total are lower bounds */
 
 /* Indexes of the per-CPU rt_stats array: kernel-side losses, never silent. */
 enum rt_stat {
@@ -78,6 +83,10 @@ struct rt_ruleset {
 	__u64 group_pid_rules;		/* count keys carry the pid */
 	__u64 group_sys_rules;		/* count keys carry the syscall number */
 	__u64 follow_rules;		/* pid lists that take in descendants */
+	__u64 exec_ok_rules;		/* execve rules that report a successful exec */
+	__u64 exec_failed_rules;	/* execve rules that report a failed one */
+	__u32 exec_args_max;		/* argv bytes to read: the most an execve rule keeps */
+	__u32 pad;
 };
 
 #define RT_FILTER_INHERITED	(1u << 0)	/* a followed descendant, not listed */
@@ -162,14 +171,31 @@ struct rt_event_hdr {
 	char comm[RT_COMM_LEN];
 };
 
+/*
+ * An exec, successful (taken from the kernel's copy for the new program) or failed
+ * (from the caller's memory, at the syscall's return). Sent with data[] cut to
+ * filename_len + args_len bytes.
+ */
 struct rt_exec_event {
-	struct rt_event_hdr hdr;
+	struct rt_event_hdr hdr;	/* comm: the caller's, as the filters saw it */
+	char pcomm[RT_COMM_LEN];	/* the parent's comm at the exec */
 	__u32 ppid;
-	__u32 argc;		/* arguments in args[] */
-	__u32 args_len;		/* bytes used in args[] */
+	__s32 result;		/* 0: the new program runs; else the failed execve's -errno */
 	__u32 flags;		/* RT_EXEC_* */
-	char filename[RT_FILENAME_LEN];
-	char args[RT_ARGS_LEN];
+	__u32 argc;		/* arguments the new program got (failed: found in argv[]) */
+	__u32 filename_len;	/* data[] bytes of the filename, its NUL included */
+	__u32 args_len;		/* data[] bytes after it: arguments, each NUL-ended */
+	__u32 args_total;	/* bytes of the whole argv, NULs included; > args_len: cut */
+	__u32 pad;
+	char data[RT_FILENAME_LEN + RT_ARGS_MAX + RT_FAILED_ARG_LEN];
+};
+
+/* An execve between its entry and its result, by thread id. */
+struct rt_exec_pending {
+	__u64 rules;		/* execve rules whose filters took the caller */
+	__u64 filename;		/* the caller's pointers, read again if it fails */
+	__u64 argv;
+	char comm[RT_COMM_LEN];	/* the caller's comm, as the filters saw it */
 };
 
 struct rt_syscall_event {

@@ -25,14 +25,14 @@ void sink_argv_begin(struct sink_argv *a, const struct rt_exec_event *e)
 {
 	memset(a, 0, sizeof(*a));
 	a->e = e;
-	a->end = e->args_len < RT_ARGS_LEN ? e->args_len : RT_ARGS_LEN;
+	a->end = e->args_len;
 }
 
 bool sink_argv_next(struct sink_argv *a)
 {
 	if (a->next >= a->e->argc || a->off >= a->end)
 		return false;
-	a->arg = a->e->args + a->off;
+	a->arg = a->e->data + a->e->filename_len + a->off;
 	a->len = strnlen(a->arg, a->end - a->off);
 	a->index = a->next++;
 	a->off += a->len + 1;
@@ -112,8 +112,8 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 		if (e->flags & RT_EXEC_FILENAME_FAULT)
 			strbuf_adds(sb, ",\"filename\":null");
 		else
-			json_str(sb, "filename", e->filename,
-				 strnlen(e->filename, RT_FILENAME_LEN));
+			json_str(sb, "filename", e->data,
+				 strnlen(e->data, e->filename_len));
 		strbuf_addf(sb, ",\"filename_truncated\":%s",
 			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? "true" : "false");
 		strbuf_adds(sb, ",\"argv\":[");
@@ -123,7 +123,7 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 			strbuf_addc(sb, '"');
 		}
 		strbuf_addf(sb, "],\"argv_truncated\":%s",
-			    e->flags & RT_EXEC_ARGS_TRUNCATED ? "true" : "false");
+			    (e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE) ? "true" : "false");
 	} else {
 		if (ev->syscall_name)
 			strbuf_addf(sb, ",\"syscall\":\"%s\"", ev->syscall_name);
@@ -213,10 +213,10 @@ void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 		const struct rt_exec_event *e = ev->exec;
 
 		strbuf_addc(sb, ',');
-		csv_field(sb, e->filename, strnlen(e->filename, RT_FILENAME_LEN));
+		csv_field(sb, e->data, strnlen(e->data, e->filename_len));
 		escaped_argv(sb, e, escape_csv_field);
 		strbuf_addc(sb, ',');
-		strbuf_addf(sb, "%d,,,%d\r\n", e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0,
+		strbuf_addf(sb, "%d,,,%d\r\n", (e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE) ? 1 : 0,
 			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
 	} else {
 		strbuf_adds(sb, summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
@@ -280,11 +280,11 @@ void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
 	if (ev->exec) {
 		const struct rt_exec_event *e = ev->exec;
 
-		kv(sb, "filename", e->filename, strnlen(e->filename, RT_FILENAME_LEN));
+		kv(sb, "filename", e->data, strnlen(e->data, e->filename_len));
 		strbuf_adds(sb, " argv=");
 		escaped_argv(sb, e, escape_syslog_value);
 		strbuf_addf(sb, " truncated=%d filename_truncated=%d",
-			    e->flags & RT_EXEC_ARGS_TRUNCATED ? 1 : 0,
+			    (e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE) ? 1 : 0,
 			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
 	} else {
 		strbuf_addf(sb, " syscall=%s",

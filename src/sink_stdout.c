@@ -57,7 +57,7 @@ static void stdout_exec(struct sink *s, struct stdout_state *st, const struct si
 	if (e->flags & RT_EXEC_FILENAME_FAULT)
 		strbuf_adds(&s->buf, "?");
 	else
-		sink_format_arg(&s->buf, e->filename, strnlen(e->filename, RT_FILENAME_LEN),
+		sink_format_arg(&s->buf, e->data, strnlen(e->data, e->filename_len),
 				escape_text);
 	/* Cut at 255 bytes: marked on the name itself, as " ..." marks cut arguments. */
 	if (e->flags & RT_EXEC_FILENAME_TRUNCATED)
@@ -66,7 +66,7 @@ static void stdout_exec(struct sink *s, struct stdout_state *st, const struct si
 		strbuf_addc(&s->buf, ' ');
 		sink_format_arg(&s->buf, a.arg, a.len, escape_text);
 	}
-	if (e->flags & RT_EXEC_ARGS_TRUNCATED)
+	if ((e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE))
 		strbuf_adds(&s->buf, " ...");
 	strbuf_addc(&s->buf, '\n');
 }
