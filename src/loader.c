@@ -52,15 +52,21 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 		char *err, size_t errlen)
 {
 	struct ruletrace_bpf *skel;
-	struct kbtf_task_offsets off;
+	struct kbtf_offsets off;
+	int ncpus;
 	__u32 slot;
 	int ret;
 
 	memset(l, 0, sizeof(*l));
 	l->feat = f;
-	/* Three field offsets in place of CO-RE, which would parse all of the BTF. */
-	if ((ret = kbtf_task_offsets(KBTF_VMLINUX, &off, err, errlen)) != 0)
+	/* A few field offsets in place of CO-RE, which would parse all of the BTF. */
+	if ((ret = kbtf_offsets(KBTF_VMLINUX, &off, err, errlen)) != 0)
 		return ret;
+	if ((ncpus = libbpf_num_possible_cpus()) <= 0) {
+		snprintf(err, errlen, "cannot tell the number of possible CPUs: %s",
+			 strerror(ncpus ? -ncpus : EINVAL));
+		return ncpus ? ncpus : -EINVAL;
+	}
 
 	/* 1. Open the embedded object. */
 	skel = ruletrace_bpf__open();
@@ -74,9 +80,18 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	/* 2. Per-run constants: frozen at load, so the verifier prunes what is unused. */
 	skel->rodata->rt_use_ringbuf = p->ringbuf;
 	skel->rodata->rt_self_tgid = (__u32)getpid();
-	skel->rodata->rt_task_pid_off = off.pid;
-	skel->rodata->rt_task_tgid_off = off.tgid;
-	skel->rodata->rt_task_real_parent_off = off.real_parent;
+	skel->rodata->rt_task_pid_off = off.task_pid;
+	skel->rodata->rt_task_tgid_off = off.task_tgid;
+	skel->rodata->rt_task_real_parent_off = off.task_real_parent;
+	skel->rodata->rt_task_comm_off = off.task_comm;
+	skel->rodata->rt_task_mm_off = off.task_mm;
+	skel->rodata->rt_mm_arg_start_off = off.mm_arg_start;
+	skel->rodata->rt_mm_arg_end_off = off.mm_arg_end;
+	skel->rodata->rt_bprm_filename_off = off.bprm_filename;
+	skel->rodata->rt_bprm_argc_off = off.bprm_argc;
+	skel->rodata->rt_args_cap = p->args_cap;
+	/* One exec event per CPU: too large for a per-CPU array's value. */
+	bpf_map__set_max_entries(skel->maps.rt_exec_heap, (__u32)ncpus);
 	if (!p->ringbuf) {
 		/* Before 5.8: the seed's perf event array, one buffer per CPU. */
 		bpf_map__set_type(skel->maps.rt_events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -94,7 +109,10 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	 * RULETRACE_NO_BPF_LOOP, to test that path), their unrolled one.
 	 */
 	l->prog_execve_kprobe = CHOOSE_BUILD(l, p->loop, rt_execve_kprobe, f->kprobes);
+	l->prog_execve_kretprobe = CHOOSE_BUILD(l, p->loop, rt_execve_kretprobe, f->kprobes);
 	l->prog_execve_tp = CHOOSE_BUILD(l, p->loop, rt_execve_tp, f->execve_tp);
+	l->prog_execve_exit_tp = CHOOSE_BUILD(l, p->loop, rt_execve_exit_tp, f->execve_tp);
+	l->prog_exec_done = CHOOSE_BUILD(l, p->loop, rt_exec_done, true);
 	l->prog_sys_enter = CHOOSE_BUILD(l, p->loop, rt_sys_enter, true);
 
 	/* 4. Load and verify. */
@@ -424,21 +442,45 @@ static void detach_one(struct bpf_link **link)
 	*link = NULL;
 }
 
+/* Attach both programs of a pair, or neither. */
+static int attach_pair(struct loader_prog *entry, struct loader_prog *ret)
+{
+	int e;
+
+	if ((e = attach_one(entry->prog, entry->link)) != 0)
+		return e;
+	if ((e = attach_one(ret->prog, ret->link)) != 0)
+		detach_one(entry->link);
+	return e;
+}
+
+/*
+ * The execve entry and return in the mode wanted (the kprobe pair falls back to
+ * the tracepoint pair when auto), and sched_process_exec, where a successful exec
+ * is reported.
+ */
 static int attach_execve(struct loader *l, enum probe_execve_mode want, bool auto_attach,
 			 char *err, size_t errlen)
 {
 	const struct probe_features *f = l->feat;
 	int ret;
 
+	if ((ret = attach_one(l->prog_exec_done.prog, l->prog_exec_done.link)) != 0) {
+		snprintf(err, errlen, "attach sched_process_exec raw tracepoint: %s",
+			 strerror(-ret));
+		return ret;
+	}
 	if (want == PROBE_EXECVE_KPROBE) {
-		ret = attach_one(l->prog_execve_kprobe.prog, l->prog_execve_kprobe.link);
+		ret = attach_pair(&l->prog_execve_kprobe, &l->prog_execve_kretprobe);
 		if (!ret) {
-			snprintf(l->execve_how, sizeof(l->execve_how), "kprobe (ksyscall execve)");
+			snprintf(l->execve_how, sizeof(l->execve_how),
+				 "kprobe (ksyscall execve, and its kretprobe)");
 			l->execve = want;
 			return 0;
 		}
 		if (!auto_attach || !f->execve_tp) {
-			snprintf(err, errlen, "attach execve kprobe: %s", strerror(-ret));
+			snprintf(err, errlen, "attach execve kprobe and kretprobe: %s",
+				 strerror(-ret));
 			return ret;
 		}
 		snprintf(l->execve_how, sizeof(l->execve_how),
@@ -449,9 +491,10 @@ static int attach_execve(struct loader *l, enum probe_execve_mode want, bool aut
 		snprintf(l->execve_how, sizeof(l->execve_how),
 			 "%s (kprobe unavailable: %s)", PROBE_EXECVE_TP_NAME, f->kprobe_reason);
 	}
-	ret = attach_one(l->prog_execve_tp.prog, l->prog_execve_tp.link);
+	ret = attach_pair(&l->prog_execve_tp, &l->prog_execve_exit_tp);
 	if (ret) {
-		snprintf(err, errlen, "attach execve tracepoint: %s", strerror(-ret));
+		snprintf(err, errlen, "attach execve tracepoints (sys_enter and sys_exit): %s",
+			 strerror(-ret));
 		return ret;
 	}
 	l->execve = PROBE_EXECVE_TRACEPOINT;
@@ -499,12 +542,18 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 {
 	struct ruletrace_bpf *skel = l->skel;
 
-	if (execve != PROBE_EXECVE_KPROBE || l->execve != PROBE_EXECVE_KPROBE)
+	if (execve != PROBE_EXECVE_KPROBE || l->execve != PROBE_EXECVE_KPROBE) {
 		detach_one(l->prog_execve_kprobe.link);
-	if (execve == PROBE_EXECVE_NONE || l->execve != PROBE_EXECVE_TRACEPOINT)
+		detach_one(l->prog_execve_kretprobe.link);
+	}
+	if (execve == PROBE_EXECVE_NONE || l->execve != PROBE_EXECVE_TRACEPOINT) {
 		detach_one(l->prog_execve_tp.link);
-	if (execve == PROBE_EXECVE_NONE)
+		detach_one(l->prog_execve_exit_tp.link);
+	}
+	if (execve == PROBE_EXECVE_NONE) {
+		detach_one(l->prog_exec_done.link);
 		l->execve = PROBE_EXECVE_NONE;
+	}
 	if (!s->ruleset.probe_rules[RT_PROBE_SYS_ENTER]) {
 		detach_one(l->prog_sys_enter.link);
 		l->sys_enter = false;

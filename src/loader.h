@@ -27,7 +27,10 @@ struct loader_prog {
 
 struct loader {
 	struct ruletrace_bpf *skel;
-	struct loader_prog prog_execve_kprobe, prog_execve_tp, prog_sys_enter;
+	/* An execve's entry and return, in each attach mode; the exec's success. */
+	struct loader_prog prog_execve_kprobe, prog_execve_kretprobe;
+	struct loader_prog prog_execve_tp, prog_execve_exit_tp;
+	struct loader_prog prog_exec_done, prog_sys_enter;
 	const struct probe_features *feat;
 	enum probe_execve_mode execve;	/* how execve is attached now */
 	char execve_how[PROBE_REASON_LEN + 96];	/* for the user: what and why */

@@ -17,6 +17,7 @@
 #define TRACEFS		"/sys/kernel/tracing"
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define EXECVE_TP	"events/syscalls/sys_enter_execve/id"
+#define EXECVE_EXIT_TP	"events/syscalls/sys_exit_execve/id"
 
 /* stat, not access(2): access checks the real uid and ignores the capabilities
  * (CAP_DAC_READ_SEARCH) that let a non-root ruletrace into a 0700 tracefs. */
@@ -94,14 +95,18 @@ static void probe_execve_tp_in(struct probe_features *f, const char *dir)
 {
 	char path[256];
 
+	/* The pair or nothing: the exit tracepoint gives a failed exec's result. */
 	snprintf(path, sizeof(path), "%s/%s", dir, EXECVE_TP);
 	if (path_exists(path)) {
-		f->execve_tp = true;
-		return;
+		snprintf(path, sizeof(path), "%s/%s", dir, EXECVE_EXIT_TP);
+		if (path_exists(path)) {
+			f->execve_tp = true;
+			return;
+		}
 	}
 	snprintf(f->tp_reason, sizeof(f->tp_reason),
-		 "no tracepoint syscalls:sys_enter_execve in %s (CONFIG_FTRACE_SYSCALLS off?)",
-		 dir);
+		 "no tracepoints syscalls:sys_enter_execve and sys_exit_execve in %s "
+		 "(CONFIG_FTRACE_SYSCALLS off?)", dir);
 }
 
 static void probe_execve_tp(struct probe_features *f)

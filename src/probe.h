@@ -18,7 +18,7 @@ struct probe_features {
 	bool ringbuf;				/* BPF_MAP_TYPE_RINGBUF (5.8+) */
 	bool kprobes;				/* kprobe PMU or kprobe_events */
 	char kprobe_reason[PROBE_REASON_LEN];	/* why not, when !kprobes */
-	bool execve_tp;				/* syscalls:sys_enter_execve */
+	bool execve_tp;				/* syscalls:sys_{enter,exit}_execve */
 	char tp_reason[PROBE_REASON_LEN];	/* why not, when !execve_tp */
 	bool bpf_loop;				/* the bpf_loop helper (5.17+) */
 	bool no_bpf_loop;			/* RULETRACE_NO_BPF_LOOP: test the other build */
