@@ -131,8 +131,11 @@ static void explain_maps(struct explain *e)
 		RT_RENAMED_ENTRIES);
 	map_add(e, "rt_cpu_cache", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
 		sizeof(struct rt_task_cache), 1);
-	map_add(e, "rt_exec_heap", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
-		sizeof(struct rt_exec_event), 1);
+	/* An entry per CPU, but no per-CPU array: its value is larger than those may be. */
+	map_add(e, "rt_exec_heap", BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+		sizeof(struct rt_exec_event), (uint32_t)e->ncpus);
+	map_add(e, "rt_exec_pending", BPF_MAP_TYPE_HASH, sizeof(__u32),
+		sizeof(struct rt_exec_pending), RT_EXECS_IN_FLIGHT);
 	/* The global variables, one array entry per section. */
 	map_add(e, ".rodata", BPF_MAP_TYPE_ARRAY, sizeof(__u32),
 		sizeof(struct ruletrace_bpf__rodata), 1);
@@ -342,6 +345,40 @@ static const char *rule_attach(const struct plan *p, const struct rules_rule *r,
 
 static const char *const group_names[] = { "comm", "pid", "syscall" };
 
+/* A program an exec's result comes from: attached with every execve rule. */
+struct result_prog {
+	enum rules_result result;	/* the execs it reports: success or failure */
+	const char *attach;		/* its attach type, as rule_attach names them */
+	const char *name;		/* and where, as the user sees it named */
+};
+
+/*
+ * The two, for execve attached as mode: sched_process_exec, once the new program
+ * is loaded, for a success; the syscall's return (a kretprobe beside the kprobe,
+ * the sys_exit tracepoint beside the sys_enter one) for a failure.
+ */
+static void result_progs(enum probe_execve_mode mode, struct result_prog out[2])
+{
+	out[0] = (struct result_prog){ RULES_RESULT_SUCCESS, "raw_tracepoint",
+				       "raw_tracepoint sched_process_exec" };
+	out[1] = mode == PROBE_EXECVE_KPROBE ?
+		(struct result_prog){ RULES_RESULT_FAILURE, "kretprobe",
+				      "kretprobe kretsyscall execve" } :
+		(struct result_prog){ RULES_RESULT_FAILURE, "tracepoint",
+				      "tracepoint syscalls:sys_exit_execve" };
+}
+
+static bool result_reports(const struct rules_rule *r, const struct result_prog *prog)
+{
+	return r->result == RULES_RESULT_ANY || r->result == prog->result;
+}
+
+/* The argv bytes rule r keeps of an exec: what it asks, within the run's cap. */
+static uint32_t argv_bytes(const struct plan *p, const struct rules_rule *r)
+{
+	return r->max_argv_bytes < p->args_cap ? r->max_argv_bytes : p->args_cap;
+}
+
 static const struct probe_unknown *unknown(const struct explain *e, const char *what)
 {
 	size_t i;
@@ -423,6 +460,31 @@ static void text_filters(struct strbuf *sb, const struct settings *s, __u64 bit)
 		strbuf_addf(sb, "  " LABEL "none (every process)\n", "filters:");
 }
 
+/* What an execve rule reports of each exec: which results, from where, how much argv. */
+static void text_exec(struct strbuf *sb, const struct plan *p, const struct rules_rule *r)
+{
+	static const char *const shown[] = {
+		[RULES_RESULT_SUCCESS] = "failed execs are not shown",
+		[RULES_RESULT_FAILURE] = "successful execs are not shown",
+		[RULES_RESULT_ANY] = "successful and failed execs",
+	};
+	struct result_prog prog[2];
+	size_t j;
+
+	strbuf_addf(sb, "  " LABEL "%s (%s)\n", "result:", rules_result_name(r->result),
+		    shown[r->result]);
+	result_progs(p->execve, prog);
+	strbuf_addf(sb, "  " LABEL, "result programs:");
+	for (j = 0; j < ARRAY_SIZE(prog); j++)
+		strbuf_addf(sb, "%s%s (%s%s)", j ? ", " : "", prog[j].name,
+			    rules_result_name(prog[j].result),
+			    result_reports(r, &prog[j]) ? "" : ": not this rule's");
+	strbuf_addf(sb, "\n  " LABEL "%u", "max_argv_bytes:", r->max_argv_bytes);
+	if (argv_bytes(p, r) < r->max_argv_bytes)
+		strbuf_addf(sb, ", cut to %u: %s", argv_bytes(p, r), p->args_cap_why);
+	strbuf_addc(sb, '\n');
+}
+
 static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 {
 	const struct rules_rule *r = &p->rules.rules[i];
@@ -440,6 +502,8 @@ static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 	strbuf_addc(sb, '\n');
 	rule_attach(p, r, &why);
 	strbuf_addf(sb, "  " LABEL "%s\n", "attach:", why);
+	if (r->probe == RT_PROBE_EXECVE)
+		text_exec(sb, p, r);
 	strbuf_addf(sb, "  " LABEL "%s\n", "build:", p->loop ? "bpf_loop" : "unrolled");
 	text_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_addf(sb, "  " LABEL, "outputs:");
@@ -500,6 +564,8 @@ static void text_format(struct strbuf *sb, const struct explain *e)
 		text_bytes(sb, (uint64_t)p->buffer_size * (uint64_t)e->ncpus);
 		strbuf_addc(sb, '\n');
 	}
+	strbuf_addf(sb, "  " LABEL "%u bytes at most per exec event (%s)\n", "exec argv:",
+		    p->args_cap, p->args_cap_why);
 	strbuf_addf(sb, "  " LABEL "%u entries (max_counters)\n", "count map:", p->max_counters);
 
 	strbuf_addf(sb, "\nmaps (%d possible CPUs):\n", e->ncpus);
@@ -578,6 +644,39 @@ static void json_filters(struct strbuf *sb, const struct settings *s, __u64 bit)
 	strbuf_adds(sb, "\n      },\n");
 }
 
+/* n, or null where there is none. */
+static void json_uint(struct strbuf *sb, bool have, uint32_t n)
+{
+	if (have)
+		strbuf_addf(sb, "%u", n);
+	else
+		strbuf_adds(sb, "null");
+}
+
+/* As text_exec; the same keys on every rule, null (or empty) for sys_enter rules. */
+static void json_exec(struct strbuf *sb, const struct plan *p, const struct rules_rule *r)
+{
+	bool exec = r->probe == RT_PROBE_EXECVE;
+	struct result_prog prog[2];
+	size_t j;
+
+	strbuf_adds(sb, "\n      \"result\": ");
+	json_cstr(sb, exec ? rules_result_name(r->result) : NULL);
+	strbuf_adds(sb, ",\n      \"result_programs\": [");
+	result_progs(p->execve, prog);
+	for (j = 0; exec && j < ARRAY_SIZE(prog); j++)
+		strbuf_addf(sb, "%s{\"result\": \"%s\", \"attach\": \"%s\", \"name\": \"%s\", "
+			    "\"reports\": %s}", j ? ", " : "", rules_result_name(prog[j].result),
+			    prog[j].attach, prog[j].name, json_bool(result_reports(r, &prog[j])));
+	strbuf_adds(sb, "],\n      \"max_argv_bytes\": ");
+	json_uint(sb, exec, r->max_argv_bytes);
+	strbuf_adds(sb, ",\n      \"argv_bytes\": ");
+	json_uint(sb, exec, argv_bytes(p, r));
+	strbuf_adds(sb, ",\n      \"argv_bytes_why\": ");
+	json_cstr(sb, exec && argv_bytes(p, r) < r->max_argv_bytes ? p->args_cap_why : NULL);
+	strbuf_addc(sb, ',');
+}
+
 static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 {
 	const struct rules_rule *r = &p->rules.rules[i];
@@ -594,7 +693,9 @@ static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 			strbuf_addf(sb, "%s\"%s\"", j++ ? ", " : "", group_names[g]);
 	strbuf_addf(sb, "],\n      \"attach\": \"%s\",\n      \"attach_why\": ", attach);
 	json_cstr(sb, why);
-	strbuf_addf(sb, ",\n      \"build\": \"%s\",\n", p->loop ? "bpf_loop" : "unrolled");
+	strbuf_addc(sb, ',');
+	json_exec(sb, p, r);
+	strbuf_addf(sb, "\n      \"build\": \"%s\",\n", p->loop ? "bpf_loop" : "unrolled");
 	json_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_adds(sb, "      \"outputs\": [");
 	for (j = 0; j < r->noutputs; j++) {
@@ -634,11 +735,13 @@ static void json_format(struct strbuf *sb, const struct explain *e)
 		strbuf_adds(sb, i + 1 < p->rules.nrules ? ",\n" : "\n");
 	}
 	strbuf_addf(sb, "  ],\n  \"buffers\": {\"events\": \"%s\", \"bytes\": %u, \"per_cpu\": %s, "
-		    "\"cpus\": %d, \"total_bytes\": %llu},\n  \"max_counters\": %u,\n  \"maps\": [\n",
+		    "\"cpus\": %d, \"total_bytes\": %llu, \"args_cap\": %u, \"args_cap_why\": ",
 		    p->ringbuf ? "ringbuf" : "perf_buffer", p->buffer_size, json_bool(!p->ringbuf),
 		    e->ncpus, (unsigned long long)(p->ringbuf ? p->buffer_size :
 						   (uint64_t)p->buffer_size * (uint64_t)e->ncpus),
-		    p->max_counters);
+		    p->args_cap);
+	json_cstr(sb, p->args_cap_why);
+	strbuf_addf(sb, "},\n  \"max_counters\": %u,\n  \"maps\": [\n", p->max_counters);
 	for (i = 0; i < e->nmaps; i++) {
 		const struct explain_map *m = &e->map[i];
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * explain.h - --explain: the plan for a rule file on this kernel, as text or
- * JSON: per rule its probe, attach mode and why, program build, filter entries,
- * slot and outputs; the event buffer, the count map and an estimate of the BPF
+ * JSON: per rule its probe, attach mode and why, for execve rules the execs it
+ * reports (and the programs they come from) and its argv bytes (and what cuts
+ * them), program build, filter entries, slot and outputs; the event buffer, the
+ * argv bytes an exec event may carry, the count map and an estimate of the BPF
  * memory the object takes. With privileges the object is loaded (so the
  * verifier has its say) but nothing is attached; without, nothing is loaded and
  * what could not be probed is said.

@@ -41,7 +41,9 @@ static enum plan_change compare(const struct rules *rn, const struct rules_rule 
 	/* Counters keyed one way cannot be carried into counters keyed another. */
 	if (n->probe != p->probe || n->mode != p->mode || n->group_by != p->group_by)
 		return PLAN_RULE_REPLACED;
-	if (n->attach != p->attach || n->follow != p->follow ||
+	/* What a rule sees, which execs it reports, how much argv: no counter is keyed by it. */
+	if (n->attach != p->attach || n->follow != p->follow || n->result != p->result ||
+	    n->max_argv_bytes != p->max_argv_bytes ||
 	    !same_filter(&n->include, &p->include) || !same_filter(&n->exclude, &p->exclude) ||
 	    !same_outputs(rn, n, rp, p))
 		return PLAN_RULE_CHANGED;
@@ -144,6 +146,30 @@ static bool any_execve_rule(const struct rules *r)
 	return false;
 }
 
+/*
+ * The most argv bytes one exec event may carry: all a rule may ask for through a
+ * ring buffer, less through perf buffers (a sample stays under 64 KiB), and never
+ * more than half the buffer, so that an exec event always fits in it.
+ */
+static void choose_args_cap(struct plan *p)
+{
+	if (p->ringbuf) {
+		p->args_cap = RT_ARGS_MAX;
+		snprintf(p->args_cap_why, sizeof(p->args_cap_why), "ARG_MAX, the most a rule "
+			 "may ask for");
+	} else {
+		p->args_cap = RT_ARGS_PERF_MAX;
+		snprintf(p->args_cap_why, sizeof(p->args_cap_why), "a perf buffer sample holds "
+			 "less than 64 KiB");
+	}
+	if (p->buffer_size / 2 < p->args_cap) {
+		p->args_cap = p->buffer_size / 2;
+		snprintf(p->args_cap_why, sizeof(p->args_cap_why), "half the %u-byte %s, so that "
+			 "an exec event always fits", p->buffer_size,
+			 p->ringbuf ? "ring buffer" : "perf buffer of a CPU");
+	}
+}
+
 int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uint64_t busy,
 	       const struct plan_kernel *k, char *err, size_t errlen)
 {
@@ -159,10 +185,27 @@ int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uin
 		return ret;
 	count_changes(p, prev);
 
+	/* Fixed for the run by the first plan: the programs and maps are loaded once. */
+	if (prev) {
+		p->loop = prev->loop;
+		p->ringbuf = prev->ringbuf;
+		p->buffer_size = prev->buffer_size;
+		p->max_counters = prev->max_counters;
+		p->args_cap = prev->args_cap;
+		memcpy(p->args_cap_why, prev->args_cap_why, sizeof(p->args_cap_why));
+	} else {
+		p->loop = k->feat.bpf_loop && !k->feat.no_bpf_loop;
+		p->ringbuf = k->feat.ringbuf && !k->perf_buffer;
+		p->buffer_size = k->buffer_size ? k->buffer_size :
+			p->ringbuf ? PLAN_RINGBUF_DEFAULT : PLAN_PERFBUF_DEFAULT;
+		p->max_counters = p->rules.max_counters;
+		choose_args_cap(p);
+	}
+
 	slots = xcalloc(p->rules.nrules + 1, sizeof(*slots));
 	for (i = 0; i < p->rules.nrules; i++)
 		slots[i] = p->rule[i].slot;
-	ret = settings_build(&p->rules, slots, &p->settings, err, errlen);
+	ret = settings_build_capped(&p->rules, slots, p->args_cap, &p->settings, err, errlen);
 	free(slots);
 	if (ret)
 		return ret;
@@ -176,25 +219,12 @@ int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uin
 	probe_execve_why(&k->feat, p->settings.execve_attach, p->execve, p->execve_why,
 			 sizeof(p->execve_why));
 
-	/* Fixed for the run by the first plan: the programs and maps are loaded once. */
-	if (prev) {
-		p->loop = prev->loop;
-		p->ringbuf = prev->ringbuf;
-		p->buffer_size = prev->buffer_size;
-		p->max_counters = prev->max_counters;
-		if (p->rules.max_counters != prev->max_counters) {
-			snprintf(err, errlen, "%s: max_counters %u differs from the running %u: "
-				 "the count map's size is fixed at start (restart to change it)",
-				 p->rules.path, p->rules.max_counters, prev->max_counters);
-			return -EINVAL;
-		}
-		return 0;
+	if (prev && p->rules.max_counters != prev->max_counters) {
+		snprintf(err, errlen, "%s: max_counters %u differs from the running %u: "
+			 "the count map's size is fixed at start (restart to change it)",
+			 p->rules.path, p->rules.max_counters, prev->max_counters);
+		return -EINVAL;
 	}
-	p->loop = k->feat.bpf_loop && !k->feat.no_bpf_loop;
-	p->ringbuf = k->feat.ringbuf && !k->perf_buffer;
-	p->buffer_size = k->buffer_size ? k->buffer_size :
-		p->ringbuf ? PLAN_RINGBUF_DEFAULT : PLAN_PERFBUF_DEFAULT;
-	p->max_counters = p->rules.max_counters;
 	return 0;
 }
 

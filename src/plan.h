@@ -4,8 +4,9 @@
  * decided in one place before anything changes: which kernel rule slot each rule
  * takes (and so whose counters carry over from the running plan), the encoded
  * settings and filter contents, the execve attach mode and why, the program
- * build, the event buffer and the count map's size. Pure: no kernel, no I/O. A
- * reload builds a new plan from the running one and swaps it in whole.
+ * build, the event buffer, the count map's size and the most argv bytes an exec
+ * event carries. Pure: no kernel, no I/O. A reload builds a new plan from the
+ * running one and swaps it in whole.
  */
 #ifndef PLAN_H
 #define PLAN_H
@@ -20,6 +21,7 @@
 
 #define PLAN_RINGBUF_DEFAULT	(1u << 20)	/* bytes, shared by every CPU */
 #define PLAN_PERFBUF_DEFAULT	(64u * 4096)	/* bytes per CPU */
+#define PLAN_WHY_LEN		96
 
 /* What the kernel offers and what the command line fixes for the whole run. */
 struct plan_kernel {
@@ -33,7 +35,8 @@ struct plan_kernel {
 enum plan_change {
 	PLAN_RULE_NEW = 0,	/* no rule of that name runs */
 	PLAN_RULE_SAME,		/* runs as it is */
-	PLAN_RULE_CHANGED,	/* runs with other filters or outputs: counts kept */
+	PLAN_RULE_CHANGED,	/* runs with other filters, outputs, exec results or argv
+				 * bytes: counts kept */
 	PLAN_RULE_REPLACED,	/* runs with another probe, mode or grouping: counts anew */
 };
 
@@ -53,6 +56,8 @@ struct plan {
 	bool ringbuf;			/* events through a ring buffer, else perf buffers */
 	uint32_t buffer_size;		/* its bytes (per CPU for perf buffers) */
 	uint32_t max_counters;		/* the count map's entries */
+	uint32_t args_cap;		/* the most argv bytes one exec event carries */
+	char args_cap_why[PLAN_WHY_LEN];	/* what sets args_cap, for the user */
 	/* Against the running plan: the slots its rules leave, and the change report. */
 	unsigned gone[RT_MAX_RULES];
 	size_t ngone;

@@ -36,6 +36,7 @@ static const char *const attach_names[] = { "auto", "kprobe", "tracepoint" };
 static const char *const mode_names[] = { "stream", "count" };
 static const char *const type_names[] = { "stdout", "csv", "syslog", "json" };
 static const char *const format_names[] = { "text", "json" };
+static const char *const result_names[] = { "success", "failure", "any" };
 
 static const struct { const char *name; int value; } facilities[] = {
 	{ "kern", LOG_KERN }, { "user", LOG_USER }, { "mail", LOG_MAIL },
@@ -52,6 +53,9 @@ static const char *const priority_names[] = {
 _Static_assert(LOG_EMERG == 0 && LOG_DEBUG == 7, "priority_names[] is indexed by LOG_*");
 _Static_assert(RT_COUNT_ENTRIES >= RULES_MIN_COUNTERS && RT_COUNT_ENTRIES <= RULES_MAX_COUNTERS,
 	       "the default max_counters is one a rule file may give");
+_Static_assert(RT_ARGS_DEFAULT >= RULES_MIN_ARGV_BYTES && RT_ARGS_DEFAULT <= RULES_MAX_ARGV_BYTES,
+	       "the default max_argv_bytes is one a rule file may give");
+_Static_assert(RULES_MAX_ARGV_BYTES % 1024 == 0, "the most max_argv_bytes is said in KiB too");
 
 /* "execve" or "sys_enter"; "?" for anything else. */
 const char *rules_probe_name(enum rt_probe p)
@@ -75,6 +79,12 @@ const char *rules_mode_name(enum rules_mode m)
 const char *rules_output_type_name(enum rules_output_type t)
 {
 	return (unsigned)t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
+}
+
+/* "success", "failure" or "any"; "?" for anything else. */
+const char *rules_result_name(enum rules_result r)
+{
+	return (unsigned)r < ARRAY_SIZE(result_names) ? result_names[r] : "?";
 }
 
 /* The rule file's duration syntax, for the command line's options too. */
@@ -341,10 +351,11 @@ static void parse_syscalls(struct ytree_ctx *c, const struct ytree_node *seq, co
 
 static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, struct rules_rule *rule)
 {
-	static const char *const keys[] = { "comm", "pid", "uid", "syscalls", "follow",
+	static const char *const keys[] = { "comm", "pid", "uid", "syscalls", "follow", "result",
 					    "exclude_comm", "exclude_pid", "exclude_uid",
 					    "exclude_syscalls", NULL };
 	const struct ytree_node *n;
+	int v;
 
 	if (!ytree_expect_type(c, map, YTREE_MAP, "filter"))
 		return;
@@ -368,6 +379,14 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 	if ((n = ytree_map_get(map, "follow")) && ytree_get_bool(c, n, "follow", &rule->follow) &&
 	    rule->follow && !rule->include.npid)
 		ytree_error(c, &n->mark, "'follow' needs a non-empty 'pid' list to follow");
+	if ((n = ytree_map_get(map, "result"))) {
+		if (rule->probe != RT_PROBE_EXECVE)
+			ytree_error(c, &n->mark, "'result' applies only to probe execve: a "
+				    "sys_enter rule sees a syscall before it has a result");
+		else if (ytree_get_choice(c, n, "result", "result", result_names,
+					  ARRAY_SIZE(result_names), "success, failure or any", &v))
+			rule->result = (enum rules_result)v;
+	}
 	if ((n = ytree_map_get(map, "syscalls")) || (n = ytree_map_get(map, "exclude_syscalls"))) {
 		if (rule->probe != RT_PROBE_SYS_ENTER) {
 			ytree_error(c, &n->mark, "syscall filters apply only to probe sys_enter");
@@ -402,6 +421,48 @@ static void parse_group_by(struct ytree_ctx *c, const struct ytree_node *seq,
 		if (ytree_get_choice(c, seq->items[i], "group_by", "group_by", names,
 				     ARRAY_SIZE(names), "comm, pid or syscall", &v))
 			rule->group_by |= 1u << v;
+}
+
+/*
+ * max_argv_bytes: bytes, or KiB with a K or KiB suffix (no k: SI's k is 1000),
+ * plain or quoted as a duration may be; no leading zero, which YAML 1.1 reads as
+ * octal in a plain integer.
+ */
+static void parse_argv_bytes(struct ytree_ctx *c, const struct ytree_node *n,
+			     struct rules_rule *rule)
+{
+	static const struct { const char *suffix; unsigned shift; } units[] = {
+		{ "", 0 }, { "K", 10 }, { "KiB", 10 },
+	};
+	size_t digits = 0, u = ARRAY_SIZE(units);
+	unsigned long long v;
+
+	if (rule->probe != RT_PROBE_EXECVE) {
+		ytree_error(c, &n->mark, "'max_argv_bytes' applies only to probe execve: "
+			    "sys_enter events carry no arguments");
+		return;
+	}
+	if (n->type == YTREE_SCALAR && !memchr(n->value, '\0', n->len)) {
+		digits = strspn(n->value, "0123456789");
+		for (u = 0; u < ARRAY_SIZE(units); u++)
+			if (!strcmp(n->value + digits, units[u].suffix))
+				break;
+	}
+	if (!digits || u == ARRAY_SIZE(units) || (digits > 1 && n->value[0] == '0')) {
+		ytree_error(c, &n->mark, "bad max_argv_bytes '%s' (use bytes or KiB, %d to %d: "
+			    "e.g. 8192, 8K, 100KiB)",
+			    n->type == YTREE_SCALAR ? ytree_show(c, n->value) : "?",
+			    RULES_MIN_ARGV_BYTES, RULES_MAX_ARGV_BYTES);
+		return;
+	}
+	if (!ytree_parse_uint(n->value, digits, RULES_MAX_ARGV_BYTES >> units[u].shift, &v) ||
+	    v << units[u].shift < RULES_MIN_ARGV_BYTES) {
+		ytree_error(c, &n->mark, "'max_argv_bytes' must be between %d and %d bytes "
+			    "(%dK)", RULES_MIN_ARGV_BYTES, RULES_MAX_ARGV_BYTES,
+			    RULES_MAX_ARGV_BYTES / 1024);
+		return;
+	}
+	rule->max_argv_bytes = (uint32_t)(v << units[u].shift);
 }
 
 static void parse_rule_outputs(struct ytree_ctx *c, const struct ytree_node *seq,
@@ -443,7 +504,7 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 		       struct rules_rule *rule)
 {
 	static const char *const keys[] = { "name", "probe", "attach", "mode", "filter",
-					    "group_by", "outputs", NULL };
+					    "group_by", "max_argv_bytes", "outputs", NULL };
 	const struct ytree_node *n;
 	const char *s;
 	int v;
@@ -485,11 +546,17 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 		else
 			rule->mode = (enum rules_mode)v;
 	}
+	/* As execsnoop's: a failed exec is shown only to a rule that asks for it. */
+	rule->result = RULES_RESULT_SUCCESS;
 	if ((n = ytree_map_get(map, "filter")))
 		parse_filter(c, n, rule);
 	rule->group_by = RULES_GROUP_COMM;
 	if ((n = ytree_map_get(map, "group_by")))
 		parse_group_by(c, n, rule);
+	/* On every rule, so that two rules compare equal on it whatever their probe. */
+	rule->max_argv_bytes = RT_ARGS_DEFAULT;
+	if ((n = ytree_map_get(map, "max_argv_bytes")))
+		parse_argv_bytes(c, n, rule);
 	if ((n = ytree_map_get(map, "outputs")))
 		parse_rule_outputs(c, n, r, rule);
 	else if ((v = find_output(r, "stdout")) >= 0)

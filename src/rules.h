@@ -103,8 +103,8 @@ struct rules_rule {
 	struct rules_filter include;	/* filter: comm, pid, uid, syscalls */
 	struct rules_filter exclude;	/* filter: exclude_comm, exclude_pid, ... */
 	bool follow;			/* filter: follow: descendants of the pids too */
-	enum rules_result result;	/* filter: result:; execve only */
-	uint32_t max_argv_bytes;	/* execve only; never 0 once loaded */
+	enum rules_result result;	/* filter: result:; execve only (else the default) */
+	uint32_t max_argv_bytes;	/* execve only (else the default); never 0 once loaded */
 	unsigned group_by;		/* RULES_GROUP_*; count rules, default comm */
 	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
@@ -154,5 +154,6 @@ const char *rules_probe_name(enum rt_probe p);
 const char *rules_attach_name(enum rules_attach a);
 const char *rules_mode_name(enum rules_mode m);
 const char *rules_output_type_name(enum rules_output_type t);
+const char *rules_result_name(enum rules_result r);
 
 #endif /* RULES_H */

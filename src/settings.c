@@ -180,10 +180,19 @@ static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_rule
 		rs->sys_lookup_rules |= bit;
 	if (rule->follow)
 		rs->follow_rules |= bit;
+	if (rule->probe == RT_PROBE_EXECVE) {
+		if (rule->result != RULES_RESULT_FAILURE)
+			rs->exec_ok_rules |= bit;
+		if (rule->result != RULES_RESULT_SUCCESS)
+			rs->exec_failed_rules |= bit;
+		/* One read serves every rule an exec matches: each keeps its part of it. */
+		if (rule->max_argv_bytes > rs->exec_args_max)
+			rs->exec_args_max = rule->max_argv_bytes;
+	}
 }
 
-int settings_build(const struct rules *r, const unsigned *slots, struct settings *s, char *err,
-		   size_t errlen)
+int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t args_cap,
+			  struct settings *s, char *err, size_t errlen)
 {
 	struct key_list comms = { 0 }, pids = { 0 }, uids = { 0 }, sys = { 0 };
 	struct rt_filter_val *vals = NULL;
@@ -211,6 +220,8 @@ int settings_build(const struct rules *r, const unsigned *slots, struct settings
 		add_nums(&sys, in->sys, in->nsys, bit, LIST_INCLUDE);
 		add_nums(&sys, ex->sys, ex->nsys, bit, LIST_EXCLUDE);
 	}
+	if (s->ruleset.exec_args_max > args_cap)
+		s->ruleset.exec_args_max = args_cap;
 
 	vals = xcalloc(comms.n + 1, sizeof(*vals));
 	first = xcalloc(comms.n + 1, sizeof(*first));
@@ -245,6 +256,12 @@ out:
 	if (ret)
 		settings_free(s);
 	return ret;
+}
+
+int settings_build(const struct rules *r, const unsigned *slots, struct settings *s, char *err,
+		   size_t errlen)
+{
+	return settings_build_capped(r, slots, RT_ARGS_MAX, s, err, errlen);
 }
 
 void settings_free(struct settings *s)

@@ -8,6 +8,7 @@
 #define SETTINGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/types.h>
 
 #include "rules.h"
@@ -38,10 +39,19 @@ struct settings {
 };
 
 /*
- * Encode r, rule i on bit slots[i] (on bit i when slots is NULL). Returns 0, or -EINVAL with
+ * Encode r, rule i on bit slots[i] (on bit i when slots is NULL), the argv bytes the
+ * kernel reads (ruleset.exec_args_max) at most args_cap: the most one exec event
+ * may carry in the run (plan.args_cap). Returns 0, or -EINVAL with
  * "FILE:LINE:COLUMN: message" in err when the rules cannot be encoded together
  * (more distinct filter keys than a map holds, execve rules asking for different
  * attach modes).
+ */
+int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t args_cap,
+			  struct settings *s, char *err, size_t errlen);
+
+/*
+ * As settings_build_capped with no cap below what a rule may ask (RT_ARGS_MAX):
+ * for what encodes rules with no plan, such as --check.
  */
 int settings_build(const struct rules *r, const unsigned *slots, struct settings *s, char *err,
 		   size_t errlen);

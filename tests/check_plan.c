@@ -65,6 +65,7 @@ START_TEST(test_start)
 	ck_assert(run.loop);
 	ck_assert_uint_eq(run.buffer_size, PLAN_RINGBUF_DEFAULT);
 	ck_assert_uint_eq(run.max_counters, RT_COUNT_ENTRIES);
+	ck_assert_uint_eq(run.args_cap, RT_ARGS_MAX);
 	/* The settings put each rule on its slot's bit. */
 	ck_assert_uint_eq(run.settings.ruleset.probe_rules[RT_PROBE_EXECVE], 0x1);
 	ck_assert_uint_eq(run.settings.ruleset.probe_rules[RT_PROBE_SYS_ENTER], 0x6);
@@ -213,6 +214,162 @@ START_TEST(test_buffers)
 }
 END_TEST
 
+/* The most argv bytes an exec event carries: by the buffer's kind, and half its size. */
+START_TEST(test_args_cap)
+{
+	static const struct {
+		bool perf_buffer;
+		uint32_t buffer_size;	/* 0: the default */
+		uint32_t want;
+		const char *why;
+	} cases[] = {
+		{ false, 0, RT_ARGS_MAX, "ARG_MAX, the most a rule may ask for" },
+		{ false, 1u << 30, RT_ARGS_MAX, "ARG_MAX, the most a rule may ask for" },
+		/* Half of 256 KiB is all a rule may ask for: the buffer cuts nothing. */
+		{ false, 256u << 10, RT_ARGS_MAX, "ARG_MAX, the most a rule may ask for" },
+		{ false, 128u << 10, 65536, "half the 131072-byte ring buffer, so that an exec "
+		  "event always fits" },
+		{ false, 16u << 10, 8192, "half the 16384-byte ring buffer, so that an exec event "
+		  "always fits" },
+		{ false, 4096, 2048, "half the 4096-byte ring buffer, so that an exec event always "
+		  "fits" },
+		{ true, 0, RT_ARGS_PERF_MAX, "a perf buffer sample holds less than 64 KiB" },
+		{ true, 1u << 30, RT_ARGS_PERF_MAX, "a perf buffer sample holds less than 64 KiB" },
+		/* Half of 128 KiB is more than a perf buffer sample may hold. */
+		{ true, 128u << 10, RT_ARGS_PERF_MAX, "a perf buffer sample holds less than "
+		  "64 KiB" },
+		{ true, 64u << 10, 32768, "half the 65536-byte perf buffer of a CPU, so that an "
+		  "exec event always fits" },
+		{ true, 4096, 2048, "half the 4096-byte perf buffer of a CPU, so that an exec "
+		  "event always fits" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		k.perf_buffer = cases[i].perf_buffer;
+		k.buffer_size = cases[i].buffer_size;
+		ck_assert_int_eq(build(&run, NULL, abc), 0);
+		ck_assert_msg(run.args_cap == cases[i].want, "case %zu: args_cap %u, want %u", i,
+			      run.args_cap, cases[i].want);
+		ck_assert_str_eq(run.args_cap_why, cases[i].why);
+		plan_free(&run);
+	}
+	/* Without a ring buffer (before 5.8): perf buffers, whatever was asked. */
+	k.perf_buffer = false;
+	k.buffer_size = 0;
+	k.feat.ringbuf = false;
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert_uint_eq(run.args_cap, RT_ARGS_PERF_MAX);
+}
+END_TEST
+
+/* What the kernel reads of an exec is what the rules ask, within the cap. */
+START_TEST(test_args_cap_settings)
+{
+	static const char *big =
+		"version: 1\n"
+		"rules:\n"
+		"  - { name: a, probe: execve, max_argv_bytes: 128K }\n"
+		"  - { name: b, probe: execve, max_argv_bytes: 1K }\n";
+
+	ck_assert_int_eq(build(&run, NULL, big), 0);
+	ck_assert_uint_eq(run.settings.ruleset.exec_args_max, RT_ARGS_MAX);
+	plan_free(&run);
+	k.perf_buffer = true;
+	ck_assert_int_eq(build(&run, NULL, big), 0);
+	ck_assert_uint_eq(run.settings.ruleset.exec_args_max, RT_ARGS_PERF_MAX);
+	plan_free(&run);
+	k.buffer_size = 8192;
+	ck_assert_int_eq(build(&run, NULL, big), 0);
+	ck_assert_uint_eq(run.settings.ruleset.exec_args_max, 4096);
+	/* The rules keep what they asked for: --explain says what was cut. */
+	ck_assert_uint_eq(run.rules.rules[0].max_argv_bytes, RT_ARGS_MAX);
+	plan_free(&run);
+	/* Under the cap, the rules' own figure. */
+	ck_assert_int_eq(build(&run, NULL,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: a, probe: execve, max_argv_bytes: 1K }\n"), 0);
+	ck_assert_uint_eq(run.settings.ruleset.exec_args_max, 1024);
+}
+END_TEST
+
+/* Fixed for the run: a reload keeps the running cap, whatever the kernel struct says. */
+START_TEST(test_args_cap_kept)
+{
+	k.buffer_size = 16u << 10;
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert_uint_eq(run.args_cap, 8192);
+	k.buffer_size = 0;
+	k.perf_buffer = true;
+	ck_assert_int_eq(build(&next, &run,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: a, probe: execve, max_argv_bytes: 100K }\n"), 0);
+	ck_assert_uint_eq(next.args_cap, 8192);
+	ck_assert_str_eq(next.args_cap_why, run.args_cap_why);
+	ck_assert_uint_eq(next.settings.ruleset.exec_args_max, 8192);
+	ck_assert(next.ringbuf);
+	ck_assert_uint_eq(next.buffer_size, 16u << 10);
+}
+END_TEST
+
+/*
+ * An execve rule's result and max_argv_bytes change what it reports, not how it
+ * counts: a change keeps its slot and counts. Set to what they were: no change.
+ */
+START_TEST(test_exec_change)
+{
+	static const struct {
+		const char *rule;
+		enum plan_change want;
+	} cases[] = {
+		{ "{ name: a, probe: execve }", PLAN_RULE_SAME },
+		{ "{ name: a, probe: execve, filter: { result: success } }", PLAN_RULE_SAME },
+		{ "{ name: a, probe: execve, max_argv_bytes: 8K }", PLAN_RULE_SAME },
+		{ "{ name: a, probe: execve, filter: { result: any } }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: execve, filter: { result: failure } }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: execve, max_argv_bytes: 8193 }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: execve, max_argv_bytes: 128K }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: execve, max_argv_bytes: 256, filter: { result: any } }",
+		  PLAN_RULE_CHANGED },
+	};
+	char yaml[256];
+	size_t i;
+
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - %s\n"
+			 "  - { name: b, probe: sys_enter, filter: { comm: [x] } }\n"
+			 "  - { name: c, probe: sys_enter, mode: stream }\n", cases[i].rule);
+		ck_assert_int_eq(build(&next, &run, yaml), 0);
+		ck_assert_msg(next.rule[0].change == cases[i].want, "%s: change %d, want %d",
+			      cases[i].rule, next.rule[0].change, cases[i].want);
+		ck_assert_uint_eq(next.rule[0].slot, 0);
+		ck_assert_uint_eq(next.rule[0].prev_slot, 0);
+		ck_assert_uint_eq(next.changed, cases[i].want == PLAN_RULE_CHANGED);
+		ck_assert_uint_eq(next.counts_kept, 3);
+		ck_assert_uint_eq(next.ngone, 0);
+		plan_free(&next);
+	}
+	/* And back: from the changed rule to the running file's. */
+	plan_free(&run);
+	ck_assert_int_eq(build(&run, NULL,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: a, probe: execve, max_argv_bytes: 1K,"
+			       " filter: { result: failure } }\n"), 0);
+	ck_assert_int_eq(build(&next, &run,
+			       "version: 1\n"
+			       "rules:\n"
+			       "  - { name: a, probe: execve }\n"), 0);
+	ck_assert_int_eq(next.rule[0].change, PLAN_RULE_CHANGED);
+	ck_assert_uint_eq(next.settings.ruleset.exec_ok_rules, 0x1);
+	ck_assert_uint_eq(next.settings.ruleset.exec_failed_rules, 0);
+	ck_assert_uint_eq(next.settings.ruleset.exec_args_max, RT_ARGS_DEFAULT);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -228,6 +385,10 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, test_max_counters_fixed);
 	tcase_add_test(tc, test_execve_choice);
 	tcase_add_test(tc, test_buffers);
+	tcase_add_test(tc, test_args_cap);
+	tcase_add_test(tc, test_args_cap_settings);
+	tcase_add_test(tc, test_args_cap_kept);
+	tcase_add_test(tc, test_exec_change);
 	suite_add_tcase(s, tc);
 	return s;
 }

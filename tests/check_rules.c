@@ -143,6 +143,13 @@ static const struct {
 	  "30s, 2m, 1h)\n" },
 	{ "bad-leading-zero.yaml", "bad-leading-zero.yaml:5:21: 'pid' entries must be "
 	  "integers\n" },
+	{ "bad-max-argv-bytes-sys-enter.yaml", "bad-max-argv-bytes-sys-enter.yaml:5:21: "
+	  "'max_argv_bytes' applies only to probe execve: sys_enter events carry no "
+	  "arguments\n" },
+	{ "bad-max-argv-bytes-unit.yaml", "bad-max-argv-bytes-unit.yaml:5:21: bad max_argv_bytes "
+	  "'8k' (use bytes or KiB, 256 to 131072: e.g. 8192, 8K, 100KiB)\n" },
+	{ "bad-max-argv-bytes.yaml", "bad-max-argv-bytes.yaml:6:21: 'max_argv_bytes' must be "
+	  "between 256 and 131072 bytes (128K)\n" },
 	{ "bad-max-counters.yaml", "bad-max-counters.yaml:3:15: 'max_counters' must be between "
 	  "1024 and 1048576\n" },
 	{ "bad-max-events.yaml", "bad-max-events.yaml:2:13: 'max_events' must be at least 1\n" },
@@ -172,6 +179,10 @@ static const struct {
 	  "emerg, alert, crit, err, warning, notice, info or debug)\n" },
 	{ "bad-rule-name.yaml", "bad-rule-name.yaml:3:11: rule name 'has space' must be 1 to "
 	  "64 characters of A-Z a-z 0-9 _ . -\n" },
+	{ "bad-result-sys-enter.yaml", "bad-result-sys-enter.yaml:5:37: 'result' applies only "
+	  "to probe execve: a sys_enter rule sees a syscall before it has a result\n" },
+	{ "bad-result.yaml", "bad-result.yaml:6:23: unknown result 'failed' (expected success, "
+	  "failure or any)\n" },
 	{ "bad-rule-not-mapping.yaml", "bad-rule-not-mapping.yaml:3:5: 'rules' entries must "
 	  "be mappings\n" },
 	{ "bad-summary-key.yaml", "bad-summary-key.yaml:4:20: unknown key 'bottom' in summary "
@@ -190,10 +201,11 @@ static const struct {
 	{ "bad-top.yaml", "bad-top.yaml:4:17: 'top' must be between 1 and 1000\n" },
 	{ "bad-two-documents.yaml", "bad-two-documents.yaml:4:1: more than one YAML document\n" },
 	{ "bad-unknown-filter-key.yaml", "bad-unknown-filter-key.yaml:5:15: unknown key "
-	  "'command' in filter (expected one of: comm, pid, uid, syscalls, follow, "
+	  "'command' in filter (expected one of: comm, pid, uid, syscalls, follow, result, "
 	  "exclude_comm, exclude_pid, exclude_uid, exclude_syscalls)\n" },
 	{ "bad-unknown-key.yaml", "bad-unknown-key.yaml:5:5: unknown key 'colour' in rule "
-	  "(expected one of: name, probe, attach, mode, filter, group_by, outputs)\n" },
+	  "(expected one of: name, probe, attach, mode, filter, group_by, max_argv_bytes, "
+	  "outputs)\n" },
 	{ "bad-unknown-output-type.yaml", "bad-unknown-output-type.yaml:3:16: unknown output "
 	  "type 'file' (expected stdout, csv, syslog or json)\n" },
 	{ "bad-unknown-output.yaml", "bad-unknown-output.yaml:5:23: unknown output 'nowhere'\n" },
@@ -260,6 +272,9 @@ START_TEST(test_default_rules)
 	ck_assert_int_eq(r.rules[0].attach, RULES_ATTACH_AUTO);
 	ck_assert_int_eq(r.rules[0].mode, RULES_MODE_STREAM);
 	ck_assert_uint_eq(r.rules[0].exclude.ncomm, 0);
+	/* Successful execs only, as execsnoop shows them, with up to 8 KiB of argv. */
+	ck_assert_int_eq(r.rules[0].result, RULES_RESULT_SUCCESS);
+	ck_assert_uint_eq(r.rules[0].max_argv_bytes, RT_ARGS_DEFAULT);
 	ck_assert_str_eq(r.rules[1].name, "syscalls");
 	ck_assert_int_eq(r.rules[1].probe, RT_PROBE_SYS_ENTER);
 	ck_assert_int_eq(r.rules[1].mode, RULES_MODE_COUNT);
@@ -303,6 +318,8 @@ START_TEST(test_execsnoop_rules)
 	ck_assert_int_eq(x->probe, RT_PROBE_EXECVE);
 	ck_assert_int_eq(x->attach, RULES_ATTACH_AUTO);
 	ck_assert_int_eq(x->mode, RULES_MODE_STREAM);
+	ck_assert_int_eq(x->result, RULES_RESULT_SUCCESS);
+	ck_assert_uint_eq(x->max_argv_bytes, 8192);
 	/* All processes: no list restricts. */
 	ck_assert_uint_eq(x->include.ncomm + x->include.npid + x->include.nuid, 0);
 	ck_assert_uint_eq(x->exclude.ncomm + x->exclude.npid + x->exclude.nuid, 0);
@@ -525,6 +542,171 @@ START_TEST(test_max_counters)
 }
 END_TEST
 
+/* filter: result: which execs an execve rule reports; success unless asked. */
+START_TEST(test_result)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* NULL: accepted */
+		enum rules_result want;
+	} cases[] = {
+		{ NULL, NULL, RULES_RESULT_SUCCESS },
+		{ "success", NULL, RULES_RESULT_SUCCESS },
+		{ "failure", NULL, RULES_RESULT_FAILURE },
+		{ "any", NULL, RULES_RESULT_ANY },
+		{ "\"any\"", NULL, RULES_RESULT_ANY },
+		{ "failed", "t:4:23: unknown result 'failed' (expected success, failure or "
+		  "any)\n", 0 },
+		{ "Success", "t:4:23: unknown result 'Success' (expected success, failure or "
+		  "any)\n", 0 },
+		{ "all", "t:4:23: unknown result 'all' (expected success, failure or any)\n", 0 },
+		{ "''", "t:4:23: 'result' must not be empty\n", 0 },
+		{ "[any]", "t:4:23: 'result' must be a string\n", 0 },
+		{ "{ ok: 1 }", "t:4:23: 'result' must be a string\n", 0 },
+	};
+	char yaml[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].value)
+			snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - name: x\n"
+				 "    filter: { result: %s }\n    probe: execve\n", cases[i].value);
+		else
+			snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - name: x\n"
+				 "    filter: { comm: [sh] }\n    probe: execve\n");
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		ck_assert_msg(r.rules[0].result == cases[i].want, "%s: result %d",
+			      cases[i].value ? cases[i].value : "(none)", r.rules[0].result);
+	}
+	/* A sys_enter rule has none to give, whatever the value, and says why. */
+	expect_error("version: 1\nrules:\n  - { name: s, probe: sys_enter, filter: { result: "
+		     "success } }\n", "t:3:52: 'result' applies only to probe execve: a sys_enter "
+		     "rule sees a syscall before it has a result\n");
+	expect_error("version: 1\nrules:\n  - { name: s, probe: sys_enter, filter: { result: "
+		     "bogus } }\n", "t:3:52: 'result' applies only to probe execve: a sys_enter "
+		     "rule sees a syscall before it has a result\n");
+	expect_ok("version: 1\nrules: [{ name: s, probe: sys_enter }]\n");
+	ck_assert_int_eq(r.rules[0].result, RULES_RESULT_SUCCESS);
+	/* Rules each have their own. */
+	expect_ok("version: 1\nrules:\n"
+		  "  - { name: a, probe: execve, filter: { result: failure } }\n"
+		  "  - { name: b, probe: execve }\n"
+		  "  - { name: c, probe: execve, filter: { result: any } }\n");
+	ck_assert_int_eq(r.rules[0].result, RULES_RESULT_FAILURE);
+	ck_assert_int_eq(r.rules[1].result, RULES_RESULT_SUCCESS);
+	ck_assert_int_eq(r.rules[2].result, RULES_RESULT_ANY);
+}
+END_TEST
+
+/* max_argv_bytes: bytes or KiB (K, KiB), 256 to 128K; RT_ARGS_DEFAULT unless given. */
+#define ARGV_RANGE "t:5:21: 'max_argv_bytes' must be between 256 and 131072 bytes (128K)\n"
+#define ARGV_BAD(shown) "t:5:21: bad max_argv_bytes '" shown "' (use bytes or KiB, 256 to " \
+	"131072: e.g. 8192, 8K, 100KiB)\n"
+START_TEST(test_max_argv_bytes)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* NULL: accepted */
+		uint32_t want;
+	} cases[] = {
+		{ NULL, NULL, RT_ARGS_DEFAULT },
+		{ "256", NULL, 256 },
+		{ "8192", NULL, 8192 },
+		{ "8K", NULL, 8192 },
+		{ "100KiB", NULL, 102400 },
+		{ "128K", NULL, 131072 },
+		{ "128KiB", NULL, 131072 },
+		{ "131072", NULL, 131072 },
+		{ "1K", NULL, 1024 },
+		{ "\"8K\"", NULL, 8192 },
+		{ "'4096'", NULL, 4096 },
+		{ "255", ARGV_RANGE, 0 },
+		{ "0", ARGV_RANGE, 0 },
+		{ "0K", ARGV_RANGE, 0 },
+		{ "131073", ARGV_RANGE, 0 },
+		{ "129K", ARGV_RANGE, 0 },
+		{ "99999999999999999999999", ARGV_RANGE, 0 },
+		{ "99999999999999999999999K", ARGV_RANGE, 0 },
+		{ "8k", ARGV_BAD("8k"), 0 },
+		{ "8M", ARGV_BAD("8M"), 0 },
+		{ "8KB", ARGV_BAD("8KB"), 0 },
+		{ "8 K", ARGV_BAD("8 K"), 0 },
+		{ "K", ARGV_BAD("K"), 0 },
+		{ "08K", ARGV_BAD("08K"), 0 },
+		{ "010", ARGV_BAD("010"), 0 },
+		{ "-1", ARGV_BAD("-1"), 0 },
+		{ "+8K", ARGV_BAD("+8K"), 0 },
+		{ "1.5K", ARGV_BAD("1.5K"), 0 },
+		{ "0x2000", ARGV_BAD("0x2000"), 0 },
+		{ "true", ARGV_BAD("true"), 0 },
+		{ "''", ARGV_BAD(""), 0 },
+		{ "\"8K\\0\"", ARGV_BAD("8K"), 0 },	/* a NUL inside: shown up to it */
+		{ "[8K]", ARGV_BAD("?"), 0 },
+	};
+	char yaml[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].value)
+			snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - name: x\n"
+				 "    probe: execve\n    max_argv_bytes: %s\n", cases[i].value);
+		else
+			snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - name: x\n"
+				 "    probe: execve\n");
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		ck_assert_msg(r.rules[0].max_argv_bytes == cases[i].want, "%s: %u",
+			      cases[i].value ? cases[i].value : "(none)", r.rules[0].max_argv_bytes);
+	}
+	/* sys_enter events have no argv: refused, whatever the value; the default kept. */
+	expect_error("version: 1\nrules:\n  - { name: s, probe: sys_enter, max_argv_bytes: 8K }\n",
+		     "t:3:50: 'max_argv_bytes' applies only to probe execve: sys_enter events carry "
+		     "no arguments\n");
+	expect_error("version: 1\nrules:\n  - { name: s, probe: sys_enter, max_argv_bytes: 1 }\n",
+		     "t:3:50: 'max_argv_bytes' applies only to probe execve: sys_enter events carry "
+		     "no arguments\n");
+	expect_ok("version: 1\nrules: [{ name: s, probe: sys_enter }]\n");
+	ck_assert_uint_eq(r.rules[0].max_argv_bytes, RT_ARGS_DEFAULT);
+	/* Rules each have their own. */
+	expect_ok("version: 1\nrules:\n"
+		  "  - { name: a, probe: execve, max_argv_bytes: 300 }\n"
+		  "  - { name: b, probe: execve }\n"
+		  "  - { name: c, probe: execve, max_argv_bytes: 64KiB }\n");
+	ck_assert_uint_eq(r.rules[0].max_argv_bytes, 300);
+	ck_assert_uint_eq(r.rules[1].max_argv_bytes, RT_ARGS_DEFAULT);
+	ck_assert_uint_eq(r.rules[2].max_argv_bytes, 65536);
+}
+END_TEST
+
+/* The new keys' errors accumulate with the others, each at its own place. */
+START_TEST(test_exec_key_errors)
+{
+	expect_error("version: 1\n"
+		     "rules:\n"
+		     "  - name: s\n"
+		     "    probe: sys_enter\n"
+		     "    filter: { result: any }\n"
+		     "    max_argv_bytes: 8K\n"
+		     "  - name: e\n"
+		     "    probe: execve\n"
+		     "    filter: { result: none }\n"
+		     "    max_argv_bytes: 200K\n",
+		     "t:5:23: 'result' applies only to probe execve: a sys_enter rule sees a "
+		     "syscall before it has a result\n"
+		     "t:6:21: 'max_argv_bytes' applies only to probe execve: sys_enter events "
+		     "carry no arguments\n"
+		     "t:9:23: unknown result 'none' (expected success, failure or any)\n"
+		     "t:10:21: 'max_argv_bytes' must be between 256 and 131072 bytes (128K)\n");
+}
+END_TEST
+
 /* Several schema errors are all reported, each at its own place. */
 START_TEST(test_many_errors)
 {
@@ -534,7 +716,7 @@ START_TEST(test_many_errors)
 		     "  - { name: b, probe: execve, mode: count, colour: 1 }\n",
 		     "t:3:23: unknown probe 'nope' (expected execve or sys_enter)\n"
 		     "t:4:44: unknown key 'colour' in rule (expected one of: name, probe, attach, "
-		     "mode, filter, group_by, outputs)\n"
+		     "mode, filter, group_by, max_argv_bytes, outputs)\n"
 		     "t:4:37: mode 'count' is not available for probe execve\n");
 }
 END_TEST
@@ -714,6 +896,10 @@ START_TEST(test_names)
 	ck_assert_str_eq(rules_output_type_name(RULES_OUT_CSV), "csv");
 	ck_assert_str_eq(rules_output_type_name(RULES_OUT_SYSLOG), "syslog");
 	ck_assert_str_eq(rules_output_type_name(RULES_OUT_JSON), "json");
+	ck_assert_str_eq(rules_result_name(RULES_RESULT_SUCCESS), "success");
+	ck_assert_str_eq(rules_result_name(RULES_RESULT_FAILURE), "failure");
+	ck_assert_str_eq(rules_result_name(RULES_RESULT_ANY), "any");
+	ck_assert_str_eq(rules_result_name((enum rules_result)3), "?");
 	ck_assert_str_eq(rules_probe_name(RT_PROBE_MAX), "?");
 	ck_assert_str_eq(rules_output_type_name((enum rules_output_type)99), "?");
 }
@@ -944,6 +1130,9 @@ int main(void)
 	tcase_add_test(tc, test_own_stdout);
 	tcase_add_test(tc, test_extended_schema);
 	tcase_add_test(tc, test_max_counters);
+	tcase_add_test(tc, test_result);
+	tcase_add_test(tc, test_max_argv_bytes);
+	tcase_add_test(tc, test_exec_key_errors);
 	tcase_add_test(tc, test_many_errors);
 	tcase_add_test(tc, test_integers);
 	tcase_add_test(tc, test_other_errors);

@@ -58,6 +58,119 @@ START_TEST(test_masks)
 	ck_assert_uint_eq(s.pids[0].val.include, 0);
 	ck_assert_uint_eq(s.pids[0].val.exclude, 0x8);
 	ck_assert_int_eq(s.execve_attach, RULES_ATTACH_AUTO);
+	/* The one execve rule reports successful execs only, with the default argv. */
+	ck_assert_uint_eq(s.ruleset.exec_ok_rules, 0x1);
+	ck_assert_uint_eq(s.ruleset.exec_failed_rules, 0);
+	ck_assert_uint_eq(s.ruleset.exec_args_max, RT_ARGS_DEFAULT);
+}
+END_TEST
+
+/* Each execve rule's result on its slot's bit; sys_enter rules in neither mask. */
+START_TEST(test_exec_results)
+{
+	static const unsigned slots[] = { 5, 0, 63, 7, 12 };
+
+	load("version: 1\n"
+	     "rules:\n"
+	     "  - { name: a, probe: execve }\n"
+	     "  - { name: b, probe: execve, filter: { result: failure } }\n"
+	     "  - { name: c, probe: execve, filter: { result: any } }\n"
+	     "  - { name: d, probe: sys_enter, mode: stream }\n"
+	     "  - { name: e, probe: execve, filter: { result: success, comm: [sh] } }\n");
+	ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.ruleset.exec_ok_rules, 0x1 | 0x4 | 0x10);
+	ck_assert_uint_eq(s.ruleset.exec_failed_rules, 0x2 | 0x4);
+	ck_assert_uint_eq(s.ruleset.probe_rules[RT_PROBE_EXECVE], 0x17);
+	settings_free(&s);
+
+	/* On the plan's slots, not the rules' order. */
+	ck_assert_int_eq(settings_build(&r, slots, &s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.ruleset.exec_ok_rules, 1ULL << 5 | 1ULL << 63 | 1ULL << 12);
+	ck_assert_uint_eq(s.ruleset.exec_failed_rules, 1ULL << 0 | 1ULL << 63);
+
+	/* Only failures wanted: no rule takes a successful exec. */
+	settings_free(&s);
+	rules_free(&r);
+	load("version: 1\n"
+	     "rules:\n"
+	     "  - { name: a, probe: execve, filter: { result: failure } }\n"
+	     "  - { name: b, probe: sys_enter }\n");
+	ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.ruleset.exec_ok_rules, 0);
+	ck_assert_uint_eq(s.ruleset.exec_failed_rules, 0x1);
+}
+END_TEST
+
+/* The kernel reads as much argv as the execve rule that keeps the most. */
+START_TEST(test_exec_args_max)
+{
+	static const struct {
+		const char *rules;
+		uint32_t want;
+	} cases[] = {
+		/* No execve rule: nothing to read. */
+		{ "  - { name: a, probe: sys_enter }\n", 0 },
+		{ "  - { name: a, probe: execve }\n", RT_ARGS_DEFAULT },
+		{ "  - { name: a, probe: execve, max_argv_bytes: 300 }\n", 300 },
+		{ "  - { name: a, probe: execve, max_argv_bytes: 300 }\n"
+		  "  - { name: b, probe: execve, max_argv_bytes: 100K }\n"
+		  "  - { name: c, probe: execve }\n", 102400 },
+		{ "  - { name: a, probe: execve, max_argv_bytes: 300 }\n"
+		  "  - { name: b, probe: execve }\n"
+		  "  - { name: c, probe: sys_enter }\n", RT_ARGS_DEFAULT },
+		{ "  - { name: a, probe: execve, max_argv_bytes: 256 }\n"
+		  "  - { name: b, probe: execve, max_argv_bytes: 1K,"
+		  " filter: { result: failure } }\n", 1024 },
+		/* Without a plan's cap, all a rule may ask for. */
+		{ "  - { name: a, probe: execve, max_argv_bytes: 128K }\n", RT_ARGS_MAX },
+	};
+	char yaml[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n%s", cases[i].rules);
+		load(yaml);
+		ck_assert_int_eq(settings_build(&r, NULL, &s, err, sizeof(err)), 0);
+		ck_assert_msg(s.ruleset.exec_args_max == cases[i].want, "case %zu: %u, want %u", i,
+			      s.ruleset.exec_args_max, cases[i].want);
+		settings_free(&s);
+		rules_free(&r);
+	}
+}
+END_TEST
+
+/* The plan's cap bounds what the kernel reads; below it the rules' figure stands. */
+START_TEST(test_exec_args_capped)
+{
+	static const struct {
+		uint32_t cap;
+		uint32_t want;
+	} cases[] = {
+		{ RT_ARGS_MAX, 102400 },
+		{ RT_ARGS_PERF_MAX, RT_ARGS_PERF_MAX },
+		{ 102400, 102400 },
+		{ 102399, 102399 },
+		{ 2048, 2048 },
+	};
+	size_t i;
+
+	load("version: 1\n"
+	     "rules:\n"
+	     "  - { name: a, probe: execve, max_argv_bytes: 100K }\n"
+	     "  - { name: b, probe: execve, max_argv_bytes: 300 }\n");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(settings_build_capped(&r, NULL, cases[i].cap, &s, err,
+						       sizeof(err)), 0);
+		ck_assert_msg(s.ruleset.exec_args_max == cases[i].want, "cap %u: %u, want %u",
+			      cases[i].cap, s.ruleset.exec_args_max, cases[i].want);
+		settings_free(&s);
+	}
+	/* Capping touches nothing else. */
+	ck_assert_int_eq(settings_build_capped(&r, NULL, 2048, &s, err, sizeof(err)), 0);
+	ck_assert_uint_eq(s.ruleset.exec_ok_rules, 0x3);
+	ck_assert_uint_eq(s.ruleset.probe_rules[RT_PROBE_EXECVE], 0x3);
+	/* Rules are not changed: each keeps what it asked for. */
+	ck_assert_uint_eq(r.rules[0].max_argv_bytes, 102400);
 }
 END_TEST
 
@@ -140,6 +253,9 @@ static Suite *settings_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_masks);
+	tcase_add_test(tc, test_exec_results);
+	tcase_add_test(tc, test_exec_args_max);
+	tcase_add_test(tc, test_exec_args_capped);
 	tcase_add_test(tc, test_merge_keys);
 	tcase_add_test(tc, test_attach_agree);
 	tcase_add_test(tc, test_attach_conflict);
