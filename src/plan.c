@@ -149,10 +149,13 @@ static bool any_execve_rule(const struct rules *r)
 /*
  * The most argv bytes one exec event may carry: all a rule may ask for through a
  * ring buffer, less through perf buffers (a sample stays under 64 KiB), and never
- * more than half the buffer, so that an exec event always fits in it.
+ * more than half the buffer holds beside the longest filename, so that an exec event
+ * always fits in it.
  */
 static void choose_args_cap(struct plan *p)
 {
+	const uint32_t fixed = offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN;
+
 	if (p->ringbuf) {
 		p->args_cap = RT_ARGS_MAX;
 		snprintf(p->args_cap_why, sizeof(p->args_cap_why), "ARG_MAX, the most a rule "
@@ -162,10 +165,11 @@ static void choose_args_cap(struct plan *p)
 		snprintf(p->args_cap_why, sizeof(p->args_cap_why), "a perf buffer sample holds "
 			 "less than 64 KiB");
 	}
-	if (p->buffer_size / 2 < p->args_cap) {
-		p->args_cap = p->buffer_size / 2;
-		snprintf(p->args_cap_why, sizeof(p->args_cap_why), "half the %u-byte %s, so that "
-			 "an exec event always fits", p->buffer_size,
+	/* The event's fixed part and the longest filename leave the rest for argv. */
+	if (p->buffer_size / 2 < p->args_cap + fixed) {
+		p->args_cap = p->buffer_size / 2 > fixed ? p->buffer_size / 2 - fixed : 0;
+		snprintf(p->args_cap_why, sizeof(p->args_cap_why), "half the %u-byte %s less an "
+			 "exec event's longest filename, so that it always fits", p->buffer_size,
 			 p->ringbuf ? "ring buffer" : "perf buffer of a CPU");
 	}
 }
