@@ -41,26 +41,87 @@ static void events_count_slots(struct events *ev, const struct rt_event_hdr *hdr
 			(*(uint64_t *)((char *)&ev->slot[i] + off))++;
 }
 
-/* Decode data into se; 0 or -EINVAL when it is malformed. */
+/* The lowest a failed execve returns: the kernel's -MAX_ERRNO. */
+#define EVENTS_MIN_RESULT (-4095)
+
+/*
+ * Whether exec record e of size bytes holds what its lengths say: the filename one
+ * string that ends where filename_len says, no more argument bytes than the whole
+ * argument area, a result that is 0 or an errno. The formatters trust all this.
+ */
+static bool exec_well_formed(const struct rt_exec_event *e, size_t size)
+{
+	size_t head = __builtin_offsetof(struct rt_exec_event, data);
+
+	if (size < head || e->filename_len < 1 || e->filename_len > RT_FILENAME_LEN ||
+	    e->args_len > RT_ARGS_MAX || size - head < (size_t)e->filename_len + e->args_len)
+		return false;
+	if (strnlen(e->data, e->filename_len) != e->filename_len - 1)
+		return false;
+	return e->args_total >= e->args_len && e->result <= 0 && e->result >= EVENTS_MIN_RESULT;
+}
+
+/*
+ * The arguments in the first avail bytes at args: no more than argc of them (bytes
+ * past the last are not arguments), the last cut short where avail ends in it.
+ */
+static void exec_view_args(struct sink_exec *x, const char *args, size_t avail)
+{
+	const char *nul;
+	size_t off = 0;
+
+	x->args = args;
+	while (x->args_shown < x->argc && off < avail) {
+		x->args_shown++;
+		nul = memchr(args + off, '\0', avail - off);
+		if (!nul) {
+			x->last_partial = true;
+			off = avail;
+			break;
+		}
+		off = (size_t)(nul - args) + 1;
+	}
+	x->args_len = off;
+}
+
+void events_exec_view(struct sink_exec *x, const struct rt_exec_event *e,
+		      uint32_t max_argv_bytes)
+{
+	__u32 whole;
+
+	memset(x, 0, sizeof(*x));
+	x->ppid = e->ppid;
+	x->result = e->result;
+	x->pcomm = e->pcomm;
+	x->filename = e->data;
+	x->filename_unread = e->flags & RT_EXEC_FILENAME_FAULT;
+	x->filename_len = x->filename_unread ? 0 : e->filename_len - 1;
+	x->filename_cut = !x->filename_unread && (e->flags & RT_EXEC_FILENAME_TRUNCATED);
+	x->argc = e->argc;
+	exec_view_args(x, e->data + e->filename_len,
+		       e->args_len < max_argv_bytes ? e->args_len : max_argv_bytes);
+	whole = x->args_shown - x->last_partial;
+	x->args_cut = e->argc - whole;	/* whole <= argc: exec_view_args stops there */
+	x->bytes_cut = e->args_total - (__u32)x->args_len;	/* args_total >= args_len */
+	x->exact = !(e->flags & RT_EXEC_ARGS_MORE);
+	x->args_unread = e->flags & RT_EXEC_ARGS_FAULT;
+}
+
+/* Decode data into se (an exec into *exec, to be viewed per rule); 0 or -EINVAL. */
 static int events_decode(const struct events *ev, const void *data, size_t size,
-			 struct sink_event *se)
+			 struct sink_event *se, const struct rt_exec_event **exec)
 {
 	const struct rt_event_hdr *hdr = data;
 
 	memset(se, 0, sizeof(*se));
+	*exec = NULL;
 	if (size < sizeof(*hdr))
 		return -EINVAL;
 	se->hdr = hdr;
 	if (hdr->type == RT_EVENT_EXEC) {
-		const struct rt_exec_event *e = data;
-
-		if (size < __builtin_offsetof(struct rt_exec_event, data) ||
-		    e->filename_len < 1 || e->filename_len > RT_FILENAME_LEN ||
-		    e->args_len > RT_ARGS_MAX ||
-		    size < __builtin_offsetof(struct rt_exec_event, data) + e->filename_len +
-		    e->args_len)
+		if (!exec_well_formed(data, size))
 			return -EINVAL;
-		se->exec = data;
+		*exec = data;
 	} else if (hdr->type == RT_EVENT_SYSCALL) {
 		if (size < sizeof(struct rt_syscall_event))
 			return -EINVAL;
@@ -73,15 +134,38 @@ static int events_decode(const struct events *ev, const void *data, size_t size,
 	return 0;
 }
 
+/*
+ * Hand se to each sink in to[], as the rule by[] of the same index shows it: an
+ * exec is viewed anew only when that rule's argument limit is not the last one's.
+ */
+static void events_write(struct sink_event *se, const struct rt_exec_event *exec,
+			 struct sink *const *to, const struct events_slot *const *by, size_t n)
+{
+	struct sink_exec x;
+	uint32_t viewed = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		se->rule = by[k]->rule;
+		if (exec && (!se->exec || by[k]->max_argv_bytes != viewed)) {
+			viewed = by[k]->max_argv_bytes;
+			events_exec_view(&x, exec, viewed);
+			se->exec = &x;
+		}
+		sink_write(to[k], se);
+	}
+}
+
 int events_deliver(struct events *ev, const void *data, size_t size)
 {
+	const struct rt_exec_event *exec;
 	struct sink_event se;
 	struct sink *to[RULES_MAX_OUTPUTS * 2];
-	const char *by[RULES_MAX_OUTPUTS * 2];
+	const struct events_slot *by[RULES_MAX_OUTPUTS * 2];
 	size_t nto = 0, i, j, k;
 	__u64 rules;
 
-	if (events_decode(ev, data, size, &se)) {
+	if (events_decode(ev, data, size, &se, &exec)) {
 		ev->malformed++;
 		return -EINVAL;
 	}
@@ -90,7 +174,7 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 		events_count_slots(ev, se.hdr, offsetof(struct events_slot, past_max));
 		return 0;
 	}
-	/* Each sink gets the event once, named after the first rule routing it there. */
+	/* Each sink gets the event once, as the first rule routing it there shows it. */
 	rules = se.hdr->rules;
 	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
 		struct events_slot *sl = &ev->slot[i];
@@ -107,17 +191,14 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 				;
 			if (k == nto && nto < ARRAY_SIZE(to)) {
 				to[nto] = sl->sinks[j];
-				by[nto++] = sl->rule;
+				by[nto++] = sl;
 			}
 		}
 	}
-	for (k = 0; k < nto; k++) {
-		se.rule = by[k];
-		sink_write(to[k], &se);
-	}
+	events_write(&se, exec, to, by, nto);
 	if (nto) {
 		ev->delivered++;
-		if (se.exec)
+		if (exec)
 			ev->execs++;
 	}
 	return 0;
@@ -134,6 +215,8 @@ void events_route(struct events *ev, const struct plan *p, struct sink *const *s
 		if (p->rule[i].change == PLAN_RULE_NEW || p->rule[i].change == PLAN_RULE_REPLACED)
 			memset(sl, 0, sizeof(*sl));
 		sl->rule = r->name;
+		/* Never 0 once loaded; a rule made otherwise shows the default. */
+		sl->max_argv_bytes = r->max_argv_bytes ? r->max_argv_bytes : RT_ARGS_DEFAULT;
 		sl->retired = false;
 		sl->nsinks = 0;
 		for (j = 0; j < r->noutputs; j++)

@@ -19,6 +19,7 @@ struct perf_buffer;
 /* Where the events of one kernel rule slot go, and what became of them. */
 struct events_slot {
 	const char *rule;		/* the rule on it; NULL: none */
+	uint32_t max_argv_bytes;	/* of an exec's argument area, the most its rule shows */
 	struct sink *sinks[RULES_MAX_OUTPUTS];
 	size_t nsinks;
 	bool retired;			/* its rule was removed: events dropped, counted */
@@ -98,6 +99,14 @@ int events_poll(struct events *ev, int timeout_ms);
 int events_drain(struct events *ev, int limit_ms);
 
 void events_close(struct events *ev);
+
+/*
+ * Fill x with exec event e as a rule showing at most max_argv_bytes of its
+ * argument area sees it. e must be one events_deliver accepts (it checks the
+ * sizes); x points into it. Exposed for the formatters' unit tests.
+ */
+void events_exec_view(struct sink_exec *x, const struct rt_exec_event *e,
+		      uint32_t max_argv_bytes);
 
 /* Route one raw event to its sinks: exposed for unit tests. 0 or -EINVAL if malformed. */
 int events_deliver(struct events *ev, const void *data, size_t size);

@@ -21,10 +21,34 @@
 #include "summary.h"
 #include "util.h"
 
+/*
+ * An exec as the rule it is shown under sees it. The kernel reads as much of the
+ * argument area as the most demanding execve rule keeps; each rule shows at most
+ * its own max_argv_bytes of that, and says how much it did not show.
+ */
+struct sink_exec {
+	__u32 ppid;
+	__s32 result;			/* 0: the new program runs; else the failed -errno */
+	const char *pcomm;		/* the parent's comm: RT_COMM_LEN bytes, NUL-padded */
+	const char *filename;		/* filename_len bytes, no NUL among them */
+	size_t filename_len;
+	bool filename_unread;		/* could not be read: filename_len is 0 */
+	bool filename_cut;		/* its first RT_FILENAME_LEN - 1 bytes only */
+	__u32 argc;			/* the new program's (failed: the arguments found) */
+	const char *args;		/* the arguments shown, each NUL-ended but a partial last */
+	size_t args_len;		/* bytes of them */
+	__u32 args_shown;		/* arguments in them, a partial last one included */
+	bool last_partial;		/* the last one shown is cut short */
+	__u32 args_cut;			/* arguments not shown whole */
+	__u32 bytes_cut;		/* bytes of the argument area (NULs included) not shown */
+	bool exact;			/* false: argc, args_cut and bytes_cut are lower bounds */
+	bool args_unread;		/* the arguments, or their rest, could not be read */
+};
+
 /* A decoded event as the sinks see it. */
 struct sink_event {
 	const struct rt_event_hdr *hdr;
-	const struct rt_exec_event *exec;	/* RT_EVENT_EXEC, else NULL */
+	const struct sink_exec *exec;		/* RT_EVENT_EXEC, else NULL */
 	const struct rt_syscall_event *sys;	/* RT_EVENT_SYSCALL, else NULL */
 	const char *syscall_name;		/* NULL when unknown */
 	struct timespec wall;			/* CLOCK_REALTIME of the event */

@@ -21,22 +21,35 @@ void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts)
 		    ts->tv_nsec / 1000);
 }
 
-void sink_argv_begin(struct sink_argv *a, const struct rt_exec_event *e)
+void sink_argv_begin(struct sink_argv *a, const struct sink_exec *x)
 {
 	memset(a, 0, sizeof(*a));
-	a->e = e;
-	a->end = e->args_len;
+	a->x = x;
 }
 
 bool sink_argv_next(struct sink_argv *a)
 {
-	if (a->next >= a->e->argc || a->off >= a->end)
+	const struct sink_exec *x = a->x;
+
+	if (a->next >= x->args_shown || a->off >= x->args_len)
 		return false;
-	a->arg = a->e->data + a->e->filename_len + a->off;
-	a->len = strnlen(a->arg, a->end - a->off);
+	a->arg = x->args + a->off;
+	a->len = strnlen(a->arg, x->args_len - a->off);
 	a->index = a->next++;
+	a->partial = x->last_partial && a->next == x->args_shown;
 	a->off += a->len + 1;
 	return true;
+}
+
+bool sink_exec_cut(const struct sink_exec *x)
+{
+	/* Not exact: the kernel stopped reading before the list's end, wherever that is. */
+	return x->args_cut || x->bytes_cut || !x->exact;
+}
+
+const char *sink_exec_result(const struct sink_exec *x, char buf[SINK_RESULT_LEN])
+{
+	return x->result ? errno_name(-x->result, buf) : "ok";
 }
 
 void sink_format_raw(struct strbuf *sb, const char *s, size_t n)
@@ -63,24 +76,27 @@ void sink_format_arg(struct strbuf *sb, const char *arg, size_t n, sink_escape_f
 	strbuf_addc(sb, '"');
 }
 
-void sink_format_argv(struct strbuf *sb, const struct rt_exec_event *e)
+void sink_format_argv(struct strbuf *sb, const struct sink_exec *x, sink_escape_fn *esc)
 {
 	struct sink_argv a;
 
-	for (sink_argv_begin(&a, e); sink_argv_next(&a);) {
+	for (sink_argv_begin(&a, x); sink_argv_next(&a);) {
 		if (a.index)
 			strbuf_addc(sb, ' ');
-		sink_format_arg(sb, a.arg, a.len, sink_format_raw);
+		sink_format_arg(sb, a.arg, a.len, esc);
+		/* Outside any quotes: not a byte of the argument. */
+		if (a.partial)
+			strbuf_adds(sb, "...");
 	}
 }
 
 /* The argument list as sink_format_argv writes it, the whole string through esc. */
-static void escaped_argv(struct strbuf *sb, const struct rt_exec_event *e, sink_escape_fn *esc)
+static void escaped_argv(struct strbuf *sb, const struct sink_exec *x, sink_escape_fn *esc)
 {
 	struct strbuf argv;
 
 	strbuf_init(&argv);
-	sink_format_argv(&argv, e);
+	sink_format_argv(&argv, x, sink_format_raw);
 	esc(sb, argv.buf, argv.len);
 	strbuf_free(&argv);
 }
@@ -89,6 +105,47 @@ static void json_str(struct strbuf *sb, const char *key, const char *s, size_t n
 {
 	strbuf_addf(sb, ",\"%s\":", key);
 	escape_json_string(sb, s, n);
+}
+
+static void json_bool(struct strbuf *sb, const char *key, bool v)
+{
+	strbuf_addf(sb, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
+/* What of the argument list the rule does not show: null when it shows it all. */
+static void json_argv_cut(struct strbuf *sb, const struct sink_exec *x)
+{
+	if (!sink_exec_cut(x)) {
+		strbuf_adds(sb, ",\"argv_cut\":null");
+		return;
+	}
+	strbuf_addf(sb, ",\"argv_cut\":{\"args\":%u,\"bytes\":%u,\"exact\":%s}", x->args_cut,
+		    x->bytes_cut, x->exact ? "true" : "false");
+}
+
+/* The keys only an exec has, after "comm". */
+static void json_exec(struct strbuf *sb, const struct sink_exec *x)
+{
+	char res[SINK_RESULT_LEN];
+	struct sink_argv a;
+
+	json_str(sb, "pcomm", x->pcomm, escape_comm_len(x->pcomm, RT_COMM_LEN));
+	strbuf_addf(sb, ",\"result\":\"%s\"", sink_exec_result(x, res));
+	if (x->filename_unread)
+		strbuf_adds(sb, ",\"filename\":null");
+	else
+		json_str(sb, "filename", x->filename, x->filename_len);
+	json_bool(sb, "filename_truncated", x->filename_cut);
+	strbuf_addf(sb, ",\"argc\":%u,\"argv\":[", x->argc);
+	for (sink_argv_begin(&a, x); sink_argv_next(&a);) {
+		if (a.index)
+			strbuf_addc(sb, ',');
+		escape_json_string(sb, a.arg, a.len);
+	}
+	strbuf_addc(sb, ']');
+	json_bool(sb, "argv_truncated", sink_exec_cut(x));
+	json_argv_cut(sb, x);
+	json_bool(sb, "argv_unread", x->args_unread);
 }
 
 void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
@@ -106,24 +163,7 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 	strbuf_addf(sb, ",\"uid\":%u", h->uid);
 	json_str(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
 	if (ev->exec) {
-		const struct rt_exec_event *e = ev->exec;
-		struct sink_argv a;
-
-		if (e->flags & RT_EXEC_FILENAME_FAULT)
-			strbuf_adds(sb, ",\"filename\":null");
-		else
-			json_str(sb, "filename", e->data,
-				 strnlen(e->data, e->filename_len));
-		strbuf_addf(sb, ",\"filename_truncated\":%s",
-			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? "true" : "false");
-		strbuf_adds(sb, ",\"argv\":[");
-		for (sink_argv_begin(&a, e); sink_argv_next(&a);) {
-			strbuf_adds(sb, a.index ? ",\"" : "\"");
-			escape_json(sb, a.arg, a.len);
-			strbuf_addc(sb, '"');
-		}
-		strbuf_addf(sb, "],\"argv_truncated\":%s",
-			    (e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE) ? "true" : "false");
+		json_exec(sb, ev->exec);
 	} else {
 		if (ev->syscall_name)
 			strbuf_addf(sb, ",\"syscall\":\"%s\"", ev->syscall_name);
@@ -185,6 +225,9 @@ void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 	strbuf_addf(sb, ",\"count_map_full\":%llu}", (unsigned long long)sum->count_map_full);
 }
 
+/* The exec columns added last (result to argv_cut_bytes), empty in every other row. */
+#define CSV_NOT_EXEC ",,,,,"
+
 static void csv_field(struct strbuf *sb, const char *s, size_t n)
 {
 	escape_csv_field(sb, s, n);
@@ -195,6 +238,20 @@ static void csv_time(struct strbuf *sb, const struct timespec *ts)
 {
 	sink_format_rfc3339(sb, ts);
 	strbuf_addc(sb, ',');
+}
+
+/* An exec row from the empty syscall column on. */
+static void csv_exec(struct strbuf *sb, const struct sink_exec *x)
+{
+	char res[SINK_RESULT_LEN];
+
+	strbuf_addc(sb, ',');
+	csv_field(sb, x->filename, x->filename_len);
+	escaped_argv(sb, x, escape_csv_field);
+	strbuf_addf(sb, ",%d,,,%d,%s,", sink_exec_cut(x), x->filename_cut,
+		    sink_exec_result(x, res));
+	csv_field(sb, x->pcomm, escape_comm_len(x->pcomm, RT_COMM_LEN));
+	strbuf_addf(sb, "%u,%u,%u\r\n", x->argc, x->args_cut, x->bytes_cut);
 }
 
 void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
@@ -210,17 +267,10 @@ void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 	strbuf_addf(sb, ",%u,", h->uid);
 	csv_field(sb, h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
 	if (ev->exec) {
-		const struct rt_exec_event *e = ev->exec;
-
-		strbuf_addc(sb, ',');
-		csv_field(sb, e->data, strnlen(e->data, e->filename_len));
-		escaped_argv(sb, e, escape_csv_field);
-		strbuf_addc(sb, ',');
-		strbuf_addf(sb, "%d,,,%d\r\n", (e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE) ? 1 : 0,
-			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
+		csv_exec(sb, ev->exec);
 	} else {
 		strbuf_adds(sb, summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
-		strbuf_adds(sb, ",,,,,,\r\n");
+		strbuf_adds(sb, ",,,,,," CSV_NOT_EXEC "\r\n");
 	}
 }
 
@@ -236,11 +286,12 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 	csv_time(sb, &now);
 	csv_field(sb, rule->name, strlen(rule->name));
 	if (rule->mode != RULES_MODE_COUNT) {
-		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu,\r\n",
+		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu," CSV_NOT_EXEC "\r\n",
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
 		return;
 	}
-	strbuf_addf(sb, "summary,,,,,,,,,,%llu,,\r\n", (unsigned long long)sr->counted);
+	strbuf_addf(sb, "summary,,,,,,,,,,%llu,," CSV_NOT_EXEC "\r\n",
+		    (unsigned long long)sr->counted);
 	for (i = 0; i < sr->ncounts; i++) {
 		const struct summary_count *c = &sr->counts[i];
 		char nr[SUMMARY_NR_LEN];
@@ -254,7 +305,7 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 		csv_field(sb, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
 		if (rule->group_by & RULES_GROUP_SYSCALL)
 			strbuf_adds(sb, summary_count_syscall(c, nr));
-		strbuf_addf(sb, ",,,,%llu,,\r\n", (unsigned long long)c->count);
+		strbuf_addf(sb, ",,,,%llu,," CSV_NOT_EXEC "\r\n", (unsigned long long)c->count);
 	}
 }
 
@@ -262,6 +313,20 @@ static void kv(struct strbuf *sb, const char *key, const char *s, size_t n)
 {
 	strbuf_addf(sb, " %s=", key);
 	escape_syslog_value(sb, s, n);
+}
+
+/* The pairs only an exec has, after comm. */
+static void kv_exec(struct strbuf *sb, const struct sink_exec *x)
+{
+	char res[SINK_RESULT_LEN];
+
+	kv(sb, "pcomm", x->pcomm, escape_comm_len(x->pcomm, RT_COMM_LEN));
+	strbuf_addf(sb, " result=%s", sink_exec_result(x, res));
+	kv(sb, "filename", x->filename, x->filename_len);
+	strbuf_addf(sb, " argc=%u argv=", x->argc);
+	escaped_argv(sb, x, escape_syslog_value);
+	strbuf_addf(sb, " truncated=%d filename_truncated=%d argv_cut_args=%u argv_cut_bytes=%u",
+		    sink_exec_cut(x), x->filename_cut, x->args_cut, x->bytes_cut);
 }
 
 void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
@@ -277,19 +342,11 @@ void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
 		strbuf_addf(sb, " ppid=%u", ev->exec->ppid);
 	strbuf_addf(sb, " uid=%u", h->uid);
 	kv(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
-	if (ev->exec) {
-		const struct rt_exec_event *e = ev->exec;
-
-		kv(sb, "filename", e->data, strnlen(e->data, e->filename_len));
-		strbuf_adds(sb, " argv=");
-		escaped_argv(sb, e, escape_syslog_value);
-		strbuf_addf(sb, " truncated=%d filename_truncated=%d",
-			    (e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE) ? 1 : 0,
-			    e->flags & RT_EXEC_FILENAME_TRUNCATED ? 1 : 0);
-	} else {
+	if (ev->exec)
+		kv_exec(sb, ev->exec);
+	else
 		strbuf_addf(sb, " syscall=%s",
 			    summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
-	}
 }
 
 void sink_format_kv_summary(struct strbuf *sb, const struct summary *sum,
@@ -344,9 +401,9 @@ void sink_format_csv_reload(struct strbuf *sb, const struct sink_reload *r)
 
 	reload_now(&now);
 	csv_time(sb, &now);
-	strbuf_adds(sb, ",reload,,,,,,,,,");
+	strbuf_adds(sb, ",reload,,,,,,,,");
 	csv_field(sb, r->line, strlen(r->line));
-	strbuf_addf(sb, ",,%llu,\r\n", (unsigned long long)r->swap_lost);
+	strbuf_addf(sb, ",,%llu," CSV_NOT_EXEC "\r\n", (unsigned long long)r->swap_lost);
 }
 
 void sink_format_kv_reload(struct strbuf *sb, const struct sink_reload *r)

@@ -14,30 +14,36 @@
 /* Columns of the CSV sink, in order: the header row. New columns go last. */
 #define SINK_CSV_HEADER \
 	"time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost," \
-	"filename_truncated\r\n"
+	"filename_truncated,result,pcomm,argc,argv_cut_args,argv_cut_bytes\r\n"
 
 /* An RFC 3339 UTC timestamp with microseconds, e.g. 2026-11-25T04:59:07.123456Z. */
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts);
 
-/*
- * A walk over an exec's arguments: at most argc of them, within the first args_len
- * bytes of args (never past RT_ARGS_LEN); args_len may end an argument early. The
- * truncation flag is the caller's to show.
- */
+/* A walk over the arguments an exec's rule shows (x->args_shown of them). */
 struct sink_argv {
 	const char *arg;	/* the current argument: len bytes, no NUL counted */
 	size_t len;
 	__u32 index;		/* its place in argv, 0 for the first */
-	const struct rt_exec_event *e;	/* the walk's own state */
-	size_t off, end;
+	bool partial;		/* it is cut short (the last one shown) */
+	const struct sink_exec *x;	/* the walk's own state */
+	size_t off;
 	__u32 next;
 };
 
-/* Start a walk over e's arguments; the first sink_argv_next gives argv[0]. */
-void sink_argv_begin(struct sink_argv *a, const struct rt_exec_event *e);
+/* Start a walk over x's arguments; the first sink_argv_next gives argv[0]. */
+void sink_argv_begin(struct sink_argv *a, const struct sink_exec *x);
 
-/* Step to the next argument: true with arg, len and index set, false past the last. */
+/* Step to the next argument: true with arg, len, index and partial set, false past the last. */
 bool sink_argv_next(struct sink_argv *a);
+
+/* Whether x's rule does not show all of its argument list: the figures then say what. */
+bool sink_exec_cut(const struct sink_exec *x);
+
+/* Room for sink_exec_result's answer: an errno_name and its NUL. */
+#define SINK_RESULT_LEN ERRNO_NAME_LEN
+
+/* "ok" for an exec whose program runs, else its errno's name ("ENOENT"). */
+const char *sink_exec_result(const struct sink_exec *x, char buf[SINK_RESULT_LEN]);
 
 /* An escape.h function, or sink_format_raw for bytes left as they are. */
 typedef void sink_escape_fn(struct strbuf *sb, const char *s, size_t n);
@@ -52,10 +58,10 @@ void sink_format_raw(struct strbuf *sb, const char *s, size_t n);
 void sink_format_arg(struct strbuf *sb, const char *arg, size_t n, sink_escape_fn *esc);
 
 /*
- * The argument list of an exec as one string: sink_format_arg's arguments separated
- * by one space. Bytes are not escaped here: each sink escapes the whole string.
+ * The arguments x shows as one string: sink_format_arg's arguments through esc,
+ * separated by one space, a partial last one followed by "...".
  */
-void sink_format_argv(struct strbuf *sb, const struct rt_exec_event *e);
+void sink_format_argv(struct strbuf *sb, const struct sink_exec *x, sink_escape_fn *esc);
 
 /* One event as a JSON object, no newline. */
 void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev);

@@ -47,27 +47,40 @@ static void stdout_line_start(struct sink *s, bool *header, const char *col4, co
 	strbuf_addc(&s->buf, ' ');
 }
 
+/* After COMM: PCOMM padded as COMM is, RESULT to 7, then the name and its arguments. */
+#define STDOUT_EXEC_COLUMNS "PCOMM            RESULT  FILENAME ARGS"
+
+/* What the line does not show of the argument list, after it. */
+static void stdout_cut(struct strbuf *sb, const struct sink_exec *x)
+{
+	if (sink_exec_cut(x))
+		strbuf_addf(sb, " [cut: %s%u args, %u bytes]", x->exact ? "" : "at least ",
+			    x->args_cut, x->bytes_cut);
+	if (x->args_unread)
+		strbuf_adds(sb, " [argv unreadable]");
+}
+
 static void stdout_exec(struct sink *s, struct stdout_state *st, const struct sink_event *ev,
 			const char *clock)
 {
-	const struct rt_exec_event *e = ev->exec;
-	struct sink_argv a;
+	const struct sink_exec *x = ev->exec;
+	char res[SINK_RESULT_LEN];
 
-	stdout_line_start(s, &st->exec_header, "PPID", "FILENAME ARGS", ev, clock, e->ppid);
-	if (e->flags & RT_EXEC_FILENAME_FAULT)
+	stdout_line_start(s, &st->exec_header, "PPID", STDOUT_EXEC_COLUMNS, ev, clock, x->ppid);
+	summary_text_comm(&s->buf, x->pcomm);
+	strbuf_addf(&s->buf, " %-7s ", sink_exec_result(x, res));
+	if (x->filename_unread)
 		strbuf_adds(&s->buf, "?");
 	else
-		sink_format_arg(&s->buf, e->data, strnlen(e->data, e->filename_len),
-				escape_text);
-	/* Cut at 255 bytes: marked on the name itself, as " ..." marks cut arguments. */
-	if (e->flags & RT_EXEC_FILENAME_TRUNCATED)
+		sink_format_arg(&s->buf, x->filename, x->filename_len, escape_text);
+	/* Cut at RT_FILENAME_LEN - 1 bytes: marked on the name, as on a partial argument. */
+	if (x->filename_cut)
 		strbuf_adds(&s->buf, "...");
-	for (sink_argv_begin(&a, e); sink_argv_next(&a);) {
+	if (x->args_shown) {
 		strbuf_addc(&s->buf, ' ');
-		sink_format_arg(&s->buf, a.arg, a.len, escape_text);
+		sink_format_argv(&s->buf, x, escape_text);
 	}
-	if ((e->args_total > e->args_len || e->flags & RT_EXEC_ARGS_MORE))
-		strbuf_adds(&s->buf, " ...");
+	stdout_cut(&s->buf, x);
 	strbuf_addc(&s->buf, '\n');
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* util.c - allocation, strbuf and message helpers. */
+#define _GNU_SOURCE	/* strerrorname_np */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,4 +229,17 @@ bool test_fault(const char *name)
 			return true;
 	}
 	return false;
+}
+
+const char *errno_name(int err, char buf[ERRNO_NAME_LEN])
+{
+	/* glibc 2.32 and later name them all; a table of our own would fall behind. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+	const char *name = strerrorname_np(err);
+
+	if (name)
+		return name;
+#endif
+	snprintf(buf, ERRNO_NAME_LEN, "E%d", err);
+	return buf;
 }

@@ -49,6 +49,12 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_verbose(int verbose);
 int log_verbose(void);
 
+/* Room for errno_name's "E-2147483648" and its NUL. */
+#define ERRNO_NAME_LEN 16
+
+/* The symbol of errno value err ("ENOENT" for 2); "E<err>" when libc has none for it. */
+const char *errno_name(int err, char buf[ERRNO_NAME_LEN]);
+
 /*
  * Whether the test suite asked for failure point name: RULETRACE_TEST_FAULT holds
  * a comma-separated list of them. Only tests set it (ruletrace(8), ENVIRONMENT).
