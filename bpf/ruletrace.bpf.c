@@ -754,19 +754,30 @@ static __always_inline struct rt_exec_event *rt_exec_start(__u64 rules, const ch
 	return ev;
 }
 
-/* Note the filename's read: n from a *_str helper, at most RT_FILENAME_LEN. */
-static __always_inline void rt_exec_filename_read(struct rt_exec_event *ev, long n)
+/*
+ * Note the filename's read: n from a *_str helper, at most RT_FILENAME_LEN, of the
+ * string at src (user memory when user). A full buffer holds a name of
+ * RT_FILENAME_LEN - 1 bytes, or the start of a longer one: the byte after tells.
+ */
+static __always_inline void rt_exec_filename_read(struct rt_exec_event *ev, long n,
+						  const char *src, int user)
 {
+	char next = 0;
+
 	if (n <= 0) {
 		ev->data[0] = '\0';
 		ev->filename_len = 1;
 		ev->flags |= RT_EXEC_FILENAME_FAULT;
 		return;
 	}
-	/* A full buffer: a name of RT_FILENAME_LEN - 1 bytes, or a longer one cut. */
-	if (n == RT_FILENAME_LEN)
-		ev->flags |= RT_EXEC_FILENAME_TRUNCATED;
 	ev->filename_len = n;
+	if (n < RT_FILENAME_LEN)
+		return;
+	if (user ? bpf_probe_read_user(&next, 1, src + RT_FILENAME_LEN - 1)
+		 : bpf_probe_read_kernel(&next, 1, src + RT_FILENAME_LEN - 1))
+		next = 1;	/* unreadable past the buffer: say it may be cut */
+	if (next)
+		ev->flags |= RT_EXEC_FILENAME_TRUNCATED;
 }
 
 /* Send the event: its fixed part, the filename and args_len bytes of argv. */
@@ -813,7 +824,8 @@ static __always_inline int rt_on_exec_done(struct bpf_raw_tracepoint_args *ctx, 
 		return 0;
 	bpf_probe_read_kernel(&filename, sizeof(filename), bprm + rt_bprm_filename_off);
 	rt_exec_filename_read(ev, filename ? bpf_probe_read_kernel_str(ev->data, RT_FILENAME_LEN,
-									filename) : -1);
+									filename) : -1,
+			      filename, 0);
 	bpf_probe_read_kernel(&argc, sizeof(argc), bprm + rt_bprm_argc_off);
 	ev->argc = argc > 0 ? argc : 0;
 	bpf_probe_read_kernel(&mm, sizeof(mm), task + rt_task_mm_off);
@@ -868,7 +880,8 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
 		}
 		if (!arg)
 			return;
-		if (len >= limit || len > RT_ARGS_MAX) {
+		if (len >= limit || len > RT_ARGS_MAX) {	/* one more, not read */
+			ev->argc++;
 			ev->flags |= RT_EXEC_ARGS_MORE;
 			return;
 		}
@@ -896,8 +909,10 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
 	{
 		const char *arg = NULL;
 
-		if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg)
+		if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg) {
+			ev->argc++;
 			ev->flags |= RT_EXEC_ARGS_MORE;
+		}
 	}
 }
 
@@ -924,7 +939,8 @@ static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
 	if (!ev)
 		return 0;
 	rt_exec_filename_read(ev, bpf_probe_read_user_str(ev->data, RT_FILENAME_LEN,
-							  (const char *)p.filename));
+							  (const char *)p.filename),
+			      (const char *)p.filename, 1);
 	limit = rs->exec_args_max < rt_args_cap ? rs->exec_args_max : rt_args_cap;
 	rt_exec_failed_argv(ev, (const char *const *)p.argv, limit);
 	rt_exec_send(ctx, ev, loop);
