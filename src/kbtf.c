@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kbtf.c - task_struct.pid, .tgid and .real_parent from the kernel's BTF,
- * in one pass over the strings and one or two over the types, 64 KiB at a time.
+ * kbtf.c - the offsets of struct kbtf_offsets (members of task_struct, mm_struct
+ * and linux_binprm) from the kernel's BTF: one pass over the strings to learn
+ * where the wanted names are, then passes over the types, each stopping once
+ * everything is found (on 6.18 one pass, done within the first 70 KB of the 3.2 MB
+ * of types; another for each level of anonymous members whose type comes before
+ * the struct holding them). At most 64 KiB a read (sysfs hands out 4 KiB), and
+ * nothing kept but the numbers.
  * The format is the kernel's Documentation/bpf/btf.rst: a header, then type
  * records (each a btf_type and kind-specific data), then NUL-separated names.
  */
@@ -20,7 +25,7 @@
 #define CHUNK		65536
 #define MAX_NAME_OFFS	8	/* copies of one name, should the strings not be deduplicated */
 #define MAX_PENDING	64	/* anonymous struct/union members still to look into */
-#define MAX_DEPTH	4	/* anonymous members nested this deep are searched */
+#define MAX_DEPTH	4	/* anonymous members (or typedefs) nested this deep are searched */
 
 #ifndef BTF_KIND_ENUM64
 #define BTF_KIND_ENUM64 19
@@ -72,15 +77,60 @@ static int reader_take(struct reader *r, size_t n, const void **p)
 	return 0;
 }
 
-struct names {
-	const char *name;
+/* What to find: a member of a struct named in the kernel's BTF, and where its offset goes. */
+static const struct field {
+	const char *type;
+	const char *member;
+	size_t out;		/* offsetof(struct kbtf_offsets, ...) */
+} fields[] = {
+#define FIELD(type, member, out) { type, member, offsetof(struct kbtf_offsets, out) }
+	FIELD("task_struct", "pid", task_pid),
+	FIELD("task_struct", "tgid", task_tgid),
+	FIELD("task_struct", "real_parent", task_real_parent),
+	FIELD("task_struct", "comm", task_comm),
+	FIELD("task_struct", "mm", task_mm),
+	FIELD("mm_struct", "arg_start", mm_arg_start),
+	FIELD("mm_struct", "arg_end", mm_arg_end),
+	FIELD("linux_binprm", "filename", bprm_filename),
+	FIELD("linux_binprm", "argc", bprm_argc),
+#undef FIELD
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+_Static_assert(sizeof(struct kbtf_offsets) == NFIELDS * sizeof(uint32_t),
+	       "every offset of struct kbtf_offsets has its row in fields[]");
+
+/* Where one wanted name starts in the string section. */
+struct name {
+	const char *s;		/* NULL: not wanted */
+	size_t len;		/* strlen(s), once: every string in the file is compared */
 	__u32 offs[MAX_NAME_OFFS];
 	unsigned n;
 };
 
-enum { NAME_TASK, NAME_PID, NAME_TGID, NAME_PARENT, NAME_COUNT };
+/*
+ * A struct or union to search for the members of one wanted struct: the wanted
+ * struct itself, found by name, or the type of an anonymous member inside it.
+ */
+struct pending {
+	__u32 type_id;		/* 0: the wanted struct, by name */
+	__u32 depth;		/* types looked through to get here from the wanted struct */
+	unsigned root;		/* the first row of fields[] naming the wanted struct */
+	__u64 base_bits;	/* where it sits inside the wanted struct */
+};
 
-static bool names_has(const struct names *nm, __u32 off)
+struct search {
+	unsigned root[NFIELDS];		/* per row: the first row naming the same struct */
+	struct name type[NFIELDS];	/* per root row: where the struct's name is */
+	struct name member[NFIELDS];	/* per row: where the member's name is */
+	bool defined[NFIELDS];		/* per root row: the struct, with members, seen */
+	long long bits[NFIELDS];	/* per row: the member's bit offset, -1 until found */
+	unsigned missing;		/* rows not found yet */
+	bool overflow;			/* an anonymous member not searched: no room */
+	struct pending want[MAX_PENDING], next[MAX_PENDING];
+	unsigned nwant, nnext;
+};
+
+static bool name_has(const struct name *nm, __u32 off)
 {
 	unsigned i;
 
@@ -90,18 +140,24 @@ static bool names_has(const struct names *nm, __u32 off)
 	return false;
 }
 
-static void names_note(struct names *nm, const char *s, size_t len, __u32 off)
+static void name_note(struct name *nm, const char *s, size_t len, __u32 off)
 {
-	int i;
+	if (len == nm->len && nm->s && !memcmp(s, nm->s, len) && nm->n < MAX_NAME_OFFS)
+		nm->offs[nm->n++] = off;
+}
 
-	for (i = 0; i < NAME_COUNT; i++)
-		if (len == strlen(nm[i].name) && !memcmp(s, nm[i].name, len) &&
-		    nm[i].n < MAX_NAME_OFFS)
-			nm[i].offs[nm[i].n++] = off;
+static void names_note(struct search *se, const char *s, size_t len, __u32 off)
+{
+	unsigned i;
+
+	for (i = 0; i < NFIELDS; i++) {
+		name_note(&se->type[i], s, len, off);
+		name_note(&se->member[i], s, len, off);
+	}
 }
 
 /* Record where each wanted name starts in the string section, a chunk at a time. */
-static int scan_strings(struct reader *r, const struct btf_header *h, struct names *nm)
+static int scan_strings(struct reader *r, const struct btf_header *h, struct search *se)
 {
 	char carry[32];		/* a name cut by a chunk's end; longer ones match nothing */
 	size_t ncarry = 0;
@@ -123,11 +179,11 @@ static int scan_strings(struct reader *r, const struct btf_header *h, struct nam
 			if (ncarry) {
 				if (ncarry + len <= sizeof(carry)) {
 					memcpy(carry + ncarry, p, len);
-					names_note(nm, carry, ncarry + len, start);
+					names_note(se, carry, ncarry + len, start);
 				}
 				ncarry = 0;
 			} else {
-				names_note(nm, p, len, start);
+				names_note(se, p, len, start);
 			}
 			start = done + (__u32)(nul - (const char *)r->buf) + 1;
 			p = nul + 1;
@@ -182,48 +238,76 @@ static long extra_bytes(const struct btf_type *t)
 	}
 }
 
-/* A struct or union to search: task_struct itself (by name) or an anonymous member. */
-struct pending {
-	__u32 type_id;		/* 0: task_struct, found by name */
-	__u32 base_bits;	/* where it sits inside task_struct */
-};
+/* Search type_id for root's members too: later in this pass if it is still ahead. */
+static void queue(struct search *s, __u32 id, const struct pending *from, __u32 type_id,
+		  __u64 bits)
+{
+	struct pending p = { type_id, from->depth + 1, from->root, bits };
+	unsigned i;
 
-struct search {
-	struct pending want[MAX_PENDING], next[MAX_PENDING];
-	unsigned nwant, nnext;
-	bool found_task;
-	long pid_bits, tgid_bits, parent_bits;	/* -1 until found */
-};
+	for (i = 0; i < NFIELDS; i++)
+		if (s->root[i] == from->root && s->bits[i] < 0)
+			break;
+	if (i == NFIELDS || p.depth > MAX_DEPTH || !type_id)
+		return;		/* nothing left to find there, too deep, or void */
+	if (type_id > id && s->nwant < MAX_PENDING)
+		s->want[s->nwant++] = p;
+	else if (s->nnext < MAX_PENDING)
+		s->next[s->nnext++] = p;
+	else
+		s->overflow = true;
+}
 
-static int take_members(struct reader *r, const struct btf_type *t, const struct pending *p,
-			const struct names *nm, struct search *s)
+/* Read the members of type id, a struct or union, for every pending search hits names. */
+static int take_members(struct reader *r, const struct btf_type *t, __u32 id,
+			const unsigned *hits, unsigned nhits, struct search *s)
 {
 	bool bitfields = BTF_INFO_KFLAG(t->info);
 	__u32 i, vlen = BTF_INFO_VLEN(t->info);
 	const struct btf_member *m;
+	unsigned h, f;
 	int ret;
 
 	for (i = 0; i < vlen; i++) {
-		__u32 bits;
+		__u32 off;
 
 		if ((ret = reader_take(r, sizeof(*m), (const void **)&m)) != 0)
 			return ret;
-		bits = p->base_bits + (bitfields ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset);
-		if (names_has(&nm[NAME_PID], m->name_off) && s->pid_bits < 0)
-			s->pid_bits = bits;
-		else if (names_has(&nm[NAME_TGID], m->name_off) && s->tgid_bits < 0)
-			s->tgid_bits = bits;
-		else if (names_has(&nm[NAME_PARENT], m->name_off) && s->parent_bits < 0)
-			s->parent_bits = bits;
-		else if (m->name_off == 0 && s->nnext < MAX_PENDING)
-			s->next[s->nnext++] = (struct pending){ m->type, bits };
+		off = bitfields ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+		for (h = 0; h < nhits; h++) {
+			const struct pending *p = &s->want[hits[h]];
+			__u64 bits = p->base_bits + off;
+
+			if (!m->name_off) {
+				queue(s, id, p, m->type, bits);
+				continue;
+			}
+			/* Only a member of the wanted struct counts, "pid" is everywhere. */
+			for (f = 0; f < NFIELDS; f++) {
+				if (s->root[f] == p->root && s->bits[f] < 0 &&
+				    name_has(&s->member[f], m->name_off)) {
+					s->bits[f] = (long long)bits;
+					s->missing--;
+				}
+			}
+		}
 	}
 	return 0;
 }
 
-/* One pass over the types: search every struct or union s->want names. */
-static int scan_types(struct reader *r, const struct btf_header *h, const struct names *nm,
-		      struct search *s)
+/* Is type id, of this kind and header, what p searches? */
+static bool wanted(const struct search *s, const struct pending *p, __u32 id, __u32 kind,
+		   const struct btf_type *t)
+{
+	if (p->type_id)
+		return p->type_id == id;
+	/* The wanted struct by name: not a forward declaration (those have no members). */
+	return kind == BTF_KIND_STRUCT && BTF_INFO_VLEN(t->info) && !s->defined[p->root] &&
+	       name_has(&s->type[p->root], t->name_off);
+}
+
+/* One pass over the types: search every type s->want names, until nothing is missing. */
+static int scan_types(struct reader *r, const struct btf_header *h, struct search *s)
 {
 	__u32 id, pos = 0;
 	const struct btf_type *t;
@@ -232,8 +316,8 @@ static int scan_types(struct reader *r, const struct btf_header *h, const struct
 	int ret;
 
 	reader_start(r, (off_t)h->hdr_len + h->type_off, h->type_len);
-	for (id = 1; pos < h->type_len; id++) {
-		const struct pending *match = NULL;
+	for (id = 1; pos < h->type_len && s->missing; id++) {
+		unsigned hits[MAX_PENDING], nhits = 0;
 		struct btf_type copy;
 		__u32 kind;
 
@@ -244,21 +328,26 @@ static int scan_types(struct reader *r, const struct btf_header *h, const struct
 		if ((extra = extra_bytes(&copy)) < 0)
 			return -EPROTO;
 		pos += sizeof(copy) + (__u32)extra;
-		if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) {
-			for (i = 0; i < s->nwant && !match; i++) {
-				if (s->want[i].type_id == id ||
-				    (s->want[i].type_id == 0 && !s->found_task &&
-				     kind == BTF_KIND_STRUCT && BTF_INFO_VLEN(copy.info) &&
-				     names_has(&nm[NAME_TASK], copy.name_off)))
-					match = &s->want[i];
-			}
-		}
-		if (match) {
-			if (match->type_id == 0)
-				s->found_task = true;
-			if ((ret = take_members(r, &copy, match, nm, s)) != 0)
+		for (i = 0; i < s->nwant; i++)
+			if (wanted(s, &s->want[i], id, kind, &copy))
+				hits[nhits++] = i;
+		if (nhits && (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION)) {
+			for (i = 0; i < nhits; i++)
+				if (!s->want[hits[i]].type_id)
+					s->defined[s->want[hits[i]].root] = true;
+			if ((ret = take_members(r, &copy, id, hits, nhits, s)) != 0)
 				return ret;
 			continue;
+		}
+		/* An anonymous member's type behind a typedef or qualifier: look through. */
+		if (nhits && (kind == BTF_KIND_TYPEDEF || kind == BTF_KIND_CONST ||
+			      kind == BTF_KIND_VOLATILE || kind == BTF_KIND_RESTRICT ||
+			      kind == BTF_KIND_TYPE_TAG)) {
+			for (i = 0; i < nhits; i++) {
+				const struct pending *w = &s->want[hits[i]];
+
+				queue(s, id, w, copy.type, w->base_bits);
+			}
 		}
 		while (extra > 0) {	/* skip, at most a chunk at a time */
 			const void *p;
@@ -273,49 +362,84 @@ static int scan_types(struct reader *r, const struct btf_header *h, const struct
 }
 
 static int find_offsets(struct reader *r, const struct btf_header *h,
-			struct kbtf_task_offsets *out, char *err, size_t errlen)
+			struct kbtf_offsets *out, char *err, size_t errlen)
 {
-	struct names nm[NAME_COUNT] = {
-		[NAME_TASK] = { .name = "task_struct" },
-		[NAME_PID] = { .name = "pid" },
-		[NAME_TGID] = { .name = "tgid" },
-		[NAME_PARENT] = { .name = "real_parent" },
-	};
-	struct search s = { .nwant = 1, .pid_bits = -1, .tgid_bits = -1, .parent_bits = -1 };
-	int depth, ret;
+	struct search *s = xcalloc(1, sizeof(*s));
+	struct kbtf_offsets found = { 0 };
+	unsigned i, j;
+	int ret;
 
-	if ((ret = scan_strings(r, h, nm)) != 0)
-		return ret;
-	if (!nm[NAME_TASK].n || !nm[NAME_PID].n || !nm[NAME_TGID].n || !nm[NAME_PARENT].n) {
-		snprintf(err, errlen, "no task_struct, pid, tgid or real_parent among its names");
-		return -ENOENT;
+	for (i = 0; i < NFIELDS; i++) {
+		for (j = 0; strcmp(fields[j].type, fields[i].type); j++)
+			;
+		s->root[i] = j;
+		s->bits[i] = -1;
+		s->member[i].s = fields[i].member;
+		s->member[i].len = strlen(fields[i].member);
+		if (j == i) {
+			s->type[i].s = fields[i].type;
+			s->type[i].len = strlen(fields[i].type);
+			s->want[s->nwant++] = (struct pending){ .root = i };
+		}
 	}
-	for (depth = 0; depth < MAX_DEPTH && s.nwant; depth++) {
-		s.nnext = 0;
-		if ((ret = scan_types(r, h, nm, &s)) != 0)
-			return ret;
-		if (s.pid_bits >= 0 && s.tgid_bits >= 0 && s.parent_bits >= 0)
-			break;
-		memcpy(s.want, s.next, sizeof(s.next[0]) * s.nnext);
-		s.nwant = s.nnext;
+	s->missing = NFIELDS;
+	if ((ret = scan_strings(r, h, s)) != 0)
+		goto out;
+	/* A name that is nowhere in the strings needs no pass over the types. */
+	ret = -ENOENT;
+	for (i = 0; i < NFIELDS; i++) {
+		if (!s->type[s->root[i]].n) {
+			snprintf(err, errlen, "no struct %s", fields[i].type);
+			goto out;
+		}
+		if (!s->member[i].n) {
+			snprintf(err, errlen, "%s has no %s member", fields[i].type,
+				 fields[i].member);
+			goto out;
+		}
 	}
-	if (!s.found_task || s.pid_bits < 0 || s.tgid_bits < 0 || s.parent_bits < 0) {
-		snprintf(err, errlen, "struct task_struct %s", !s.found_task ? "not found" :
-			 "has no pid, tgid or real_parent member");
-		return -ENOENT;
+	/*
+	 * Each pass searches what the last one queued: anonymous members whose types
+	 * came before their struct's. It ends, as each pending search is one type
+	 * deeper than the one that queued it, and none is deeper than MAX_DEPTH.
+	 */
+	while (s->nwant && s->missing) {
+		s->nnext = 0;
+		if ((ret = scan_types(r, h, s)) != 0)
+			goto out;
+		memcpy(s->want, s->next, sizeof(s->next[0]) * s->nnext);
+		s->nwant = s->nnext;
 	}
-	if (s.pid_bits % 8 || s.tgid_bits % 8 || s.parent_bits % 8) {
-		snprintf(err, errlen, "task_struct.pid, tgid or real_parent is not byte-aligned");
-		return -EPROTO;
+	ret = -ENOENT;
+	for (i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+
+		if (!s->defined[s->root[i]]) {	/* the name used, by a declaration maybe */
+			snprintf(err, errlen, "no struct %s", f->type);
+			goto out;
+		}
+		if (s->bits[i] < 0) {
+			snprintf(err, errlen, "%s has no %s member%s", f->type, f->member,
+				 s->overflow ?
+				 " (too many anonymous members to search them all)" : "");
+			goto out;
+		}
+		if (s->bits[i] % 8 || s->bits[i] / 8 > UINT32_MAX) {
+			snprintf(err, errlen, "%s.%s is %s (bit offset %lld)", f->type, f->member,
+				 s->bits[i] % 8 ? "not byte-aligned" : "beyond 4 GiB", s->bits[i]);
+			ret = -EPROTO;
+			goto out;
+		}
+		*(uint32_t *)((char *)&found + f->out) = (uint32_t)(s->bits[i] / 8);
 	}
-	out->pid = (uint32_t)(s.pid_bits / 8);
-	out->tgid = (uint32_t)(s.tgid_bits / 8);
-	out->real_parent = (uint32_t)(s.parent_bits / 8);
-	return 0;
+	*out = found;
+	ret = 0;
+out:
+	free(s);
+	return ret;
 }
 
-int kbtf_task_offsets(const char *path, struct kbtf_task_offsets *out, char *err,
-		      size_t errlen)
+int kbtf_offsets(const char *path, struct kbtf_offsets *out, char *err, size_t errlen)
 {
 	struct reader *r = xcalloc(1, sizeof(*r));
 	struct btf_header h;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * check_kbtf.c - the streaming BTF scan against libbpf's own parser: on BTF the
- * test builds with libbpf (anonymous members, bitfields, decoys, big enums), on
- * this machine's kernel BTF when it has one, and on broken files.
+ * test builds with libbpf (anonymous members, typedefs, bitfields, decoys, names
+ * and records cut by the scan's 64 KiB chunks), on this machine's kernel BTF when
+ * it has one, and on broken files, whose messages must say what is missing.
  */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +19,34 @@
 #include "kbtf.h"
 #include "check_run.h"
 
+#define CHUNK 65536	/* the scan's read size, where names and records are cut */
+
 static char path[] = "/tmp/check_kbtf.XXXXXX";
+
+/* The nine offsets, kept apart from kbtf.c's own table so a slip there shows. */
+static const struct field {
+	const char *type, *member;
+	size_t off;
+} fields[] = {
+	{ "task_struct", "pid", offsetof(struct kbtf_offsets, task_pid) },
+	{ "task_struct", "tgid", offsetof(struct kbtf_offsets, task_tgid) },
+	{ "task_struct", "real_parent", offsetof(struct kbtf_offsets, task_real_parent) },
+	{ "task_struct", "comm", offsetof(struct kbtf_offsets, task_comm) },
+	{ "task_struct", "mm", offsetof(struct kbtf_offsets, task_mm) },
+	{ "mm_struct", "arg_start", offsetof(struct kbtf_offsets, mm_arg_start) },
+	{ "mm_struct", "arg_end", offsetof(struct kbtf_offsets, mm_arg_end) },
+	{ "linux_binprm", "filename", offsetof(struct kbtf_offsets, bprm_filename) },
+	{ "linux_binprm", "argc", offsetof(struct kbtf_offsets, bprm_argc) },
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static uint32_t get(const struct kbtf_offsets *o, const struct field *f)
+{
+	uint32_t v;
+
+	memcpy(&v, (const char *)o + f->off, sizeof(v));
+	return v;
+}
 
 static void write_file(const void *data, size_t len)
 {
@@ -30,7 +60,7 @@ static void write_file(const void *data, size_t len)
 	fclose(f);
 }
 
-static void write_btf(struct btf *btf)
+static void write_btf(const struct btf *btf)
 {
 	__u32 len;
 	const void *raw = btf__raw_data(btf, &len);
@@ -39,16 +69,23 @@ static void write_btf(struct btf *btf)
 	write_file(raw, len);
 }
 
-static int scan(struct kbtf_task_offsets *o, char *err, size_t errlen)
+static int scan(struct kbtf_offsets *o, char *err, size_t errlen)
 {
-	int ret = kbtf_task_offsets(path, o, err, errlen);
+	int ret = kbtf_offsets(path, o, err, errlen);
 
 	unlink(path);
 	return ret;
 }
 
-/* The oracle: libbpf's parser, members of anonymous members searched the same way. */
-static long libbpf_offset(const struct btf *btf, __u32 id, const char *name, long base)
+/* A libbpf call that adds a type or a member must not fail: the test would mean nothing. */
+static int ok(int ret)
+{
+	ck_assert_int_ge(ret, 0);
+	return ret;
+}
+
+/* The oracle: libbpf's parser, anonymous members (through typedefs) searched as CO-RE does. */
+static long member_bits(const struct btf *btf, __u32 id, const char *name, long base)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	const struct btf_member *m = btf_members(t);
@@ -59,66 +96,339 @@ static long libbpf_offset(const struct btf *btf, __u32 id, const char *name, lon
 		long bits = base + btf_member_bit_offset(t, i);
 
 		if (n && !strcmp(n, name))
-			return bits / 8;
+			return bits;
 		if (!m->name_off) {
-			const struct btf_type *mt = btf__type_by_id(btf, m->type);
+			__u32 mid = m->type;
+			const struct btf_type *mt = btf__type_by_id(btf, mid);
 			long found;
 
+			while (btf_is_typedef(mt) || btf_is_mod(mt))
+				mt = btf__type_by_id(btf, mid = mt->type);
 			if ((btf_is_struct(mt) || btf_is_union(mt)) &&
-			    (found = libbpf_offset(btf, m->type, name, bits)) >= 0)
+			    (found = member_bits(btf, mid, name, bits)) >= 0)
 				return found;
 		}
 	}
 	return -1;
 }
 
-START_TEST(test_synthetic)
+static long oracle(const struct btf *btf, const struct field *f)
+{
+	int id = btf__find_by_name_kind(btf, f->type, BTF_KIND_STRUCT);
+
+	ck_assert_msg(id > 0, "libbpf finds no struct %s", f->type);
+	return member_bits(btf, (__u32)id, f->member, 0);
+}
+
+/* Scan btf: every offset must be want's, and libbpf's. */
+static void expect_offsets(const struct btf *btf, const struct kbtf_offsets *want)
+{
+	struct kbtf_offsets o;
+	char err[256] = "";
+	unsigned i;
+	int ret;
+
+	write_btf(btf);
+	memset(&o, 0xff, sizeof(o));
+	ret = scan(&o, err, sizeof(err));
+	ck_assert_msg(ret == 0, "%d: %s", ret, err);
+	for (i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+
+		ck_assert_msg(get(&o, f) == get(want, f), "%s.%s at %u, not %u", f->type,
+			      f->member, get(&o, f), get(want, f));
+		ck_assert_msg(oracle(btf, f) == (long)get(want, f) * 8, "libbpf: %s.%s at bit %ld",
+			      f->type, f->member, oracle(btf, f));
+	}
+}
+
+/* Scan btf: it must fail with ret and "path: why", and leave out alone. */
+static void expect_error(struct btf *btf, int ret, const char *why)
+{
+	struct kbtf_offsets o, before;
+	char err[256] = "", want[300];
+
+	write_btf(btf);
+	snprintf(want, sizeof(want), "%s: %s", path, why);
+	memset(&o, 0x5a, sizeof(o));
+	before = o;
+	ck_assert_int_eq(scan(&o, err, sizeof(err)), ret);
+	ck_assert_str_eq(err, want);
+	ck_assert_mem_eq(&o, &before, sizeof(o));
+}
+
+enum { T_INT = 1, T_LONG, T_PTR, T_CHAR, T_COMM };	/* what base_btf() adds */
+
+static struct btf *base_btf(void)
 {
 	struct btf *btf = btf__new_empty();
-	struct kbtf_task_offsets o;
-	char err[256];
-	int i_int, i_ptr, i_fwd, i_anon, i_union, i_task;
 
 	ck_assert_ptr_nonnull(btf);
-	i_int = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	i_fwd = btf__add_fwd(btf, "task_struct", BTF_FWD_STRUCT);	/* a decoy: no members */
-	i_ptr = btf__add_ptr(btf, i_fwd);
-	/* A decoy struct with the same member names, before the real one. */
-	btf__add_struct(btf, "signal_struct", 16);
-	btf__add_field(btf, "pid", i_int, 0, 0);
-	btf__add_field(btf, "tgid", i_int, 0, 0);
-	btf__add_field(btf, "real_parent", i_ptr, 64, 0);
+	ck_assert_int_eq(btf__add_int(btf, "int", 4, BTF_INT_SIGNED), T_INT);
+	ck_assert_int_eq(btf__add_int(btf, "long unsigned int", 8, 0), T_LONG);
+	ck_assert_int_eq(btf__add_ptr(btf, 0), T_PTR);
+	ck_assert_int_eq(btf__add_int(btf, "char", 1, BTF_INT_SIGNED), T_CHAR);
+	ck_assert_int_eq(btf__add_array(btf, T_INT, T_CHAR, 16), T_COMM);
+	return btf;
+}
+
+/* The three structs as plain as they come, at these offsets. */
+static const struct kbtf_offsets flat = {
+	.task_pid = 8, .task_tgid = 12, .task_real_parent = 16, .task_comm = 24, .task_mm = 40,
+	.mm_arg_start = 16, .mm_arg_end = 24, .bprm_filename = 8, .bprm_argc = 16,
+};
+
+static void add_task(struct btf *btf)
+{
+	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+}
+
+static void add_mm(struct btf *btf)
+{
+	ok(btf__add_struct(btf, "mm_struct", 32));
+	ok(btf__add_field(btf, "mmap_base", T_LONG, 0, 0));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 128, 0));
+	ok(btf__add_field(btf, "arg_end", T_LONG, 192, 0));
+}
+
+static void add_bprm(struct btf *btf)
+{
+	ok(btf__add_struct(btf, "linux_binprm", 24));
+	ok(btf__add_field(btf, "filename", T_PTR, 64, 0));
+	ok(btf__add_field(btf, "argc", T_INT, 128, 0));
+}
+
+static struct btf *flat_btf(void)
+{
+	struct btf *btf = base_btf();
+
+	add_task(btf);
+	add_mm(btf);
+	add_bprm(btf);
+	return btf;
+}
+
+START_TEST(test_flat)
+{
+	struct btf *btf = flat_btf();
+
+	expect_offsets(btf, &flat);
+	btf__free(btf);
+}
+END_TEST
+
+/* Decoys of every name, a bitfield, nested anonymous members, a big enum. */
+START_TEST(test_synthetic)
+{
+	static const struct kbtf_offsets want = {
+		.task_pid = 596, .task_tgid = 40 + 8, .task_real_parent = 600, .task_comm = 608,
+		.task_mm = 624, .mm_arg_start = 8 + 296, .mm_arg_end = 8 + 304,
+		.bprm_filename = 32, .bprm_argc = 20,
+	};
+	struct btf *btf = base_btf();
+	int i_fwd, i_ptr, i_anon, i_union, i_mm;
+
+	i_fwd = ok(btf__add_fwd(btf, "task_struct", BTF_FWD_STRUCT));	/* no members */
+	ok(btf__add_fwd(btf, "mm_struct", BTF_FWD_STRUCT));
+	ok(btf__add_fwd(btf, "linux_binprm", BTF_FWD_STRUCT));
+	i_ptr = ok(btf__add_ptr(btf, i_fwd));
+	/* A struct with every member name, before the real ones. */
+	ok(btf__add_struct(btf, "signal_struct", 64));
+	ok(btf__add_field(btf, "pid", T_INT, 0, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 32, 0));
+	ok(btf__add_field(btf, "real_parent", i_ptr, 64, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 128, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 256, 0));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 320, 0));
+	ok(btf__add_field(btf, "arg_end", T_LONG, 384, 0));
+	ok(btf__add_field(btf, "filename", T_PTR, 448, 0));
+	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
 	/* A big enum: kind data far beyond one read chunk must be skipped right. */
-	btf__add_enum(btf, "big", 4);
+	ok(btf__add_enum(btf, "big", 4));
 	for (int v = 0; v < 20000; v++) {
 		char n[16];
 
 		snprintf(n, sizeof(n), "E%d", v);
-		btf__add_enum_value(btf, n, v);
+		ok(btf__add_enum_value(btf, n, v));
 	}
 	/*
-	 * task_struct { int flags:3 (bitfield); struct { int pad; union { long x; int tgid; }; };
-	 * int pid; ptr real_parent; }
+	 * task_struct { int flags:3; struct { int pad; union { long x; int tgid; }; };
+	 * int pid; ptr real_parent; char comm[16]; ptr mm; }, its anonymous types first
 	 */
-	i_union = btf__add_union(btf, NULL, 8);
-	btf__add_field(btf, "x", i_int, 0, 0);
-	btf__add_field(btf, "tgid", i_int, 0, 0);
-	i_anon = btf__add_struct(btf, NULL, 16);
-	btf__add_field(btf, "pad", i_int, 0, 0);
-	btf__add_field(btf, NULL, i_union, 64, 0);
-	i_task = btf__add_struct(btf, "task_struct", 1024);
-	btf__add_field(btf, "flags", i_int, 0, 3);
-	btf__add_field(btf, NULL, i_anon, 320, 0);
-	btf__add_field(btf, "pid", i_int, 8 * 596, 0);
-	btf__add_field(btf, "real_parent", i_ptr, 8 * 600, 0);
-	write_btf(btf);
-	ck_assert_int_eq(scan(&o, err, sizeof(err)), 0);
-	ck_assert_uint_eq(o.pid, 596);
-	ck_assert_uint_eq(o.tgid, 40 + 8);
-	ck_assert_uint_eq(o.real_parent, 600);
-	ck_assert_int_eq(libbpf_offset(btf, i_task, "pid", 0), 596);
-	ck_assert_int_eq(libbpf_offset(btf, i_task, "tgid", 0), 48);
-	ck_assert_int_eq(libbpf_offset(btf, i_task, "real_parent", 0), 600);
+	i_union = ok(btf__add_union(btf, NULL, 8));
+	ok(btf__add_field(btf, "x", T_LONG, 0, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 0, 0));
+	i_anon = ok(btf__add_struct(btf, NULL, 16));
+	ok(btf__add_field(btf, "pad", T_INT, 0, 0));
+	ok(btf__add_field(btf, NULL, i_union, 64, 0));
+	ok(btf__add_struct(btf, "task_struct", 1024));
+	ok(btf__add_field(btf, "flags", T_INT, 0, 3));
+	ok(btf__add_field(btf, NULL, i_anon, 320, 0));
+	ok(btf__add_field(btf, "pid", T_INT, 8 * 596, 0));
+	ok(btf__add_field(btf, "real_parent", i_ptr, 8 * 600, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 8 * 608, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 8 * 624, 0));
+	/* mm_struct { long pad; struct { ... arg_start, arg_end ... }; }, anonymous type after */
+	i_mm = ok(btf__add_struct(btf, "mm_struct", 512));
+	ok(btf__add_field(btf, "pad", T_LONG, 0, 0));
+	ok(btf__add_field(btf, NULL, i_mm + 1, 64, 0));
+	ok(btf__add_struct(btf, NULL, 400));
+	ok(btf__add_field(btf, "mmap_base", T_LONG, 0, 0));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 8 * 296, 0));
+	ok(btf__add_field(btf, "arg_end", T_LONG, 8 * 304, 0));
+	/* linux_binprm with a bitfield: every member offset has the bitfield flag's layout. */
+	ok(btf__add_struct(btf, "linux_binprm", 64));
+	ok(btf__add_field(btf, "vma", T_PTR, 0, 0));
+	ok(btf__add_field(btf, "p", T_LONG, 64, 0));
+	ok(btf__add_field(btf, "have_execfd", T_INT, 128, 1));
+	ok(btf__add_field(btf, "argc", T_INT, 160, 0));
+	ok(btf__add_field(btf, "envc", T_INT, 192, 0));
+	ok(btf__add_field(btf, "filename", T_PTR, 256, 0));
+	expect_offsets(btf, &want);
+	btf__free(btf);
+}
+END_TEST
+
+/*
+ * mm_struct with arg_start and arg_end under levels anonymous structs, each at
+ * byte 8 of the one above; the types in nesting order (each anonymous type after
+ * the struct it is in, as the scan meets it in the same pass), or innermost first
+ * (one more pass over the types for each level).
+ */
+static void add_nested_mm(struct btf *btf, int levels, bool outer_first)
+{
+	int i, id = 0;
+
+	if (outer_first) {
+		int first = (int)btf__type_cnt(btf);
+
+		for (i = 0; i < levels; i++) {
+			ok(btf__add_struct(btf, i ? NULL : "mm_struct", 64));
+			ok(btf__add_field(btf, "pad", T_LONG, 0, 0));
+			ok(btf__add_field(btf, NULL, first + i + 1, 64, 0));
+		}
+	}
+	id = ok(btf__add_struct(btf, levels ? NULL : "mm_struct", 64));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 0, 0));
+	ok(btf__add_field(btf, "arg_end", T_LONG, 64, 0));
+	if (!outer_first) {
+		for (i = levels - 1; i >= 0; i--) {
+			id = ok(btf__add_struct(btf, i ? NULL : "mm_struct", 64));
+			ok(btf__add_field(btf, "pad", T_LONG, 0, 0));
+			ok(btf__add_field(btf, NULL, id - 1, 64, 0));
+		}
+	}
+}
+
+/* mm_struct's fields inside an anonymous struct, as on 6.18, whichever comes first. */
+START_TEST(test_anonymous)
+{
+	struct kbtf_offsets want = flat;
+	int outer_first, levels;
+
+	for (outer_first = 0; outer_first < 2; outer_first++) {
+		for (levels = 1; levels <= 4; levels++) {
+			struct btf *btf = base_btf();
+
+			add_task(btf);
+			add_nested_mm(btf, levels, outer_first);
+			add_bprm(btf);
+			want.mm_arg_start = 8 * (uint32_t)levels;
+			want.mm_arg_end = 8 * (uint32_t)levels + 8;
+			expect_offsets(btf, &want);
+			btf__free(btf);
+		}
+	}
+}
+END_TEST
+
+/* Nested five deep, past the scan's limit: not found, though libbpf would. */
+START_TEST(test_too_deep)
+{
+	int outer_first;
+
+	for (outer_first = 0; outer_first < 2; outer_first++) {
+		struct btf *btf = base_btf();
+
+		add_task(btf);
+		add_nested_mm(btf, 5, outer_first);
+		add_bprm(btf);
+		ck_assert_int_eq(oracle(btf, &fields[5]), 5 * 64);
+		expect_error(btf, -ENOENT, "mm_struct has no arg_start member");
+		btf__free(btf);
+	}
+}
+END_TEST
+
+/*
+ * One anonymous type in two wanted structs (deduplicated BTF shares it), and
+ * anonymous members behind a typedef and a const, as -fms-extensions allows.
+ */
+START_TEST(test_anonymous_shared)
+{
+	static const struct kbtf_offsets want = {
+		.task_pid = 8, .task_tgid = 12, .task_real_parent = 16 + 8, .task_comm = 16 + 16,
+		.task_mm = 16, .mm_arg_start = 8 + 8, .mm_arg_end = 24,
+		.bprm_filename = 0, .bprm_argc = 16,
+	};
+	struct btf *btf = base_btf();
+	int shared, ids, tdef, rest, cst;
+
+	shared = ok(btf__add_struct(btf, NULL, 16));	/* { int argc; long arg_start; } */
+	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 64, 0));
+	ok(btf__add_struct(btf, "mm_struct", 32));
+	ok(btf__add_field(btf, "x", T_LONG, 0, 0));
+	ok(btf__add_field(btf, NULL, shared, 64, 0));
+	ok(btf__add_field(btf, "arg_end", T_LONG, 192, 0));
+	ok(btf__add_struct(btf, "linux_binprm", 32));
+	ok(btf__add_field(btf, "filename", T_PTR, 0, 0));
+	ok(btf__add_field(btf, NULL, shared, 128, 0));
+	/* task_struct { ids_t; long mm; const struct { ptr real_parent; char comm[16]; }; } */
+	ids = ok(btf__add_struct(btf, NULL, 8));
+	ok(btf__add_field(btf, "pid", T_INT, 0, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 32, 0));
+	tdef = ok(btf__add_typedef(btf, "ids_t", ids));
+	rest = ok(btf__add_struct(btf, NULL, 24));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 0, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 64, 0));
+	cst = ok(btf__add_const(btf, rest));
+	ok(btf__add_struct(btf, "task_struct", 40));
+	ok(btf__add_field(btf, NULL, tdef, 64, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 128, 0));
+	ok(btf__add_field(btf, NULL, cst, 192, 0));
+	expect_offsets(btf, &want);
+	btf__free(btf);
+}
+END_TEST
+
+/* More anonymous members than the scan keeps in hand: the message says so. */
+START_TEST(test_too_many_anonymous)
+{
+	struct btf *btf = base_btf();
+	int first = (int)btf__type_cnt(btf), i;
+
+	for (i = 0; i < 100; i++) {	/* before task_struct: all for the next pass */
+		ok(btf__add_struct(btf, NULL, 4));
+		ok(btf__add_field(btf, i == 99 ? "mm" : "pad", T_INT, 0, 0));
+	}
+	ok(btf__add_struct(btf, "task_struct", 1024));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
+	for (i = 0; i < 100; i++)
+		ok(btf__add_field(btf, NULL, first + i, 320 + 32 * (unsigned)i, 0));
+	add_mm(btf);
+	add_bprm(btf);
+	ck_assert_int_eq(oracle(btf, &fields[4]), 320 + 32 * 99);
+	expect_error(btf, -ENOENT, "task_struct has no mm member"
+		     " (too many anonymous members to search them all)");
 	btf__free(btf);
 }
 END_TEST
@@ -126,61 +436,275 @@ END_TEST
 START_TEST(test_vmlinux)
 {
 	struct btf *btf = btf__parse(KBTF_VMLINUX, NULL);
-	struct kbtf_task_offsets o;
-	char err[256];
-	int id;
+	struct kbtf_offsets o;
+	char err[256] = "";
+	unsigned i;
 
 	if (!btf)
 		return;	/* no kernel BTF here: the synthetic cases still ran */
-	id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
-	ck_assert_int_gt(id, 0);
-	ck_assert_int_eq(kbtf_task_offsets(KBTF_VMLINUX, &o, err, sizeof(err)), 0);
-	ck_assert_int_eq(o.pid, libbpf_offset(btf, (__u32)id, "pid", 0));
-	ck_assert_int_ne(o.pid, o.tgid);
-	ck_assert_int_eq(o.tgid, libbpf_offset(btf, (__u32)id, "tgid", 0));
-	ck_assert_int_eq(o.real_parent, libbpf_offset(btf, (__u32)id, "real_parent", 0));
+	ck_assert_msg(kbtf_offsets(KBTF_VMLINUX, &o, err, sizeof(err)) == 0, "%s", err);
+	for (i = 0; i < NFIELDS; i++) {
+		const struct field *f = &fields[i];
+		long bits = oracle(btf, f);
+
+		ck_assert_msg(bits >= 0, "libbpf finds no %s.%s", f->type, f->member);
+		ck_assert_msg((long)get(&o, f) * 8 == bits, "%s.%s at %u, libbpf's at bit %ld",
+			      f->type, f->member, get(&o, f), bits);
+	}
+	ck_assert_uint_ne(o.task_pid, o.task_tgid);
+	ck_assert_uint_ne(o.mm_arg_start, o.mm_arg_end);
 	btf__free(btf);
+}
+END_TEST
+
+/* No linux_binprm: the name nowhere, or a declaration only, or not a struct. */
+START_TEST(test_missing_struct)
+{
+	struct btf *btf = base_btf();
+
+	add_task(btf);
+	add_mm(btf);
+	expect_error(btf, -ENOENT, "no struct linux_binprm");
+	btf__free(btf);
+
+	btf = base_btf();
+	ok(btf__add_fwd(btf, "linux_binprm", BTF_FWD_STRUCT));
+	ok(btf__add_struct(btf, "linux_binprm", 0));	/* defined empty */
+	ok(btf__add_union(btf, "linux_binprm", 8));	/* a union is not it */
+	ok(btf__add_field(btf, "filename", T_PTR, 0, 0));
+	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
+	ok(btf__add_struct(btf, "other", 8));
+	ok(btf__add_field(btf, "linux_binprm", T_PTR, 0, 0));
+	add_task(btf);
+	add_mm(btf);
+	expect_error(btf, -ENOENT, "no struct linux_binprm");
+	btf__free(btf);
+
+	/* task_struct declared only, before the others: the first struct is named. */
+	btf = base_btf();
+	ok(btf__add_fwd(btf, "task_struct", BTF_FWD_STRUCT));
+	add_mm(btf);
+	add_bprm(btf);
+	ok(btf__add_struct(btf, "signal_struct", 48));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	expect_error(btf, -ENOENT, "no struct task_struct");
+	btf__free(btf);
+}
+END_TEST
+
+/* Only linux_binprm's own members count, not another struct's of the same name. */
+START_TEST(test_missing_member)
+{
+	struct btf *btf = base_btf();
+	int inner;
+
+	/* argc nowhere in the strings */
+	add_task(btf);
+	add_mm(btf);
+	ok(btf__add_struct(btf, "linux_binprm", 24));
+	ok(btf__add_field(btf, "filename", T_PTR, 64, 0));
+	expect_error(btf, -ENOENT, "linux_binprm has no argc member");
+	btf__free(btf);
+
+	/* argc in a decoy, in another wanted struct, and in a named member's struct */
+	btf = base_btf();
+	ok(btf__add_struct(btf, "decoy", 4));
+	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
+	add_task(btf);
+	ok(btf__add_struct(btf, "mm_struct", 32));
+	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 128, 0));
+	ok(btf__add_field(btf, "arg_end", T_LONG, 192, 0));
+	inner = ok(btf__add_struct(btf, "inner", 4));
+	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
+	ok(btf__add_struct(btf, "linux_binprm", 24));
+	ok(btf__add_field(btf, "filename", T_PTR, 64, 0));
+	ok(btf__add_field(btf, "named", inner, 128, 0));
+	expect_error(btf, -ENOENT, "linux_binprm has no argc member");
+	btf__free(btf);
+
+	/* comm only in mm_struct's anonymous struct: not task_struct's */
+	btf = base_btf();
+	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	inner = ok(btf__add_struct(btf, NULL, 16));
+	ok(btf__add_field(btf, "comm", T_COMM, 0, 0));
+	ok(btf__add_struct(btf, "mm_struct", 48));
+	ok(btf__add_field(btf, NULL, inner, 0, 0));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 128, 0));
+	ok(btf__add_field(btf, "arg_end", T_LONG, 192, 0));
+	add_bprm(btf);
+	expect_error(btf, -ENOENT, "task_struct has no comm member");
+	btf__free(btf);
+}
+END_TEST
+
+/* The bitfield flag: offsets carry a bitfield size in the high byte, or are not whole bytes. */
+START_TEST(test_bitfield)
+{
+	struct kbtf_offsets want = flat;
+	struct btf *btf = base_btf();
+	int anon;
+
+	/* pid a 32-bit bitfield at byte 8: offset (32 << 24) | 64 in the file */
+	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 32));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	add_mm(btf);
+	add_bprm(btf);
+	ck_assert(btf_kflag(btf__type_by_id(btf, T_COMM + 1)));
+	expect_offsets(btf, &want);
+	btf__free(btf);
+
+	btf = base_btf();
+	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "comm", T_INT, 196, 8));
+	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	add_mm(btf);
+	add_bprm(btf);
+	expect_error(btf, -EPROTO, "task_struct.comm is not byte-aligned (bit offset 196)");
+	btf__free(btf);
+
+	/* Inside an anonymous struct: the anonymous member's offset is added first. */
+	btf = base_btf();
+	add_task(btf);
+	anon = ok(btf__add_struct(btf, NULL, 16));
+	ok(btf__add_field(btf, "arg_start", T_LONG, 0, 0));
+	ok(btf__add_field(btf, "arg_end", T_INT, 68, 4));
+	ok(btf__add_struct(btf, "mm_struct", 48));
+	ok(btf__add_field(btf, NULL, anon, 128, 0));
+	add_bprm(btf);
+	expect_error(btf, -EPROTO, "mm_struct.arg_end is not byte-aligned (bit offset 196)");
+	btf__free(btf);
+}
+END_TEST
+
+/* Add strings to btf until the next new one starts at off. */
+static void strings_to(struct btf *btf, int off)
+{
+	int at = ok(btf__add_str(btf, "pad0")) + 5;
+	char *fill;
+
+	ck_assert_int_gt(off - at, 1);
+	fill = malloc((size_t)(off - at));
+	ck_assert_ptr_nonnull(fill);
+	memset(fill, 'f', (size_t)(off - at - 1));
+	fill[off - at - 1] = '\0';
+	ck_assert_int_eq(ok(btf__add_str(btf, fill)) + (off - at), off);
+	free(fill);
+}
+
+/* Every wanted name cut by the strings' first chunk's end, at every place. */
+START_TEST(test_chunk_strings)
+{
+	unsigned i;
+
+	for (i = 0; i < 2 * NFIELDS; i++) {
+		const char *name = i % 2 ? fields[i / 2].member : fields[i / 2].type;
+		int cut, len = (int)strlen(name);
+
+		if (i % 2 == 0 && i && !strcmp(name, fields[i / 2 - 1].type))
+			continue;	/* that struct's name was cut already */
+		for (cut = 0; cut <= len + 1; cut++) {
+			struct btf *btf = base_btf();
+
+			strings_to(btf, CHUNK - cut);
+			ck_assert_int_eq(ok(btf__add_str(btf, name)), CHUNK - cut);
+			add_task(btf);
+			add_mm(btf);
+			add_bprm(btf);
+			expect_offsets(btf, &flat);
+			btf__free(btf);
+		}
+	}
+}
+END_TEST
+
+static __u32 types_len(struct btf *btf)
+{
+	__u32 len;
+	const struct btf_header *h = btf__raw_data(btf, &len);
+
+	ck_assert_ptr_nonnull(h);
+	return h->type_len;
+}
+
+/* task_struct's record (a type, five members) cut by the types' first chunk's end. */
+START_TEST(test_chunk_types)
+{
+	int cut;
+
+	for (cut = 0; cut <= 12 + 5 * 12; cut += 4) {
+		struct btf *btf = base_btf();
+		int rem = CHUNK - cut - (int)types_len(btf), v;
+
+		if (rem % 8 == 0) {	/* an enum is 12 + 8n bytes */
+			ok(btf__add_fwd(btf, "fill", BTF_FWD_STRUCT));
+			rem -= 12;
+		}
+		ok(btf__add_enum(btf, "fill", 4));
+		for (v = 0; v < (rem - 12) / 8; v++)
+			ok(btf__add_enum_value(btf, "F", v));
+		ck_assert_uint_eq(types_len(btf), CHUNK - cut);
+		add_task(btf);
+		add_mm(btf);
+		add_bprm(btf);
+		expect_offsets(btf, &flat);
+		btf__free(btf);
+	}
 }
 END_TEST
 
 START_TEST(test_broken)
 {
-	struct btf *btf = btf__new_empty();
-	struct kbtf_task_offsets o;
+	struct btf *btf = flat_btf();
+	struct kbtf_offsets o;
 	char err[256];
-	const void *raw;
+	const struct btf_header *h;
+	unsigned char *raw;
 	__u32 len;
 
-	/* No task_struct at all. */
-	btf__add_int(btf, "int", 4, 0);
-	write_btf(btf);
-	ck_assert_int_eq(scan(&o, err, sizeof(err)), -ENOENT);
-	ck_assert_msg(strstr(err, "no task_struct"), "%s", err);
+	/* Types after the strings (the header allows it), the file cut in the types. */
+	h = btf__raw_data(btf, &len);
+	raw = malloc(len);
+	ck_assert_ptr_nonnull(raw);
+	memcpy(raw, h, h->hdr_len);
+	memcpy(raw + h->hdr_len, (const char *)h + h->hdr_len + h->str_off, h->str_len);
+	memcpy(raw + h->hdr_len + h->str_len, (const char *)h + h->hdr_len + h->type_off,
+	       h->type_len);
+	((struct btf_header *)raw)->str_off = 0;
+	((struct btf_header *)raw)->type_off = h->str_len;
+	write_file(raw, len);
+	ck_assert_msg(scan(&o, err, sizeof(err)) == 0, "%s", err);
+	write_file(raw, len - 20);
+	ck_assert_int_eq(scan(&o, err, sizeof(err)), -EIO);
+	ck_assert_msg(strstr(err, ": truncated"), "%s", err);
 
-	/* A task_struct without pid, the name used by another struct only. */
-	btf__free(btf);
-	btf = btf__new_empty();
-	btf__add_int(btf, "int", 4, 0);
-	btf__add_struct(btf, "other", 4);
-	btf__add_field(btf, "pid", 1, 0, 0);
-	btf__add_struct(btf, "task_struct", 8);
-	btf__add_field(btf, "tgid", 1, 0, 0);
-	btf__add_field(btf, "real_parent", 1, 32, 0);
-	write_btf(btf);
-	ck_assert_int_eq(scan(&o, err, sizeof(err)), -ENOENT);
-	ck_assert_msg(strstr(err, "has no pid, tgid or real_parent member"), "%s", err);
-	btf__free(btf);
-	btf = btf__new_empty();
-	btf__add_int(btf, "int", 4, 0);
+	/* Cut in the strings. */
+	write_file(h, len - 30);
+	ck_assert_int_eq(scan(&o, err, sizeof(err)), -EIO);
+	ck_assert_msg(strstr(err, ": truncated"), "%s", err);
 
-	/* Truncated in the middle of the types. */
-	btf__add_struct(btf, "task_struct", 12);
-	btf__add_field(btf, "pid", 1, 0, 0);
-	btf__add_field(btf, "tgid", 1, 32, 0);
-	btf__add_field(btf, "real_parent", 1, 64, 0);
-	raw = btf__raw_data(btf, &len);
-	write_file(raw, len - 30);
-	ck_assert_int_ne(scan(&o, err, sizeof(err)), 0);
+	/* A kind this code does not know (the first type's). */
+	memcpy(raw, h, len);
+	((struct btf_type *)(raw + h->hdr_len + h->type_off))->info |= 0x1fU << 24;
+	write_file(raw, len);
+	ck_assert_int_eq(scan(&o, err, sizeof(err)), -EPROTO);
+	ck_assert_msg(strstr(err, ": a type kind this ruletrace does not know"), "%s", err);
+	free(raw);
 
 	/* Not BTF. */
 	write_file("hello, world, not btf at all", 28);
@@ -188,8 +712,7 @@ START_TEST(test_broken)
 	ck_assert_msg(strstr(err, "not BTF"), "%s", err);
 
 	/* Missing file: the message names the kernel option. */
-	ck_assert_int_eq(kbtf_task_offsets("/nonexistent/vmlinux", &o, err, sizeof(err)),
-			 -ENOENT);
+	ck_assert_int_eq(kbtf_offsets("/nonexistent/vmlinux", &o, err, sizeof(err)), -ENOENT);
 	ck_assert_msg(strstr(err, "CONFIG_DEBUG_INFO_BTF"), "%s", err);
 	btf__free(btf);
 }
@@ -200,8 +723,18 @@ int main(void)
 	Suite *s = suite_create("kbtf");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, test_flat);
 	tcase_add_test(tc, test_synthetic);
+	tcase_add_test(tc, test_anonymous);
+	tcase_add_test(tc, test_too_deep);
+	tcase_add_test(tc, test_anonymous_shared);
+	tcase_add_test(tc, test_too_many_anonymous);
 	tcase_add_test(tc, test_vmlinux);
+	tcase_add_test(tc, test_missing_struct);
+	tcase_add_test(tc, test_missing_member);
+	tcase_add_test(tc, test_bitfield);
+	tcase_add_test(tc, test_chunk_strings);
+	tcase_add_test(tc, test_chunk_types);
 	tcase_add_test(tc, test_broken);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
