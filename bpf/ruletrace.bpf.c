@@ -872,6 +872,7 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
 	for (i = 0; i < RT_FAILED_ARGS; i++) {
 		const char *arg = NULL;
 		__u32 len = ev->args_len;
+		__u64 pos;
 		long n;
 
 		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
@@ -885,14 +886,19 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
 			ev->flags |= RT_EXEC_ARGS_MORE;
 			return;
 		}
-		n = bpf_probe_read_user_str(&ev->data[off + len], RT_FAILED_ARG_LEN, arg);
+		/* Bounded on the register the access uses, whatever the compiler keeps. */
+		pos = (__u64)off + len;
+		barrier_var(pos);
+		if (pos > RT_FILENAME_LEN + RT_ARGS_MAX)
+			return;
+		n = bpf_probe_read_user_str(&ev->data[pos], RT_FAILED_ARG_LEN, arg);
 		if (n < 0) {
 			ev->flags |= RT_EXEC_ARGS_FAULT;
 			return;
 		}
 		if (n == 0) {
 			/* An empty argument: kernels before 6.2 return 0 for it, not 1. */
-			ev->data[off + len] = '\0';
+			ev->data[pos] = '\0';
 			n = 1;
 		}
 		ev->argc++;

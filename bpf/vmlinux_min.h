@@ -3,9 +3,10 @@
  * vmlinux_min.h - the few kernel types ruletrace.bpf.c reads, declared by hand.
  *
  * Not generated from any kernel, and no CO-RE relocation: one would make libbpf
- * parse all of the kernel's BTF at every start (30 ms, 8 MB). struct pt_regs is
- * the architecture's fixed register frame; task_struct fields are reached through
- * offsets user space finds in the BTF (src/kbtf.c). Defining __VMLINUX_H__ tells
+ * parse all of the kernel's BTF at every start (about 10 ms and 11 MB more to
+ * load, on 6.18). struct pt_regs is the architecture's fixed register frame;
+ * task_struct, mm_struct and linux_binprm fields are reached through offsets user
+ * space finds in the BTF (src/kbtf.c). Defining __VMLINUX_H__ tells
  * bpf_tracing.h to use the kernel's pt_regs field names (di, si, ...).
  */
 #ifndef RULETRACE_VMLINUX_MIN_H

@@ -21,7 +21,7 @@
 
 #define PLAN_RINGBUF_DEFAULT	(1u << 20)	/* bytes, shared by every CPU */
 #define PLAN_PERFBUF_DEFAULT	(64u * 4096)	/* bytes per CPU */
-#define PLAN_WHY_LEN		96
+#define PLAN_WHY_LEN		160
 
 /* What the kernel offers and what the command line fixes for the whole run. */
 struct plan_kernel {

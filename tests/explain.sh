@@ -127,7 +127,8 @@ eq("execs outputs", ex["outputs"], [{"name": "stdout", "type": "stdout", "path":
 eq("sys outputs", sy["outputs"], [{"name": "stdout", "type": "stdout", "path": None}])
 
 eq("buffers", j["buffers"], {"events": "ringbuf", "bytes": 4194304, "per_cpu": False,
-   "cpus": ncpus, "total_bytes": 4194304})
+   "cpus": ncpus, "total_bytes": 4194304, "args_cap": 131072,
+   "args_cap_why": "ARG_MAX, the most a rule may ask for"})
 eq("max_counters", j["max_counters"], int(env["WANT_COUNTERS"]))
 maps = {m["name"]: m for m in j["maps"]}
 eq("events map", maps["rt_events"], {"name": "rt_events", "type": "ringbuf", "key_size": 0,
@@ -143,7 +144,11 @@ for m in j["maps"]:
         eq(f"{m['name']} bytes", m["bytes"],
            m["entries"] * (m["key_size"] + m["value_size"] * copies))
 eq("per-CPU maps", sorted(n for n, m in maps.items() if m["per_cpu"]),
-   ["rt_counts", "rt_cpu_cache", "rt_exec_heap", "rt_rule_stats", "rt_slot_counts", "rt_stats"])
+   ["rt_counts", "rt_cpu_cache", "rt_rule_stats", "rt_slot_counts", "rt_stats"])
+# Too large for a per-CPU value: an array with an exec event for each CPU.
+eq("exec heap", (maps["rt_exec_heap"]["type"], maps["rt_exec_heap"]["entries"]),
+   ("array", ncpus))
+eq("execs in flight", maps["rt_exec_pending"]["entries"], 10240)
 eq("memory_bytes", j["memory_bytes"], sum(m["bytes"] for m in j["maps"]))
 if "without hash-table" not in j["memory_note"]:
     sys.exit(f"memory_note: {j['memory_note']!r}")

@@ -40,7 +40,8 @@ for path in "ring buffer" "perf buffer"; do
 	grep -q "events: 7 delivered, 0 lost in kernel" "$TMP/out" || fail "$path: summary events"
 done
 
-# Cut short: 40 arguments (32 are read), and one of 300 bytes (255 are kept).
+# Whole: 40 arguments and one of 300 bytes, as the new programs got them; and a
+# rule keeping 256 bytes shows 256 of a 1000-byte list, the cut said with figures.
 long=$(printf 'x%.0s' $(seq 1 300))
 rt_start "$TMP/rules.yaml"
 "$WORKLOAD" --comm rt-exec --exec 1 -- /bin/echo $(seq 1 39) || fail "workload"
@@ -48,11 +49,23 @@ rt_start "$TMP/rules.yaml"
 sleep 0.2
 rt_stop INT
 expect_eq "40 arguments: exit status" "$RT_STATUS" 0
-grep -qE " rt-exec +/bin/echo /bin/echo $(seq -s ' ' 1 31) \.\.\.$" "$TMP/out" ||
-	{ cat "$TMP/out"; fail "40 arguments: not the first 32 then ' ...'"; }
-grep -qE " rt-exec +/bin/echo /bin/echo $(printf 'x%.0s' $(seq 1 255)) \.\.\.$" "$TMP/out" ||
-	{ cat "$TMP/out"; fail "300-byte argument: not cut at 255 with ' ...'"; }
-echo "ok: argument lists cut short are marked"
+grep -qE " rt-exec +rt-exec +ok +/bin/echo /bin/echo $(seq -s ' ' 1 39)$" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "40 arguments: not all of them"; }
+grep -qE " rt-exec +rt-exec +ok +/bin/echo /bin/echo $long$" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "300-byte argument: not whole"; }
+sed 's/^    probe: execve$/    probe: execve\n    max_argv_bytes: 256/' "$TMP/rules.yaml" >"$TMP/small.yaml"
+grep -q "max_argv_bytes: 256" "$TMP/small.yaml" || fail "no max_argv_bytes in the rule"
+rt_start "$TMP/small.yaml"
+# argv: "/bin/echo" (10 bytes with its NUL), then 99 of "yyyyyyyyy" (10 each): 1000.
+"$WORKLOAD" --comm rt-exec --exec 1 -- /bin/echo $(printf 'yyyyyyyyy %.0s' $(seq 1 99)) ||
+	fail "workload"
+sleep 0.2
+rt_stop INT
+# 256 bytes: /bin/echo and 24 whole arguments (250 bytes), 6 of the 25th; cut: 75
+# arguments not whole, 744 bytes.
+want="/bin/echo /bin/echo $(printf 'yyyyyyyyy %.0s' $(seq 1 24))yyyyyy... [cut: 75 args, 744 bytes]"
+grep -qF -- "ok      $want" "$TMP/out" || { cat "$TMP/out"; fail "max_argv_bytes 256: the cut"; }
+echo "ok: whole argument lists; one cut by max_argv_bytes says how much"
 
 # attach: kprobe is never a silent fallback.
 if [ ! -e /sys/bus/event_source/devices/kprobe ] && ! grep -qs . /sys/kernel/tracing/kprobe_events; then
