@@ -857,68 +857,100 @@ RT_BOTH_BUILDS("raw_tracepoint/sched_process_exec", rt_exec_done, struct bpf_raw
 
 /*
  * A failed exec's argv, from the caller's memory at the syscall's return: the
- * kernel has read (and so faulted in) what it got to before it failed. The
- * running length lives in the event, not a register: re-read from memory each
- * iteration it is a bounded unknown, so the verifier's states merge instead of
- * multiplying over the iterations.
+ * kernel has read (and so faulted in) what it got to before it failed. The running
+ * length lives in the event, not a register: re-read from memory each argument it
+ * is a bounded unknown, so the verifier's states merge instead of multiplying.
+ */
+struct rt_argv_walk {
+	const char *const *argv;
+	__u32 off;		/* where argv starts in data[]: after the filename */
+	__u32 limit;		/* argv bytes to keep */
+	__u32 stopped;		/* the walk ended before running out of arguments to read */
+};
+
+/* Argument i of a failed exec into ev: 0 to go on, 1 when the walk is over. */
+static __always_inline int rt_failed_arg(struct rt_exec_event *ev, struct rt_argv_walk *w,
+					 __u32 i)
+{
+	const char *arg = NULL;
+	__u32 len = ev->args_len;
+	__u64 pos;
+	long n;
+
+	w->stopped = 1;
+	if (bpf_probe_read_user(&arg, sizeof(arg), &w->argv[i])) {
+		ev->flags |= RT_EXEC_ARGS_FAULT;
+		return 1;
+	}
+	if (!arg)
+		return 1;
+	if (len >= w->limit || len > RT_ARGS_MAX) {	/* one more, not read */
+		ev->argc++;
+		ev->flags |= RT_EXEC_ARGS_MORE;
+		return 1;
+	}
+	/* Bounded on the register the access uses, whatever the compiler keeps. */
+	pos = (__u64)(w->off > RT_FILENAME_LEN ? RT_FILENAME_LEN : w->off) + len;
+	barrier_var(pos);
+	if (pos > RT_FILENAME_LEN + RT_ARGS_MAX)
+		return 1;
+	n = bpf_probe_read_user_str(&ev->data[pos], RT_FAILED_ARG_LEN, arg);
+	if (n < 0) {
+		ev->flags |= RT_EXEC_ARGS_FAULT;
+		return 1;
+	}
+	if (n == 0) {
+		/* An empty argument: kernels before 6.2 return 0 for it, not 1. */
+		ev->data[pos] = '\0';
+		n = 1;
+	}
+	ev->argc++;
+	ev->args_total = len + n;
+	if (n == RT_FAILED_ARG_LEN)	/* may go on past what was read */
+		ev->flags |= RT_EXEC_ARGS_MORE;
+	if (len + n > w->limit) {	/* only a part of this one fits */
+		ev->args_len = w->limit;
+		ev->flags |= RT_EXEC_ARGS_MORE;
+		return 1;
+	}
+	ev->args_len = len + n;
+	w->stopped = 0;
+	return 0;
+}
+
+/* bpf_loop's body: verified once, whatever the number of arguments. */
+static long rt_failed_arg_cb(__u32 i, void *ctx)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct rt_exec_event *ev = bpf_map_lookup_elem(&rt_exec_heap, &cpu);
+
+	return ev ? rt_failed_arg(ev, ctx, i) : 1;
+}
+
+/*
+ * Walk argv: RT_FAILED_ARGS arguments through bpf_loop, fewer unrolled (the
+ * verifier of kernels before bpf_loop walks every iteration of a loop).
  */
 static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
-						const char *const *argv, __u32 limit)
+						const char *const *argv, __u32 limit, int loop)
 {
-	__u32 off = ev->filename_len, i;
+	struct rt_argv_walk w = { .argv = argv, .off = ev->filename_len, .limit = limit };
+	const char *arg = NULL;
+	__u32 i = 0;
 
-	if (off > RT_FILENAME_LEN)
-		off = RT_FILENAME_LEN;
-	for (i = 0; i < RT_FAILED_ARGS; i++) {
-		const char *arg = NULL;
-		__u32 len = ev->args_len;
-		__u64 pos;
-		long n;
-
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
-			ev->flags |= RT_EXEC_ARGS_FAULT;
-			return;
-		}
-		if (!arg)
-			return;
-		if (len >= limit || len > RT_ARGS_MAX) {	/* one more, not read */
-			ev->argc++;
-			ev->flags |= RT_EXEC_ARGS_MORE;
-			return;
-		}
-		/* Bounded on the register the access uses, whatever the compiler keeps. */
-		pos = (__u64)off + len;
-		barrier_var(pos);
-		if (pos > RT_FILENAME_LEN + RT_ARGS_MAX)
-			return;
-		n = bpf_probe_read_user_str(&ev->data[pos], RT_FAILED_ARG_LEN, arg);
-		if (n < 0) {
-			ev->flags |= RT_EXEC_ARGS_FAULT;
-			return;
-		}
-		if (n == 0) {
-			/* An empty argument: kernels before 6.2 return 0 for it, not 1. */
-			ev->data[pos] = '\0';
-			n = 1;
-		}
-		ev->argc++;
-		ev->args_total = len + n;
-		if (n == RT_FAILED_ARG_LEN)	/* may go on past what was read */
-			ev->flags |= RT_EXEC_ARGS_MORE;
-		if (len + n > limit) {	/* only a part of this one fits */
-			ev->args_len = limit;
-			ev->flags |= RT_EXEC_ARGS_MORE;
-			return;
-		}
-		ev->args_len = len + n;
+	if (loop) {
+		i = bpf_loop(RT_FAILED_ARGS, rt_failed_arg_cb, &w, 0);
+		if (i > RT_FAILED_ARGS)
+			return;	/* an error: nothing more to say */
+	} else {
+		for (i = 0; i < RT_FAILED_ARGS_UNROLLED; i++)
+			if (rt_failed_arg(ev, &w, i))
+				break;
 	}
-	{
-		const char *arg = NULL;
-
-		if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg) {
-			ev->argc++;
-			ev->flags |= RT_EXEC_ARGS_MORE;
-		}
+	/* Out of arguments to read: is there one more? */
+	if (!w.stopped && !bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg) {
+		ev->argc++;
+		ev->flags |= RT_EXEC_ARGS_MORE;
 	}
 }
 
@@ -948,7 +980,7 @@ static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
 							  (const char *)p.filename),
 			      (const char *)p.filename, 1);
 	limit = rs->exec_args_max < rt_args_cap ? rs->exec_args_max : rt_args_cap;
-	rt_exec_failed_argv(ev, (const char *const *)p.argv, limit);
+	rt_exec_failed_argv(ev, (const char *const *)p.argv, limit, loop);
 	rt_exec_send(ctx, ev, loop);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #define RT_ARGS_MAX		131072	/* ARG_MAX: the most max_argv_bytes: may ask for */
 #define RT_ARGS_PERF_MAX	57344	/* a perf buffer sample holds less than 64 KiB */
 #define RT_FAILED_ARGS		256	/* arguments read from a failed exec's argv[] */
+#define RT_FAILED_ARGS_UNROLLED	32	/* ... before bpf_loop (5.17) */
 #define RT_FAILED_ARG_LEN	4096	/* bytes read of each of them, NUL included */
 #define RT_EXECS_IN_FLIGHT	10240	/* execve calls between their entry and result */
 #define RT_MAX_FILTER_KEYS	1024	/* distinct comms, pids or uids in the rules */
