@@ -23,6 +23,25 @@
  *
  * --rename-self N --getppid K: renamed in turn to COMM0, COMM1, ... COMM<N-1>
  * (COMM from --comm), K getppid calls under each name; then exit_group.
+ *
+ * --exec-truth: five execs, each from a child forked by this process (so each
+ * child's comm is this one's, --comm, and so is its parent's), one after another,
+ * each child waited for:
+ *   true-literal  execv("/bin/true", {"/bin/true", "x"}): the strings on a page of
+ *                 their own that no one has read, so not mapped in the child
+ *   sh-literal    execl("/bin/sh", "sh", "-c", "exit 0"): the same
+ *   missing       execv("/nonexistent/rt-missing", {"rt-missing", "a", "b"}),
+ *                 which fails with ENOENT; the child then _exit(127)s. Its strings
+ *                 are on the child's stack, written: a failed exec's are read from
+ *                 the caller's memory, and newer kernels fail the open before
+ *                 reading argv
+ *   true-200      /bin/true a0 a1 ... a199 (argc 201)
+ *   true-100k     /bin/true and 100 arguments of 1000 bytes, "e001" then 996 times
+ *                 'a' + i % 26 for argument i (argc 101, 100110 bytes)
+ * Then, on stdout, a manifest: "workload<TAB>PID<TAB>COMM", then one line per
+ * exec, in order: "exec<TAB>KIND<TAB>PID<TAB>RESULT<TAB>FILENAME<TAB>ARGC<TAB>
+ * BYTES<TAB>ARG0<TAB>ARG1...", PID the child's, RESULT "ok" or "ENOENT", BYTES
+ * the argv's bytes with their NULs. Exit 1 (said) if an exec did not go so.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,12 +56,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload [--comm NAME] [--getppid N] [--getuid N] "
 		"[--fork-names N] [--exec M] [--children N --child-getppid K] "
 		"[--rename-thread N --names A,B,...] [--spread MS] "
-		"[--comm PREFIX --rename-self N] [-- PROG [ARG...]]\n");
+		"[--comm PREFIX --rename-self N] [--exec-truth] [-- PROG [ARG...]]\n");
 	exit(2);
 }
 
@@ -232,6 +253,177 @@ static int rename_self(const char *prefix, unsigned long n, unsigned long k)
 	return 0;
 }
 
+/*
+ * The strings of the first two --exec-truth execs, alone on a page (the object is
+ * a page, page-aligned) that nothing reads before they are exec'd. A read-only
+ * file mapping that was never written is not copied by fork: the child has this
+ * page unmapped until the kernel itself reads it.
+ */
+static const union {
+	struct {
+		char true_path[sizeof("/bin/true")];
+		char x[sizeof("x")];
+		char sh_path[sizeof("/bin/sh")];
+		char sh[sizeof("sh")];
+		char c[sizeof("-c")];
+		char exit0[sizeof("exit 0")];
+	} s;
+	char page[4096];
+} truth_lit __attribute__((aligned(4096))) = {
+	.s = { "/bin/true", "x", "/bin/sh", "sh", "-c", "exit 0" }
+};
+
+/* The child of true-literal: straight to the exec, the strings untouched. */
+static __attribute__((noinline, noreturn)) void truth_true_literal(void *arg, unsigned long i)
+{
+	(void)arg;
+	(void)i;
+	execv(truth_lit.s.true_path,
+	      (char *[]){ (char *)truth_lit.s.true_path, (char *)truth_lit.s.x, NULL });
+	_exit(127);
+}
+
+/* The child of sh-literal: the same, through execl. */
+static __attribute__((noinline, noreturn)) void truth_sh_literal(void *arg, unsigned long i)
+{
+	(void)arg;
+	(void)i;
+	execl(truth_lit.s.sh_path, truth_lit.s.sh, truth_lit.s.c, truth_lit.s.exit0,
+	      (char *)NULL);
+	_exit(127);
+}
+
+/* The child of missing: its strings written on its stack, the exec fails, 127. */
+static __attribute__((noinline, noreturn)) void truth_missing(void *arg, unsigned long i)
+{
+	char path[] = "/nonexistent/rt-missing", a0[] = "rt-missing", a[] = "a", b[] = "b";
+	char *argv[] = { a0, a, b, NULL };
+
+	(void)arg;
+	(void)i;
+	execv(path, argv);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* The child of an exec whose argv the parent built: arg is that argv. */
+static __attribute__((noreturn)) void truth_argv(void *arg, unsigned long i)
+{
+	char **argv = arg;
+
+	(void)i;
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+struct truth_exec {
+	const char *kind;
+	void (*child)(void *arg, unsigned long i);
+	char **argv;		/* what the child passes, as the manifest shows it */
+	const char *file;
+	const char *result;	/* "ok" (exit 0 wanted), or "ENOENT" (exit 127) */
+	pid_t pid;
+};
+
+static void truth_free(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* argv: /bin/true, then n arguments, the i-th (from 0) made by make(buf, i). */
+static char **truth_build(unsigned long n, size_t len, void (*make)(char *buf, unsigned long i))
+{
+	char **argv = calloc(n + 2, sizeof(*argv));
+	unsigned long i;
+
+	if (!argv || !(argv[0] = strdup("/bin/true")))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (!(argv[i + 1] = calloc(1, len + 1)))
+			goto fail;
+		make(argv[i + 1], i);
+	}
+	return argv;
+fail:
+	truth_free(argv);
+	return NULL;
+}
+
+static void truth_make_short(char *buf, unsigned long i)
+{
+	sprintf(buf, "a%lu", i);
+}
+
+/* Argument i + 1 of true-100k: "e%03lu", then 'a' + (i + 1) % 26 to 1000 bytes. */
+static void truth_make_long(char *buf, unsigned long i)
+{
+	int n = sprintf(buf, "e%03lu", i + 1);
+
+	memset(buf + n, 'a' + (int)((i + 1) % 26), 1000 - (size_t)n);
+	buf[1000] = '\0';
+}
+
+static void truth_manifest_line(const struct truth_exec *t)
+{
+	size_t argc, bytes = 0;
+
+	for (argc = 0; t->argv[argc]; argc++)
+		bytes += strlen(t->argv[argc]) + 1;
+	printf("exec\t%s\t%d\t%s\t%s\t%zu\t%zu", t->kind, (int)t->pid, t->result, t->file, argc,
+	       bytes);
+	for (argc = 0; t->argv[argc]; argc++)
+		printf("\t%s", t->argv[argc]);
+	putchar('\n');
+}
+
+/* --exec-truth: the five execs in turn, each child waited for, then the manifest. */
+static int exec_truth(void)
+{
+	/* The manifest's copies: pointers to the strings, which stay unread until then. */
+	char *lit_true[] = { (char *)truth_lit.s.true_path, (char *)truth_lit.s.x, NULL };
+	char *lit_sh[] = { (char *)truth_lit.s.sh, (char *)truth_lit.s.c,
+			   (char *)truth_lit.s.exit0, NULL };
+	char *missing[] = { "rt-missing", "a", "b", NULL };
+	char **argv200 = truth_build(200, 8, truth_make_short);
+	char **argv100k = truth_build(100, 1000, truth_make_long);
+	struct truth_exec t[] = {
+		{ "true-literal", truth_true_literal, lit_true, "/bin/true", "ok", 0 },
+		{ "sh-literal", truth_sh_literal, lit_sh, "/bin/sh", "ok", 0 },
+		{ "missing", truth_missing, missing, "/nonexistent/rt-missing", "ENOENT", 0 },
+		{ "true-200", truth_argv, argv200, "/bin/true", "ok", 0 },
+		{ "true-100k", truth_argv, argv100k, "/bin/true", "ok", 0 },
+	};
+	char comm[17] = "";
+	int status, want, ret = 1;
+	size_t i;
+
+	if (!argv200 || !argv100k) {
+		fprintf(stderr, "workload: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < ARRAY_LEN(t); i++) {
+		want = strcmp(t[i].result, "ok") ? 127 : 0;
+		t[i].pid = fork_wait(t[i].child, t[i].argv, 0, &status);
+		if (t[i].pid < 0)
+			goto out;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != want) {
+			fprintf(stderr, "workload: %s: exec of %s did not end as %s (status %#x)\n",
+				t[i].kind, t[i].file, t[i].result, status);
+			goto out;
+		}
+	}
+	prctl(PR_GET_NAME, comm, 0, 0, 0);
+	printf("workload\t%d\t%s\n", (int)getpid(), comm);
+	for (i = 0; i < ARRAY_LEN(t); i++)
+		truth_manifest_line(&t[i]);
+	ret = fflush(stdout) ? 1 : 0;
+out:
+	truth_free(argv200);
+	truth_free(argv100k);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *comm = NULL;
@@ -241,7 +433,7 @@ int main(int argc, char **argv)
 	unsigned long nchildren = 0, child_getppid = 0, rename_calls = 0;
 	unsigned long spread_ms = 0, rename_self_n = 0;
 	char *names = NULL;
-	int a, status;
+	int a, status, truth = 0;
 
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--comm") && a + 1 < argc)
@@ -266,6 +458,8 @@ int main(int argc, char **argv)
 			spread_ms = parse_count(argv[++a]);
 		else if (!strcmp(argv[a], "--rename-self") && a + 1 < argc)
 			rename_self_n = parse_count(argv[++a]);
+		else if (!strcmp(argv[a], "--exec-truth"))
+			truth = 1;
 		else if (!strcmp(argv[a], "--") && a + 1 < argc) {
 			prog = &argv[a + 1];
 			break;
@@ -277,6 +471,8 @@ int main(int argc, char **argv)
 		perror("workload: prctl");
 		return 1;
 	}
+	if (truth)
+		return exec_truth();
 	if (nchildren)
 		return children(nchildren, child_getppid);
 	if (rename_calls && !names)

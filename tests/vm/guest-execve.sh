@@ -26,7 +26,9 @@ YAML
 	*) want="execve: kprobe (ksyscall execve)" ;;
 	esac
 	grep -qF "ruletrace: $want" "$TMP/err" || fail "$mode: attached otherwise"
-	expect_eq "$mode: exec lines" "$(grep -cE 'rt-vm-exec +/bin/true /bin/true a "b c"$' "$TMP/out")" 3
+	# COMM, then PCOMM (the parent: the workload, by the same name) and RESULT.
+	expect_eq "$mode: exec lines" \
+		"$(grep -cE ' rt-vm-exec +rt-vm-exec +ok +/bin/true /bin/true a "b c"$' "$TMP/out")" 3
 	grep -q "^execs: 3$" "$TMP/out" || fail "$mode: summary execs"
 	echo "ok: attach $mode"
 done

@@ -3,7 +3,8 @@
 # run.sh BUILDDIR SRCDIR: boot Debian's own kernels under QEMU, one after another
 # (RULETRACE_VM_RELEASES, default "bookworm bullseye": 6.1, which has kprobes and
 # bpf_loop, and 5.10, which has kprobes but neither bpf_loop nor memcg accounting
-# of BPF memory), run the execve, tracing, memlock and explain tests inside each on the
+# of BPF memory), run the execve (attach modes; exec results, pcomm and argv against
+# the workload's manifest), tracing, memlock and explain tests inside each on the
 # binaries built here, and bring their results back over the serial console.
 # Exit 0 only if every guest test passed on every kernel.
 #
