@@ -24,7 +24,8 @@ json_argv() {
 	for a in "$@"; do
 		if [ $((used + ${#a} + 1)) -gt "$LIMIT" ]; then
 			rest=$((LIMIT - used))
-			[ "$rest" -gt 0 ] && { want_argv+="$sep\"${a:0:rest}\""; shown=$((shown + 1)); }
+			# Shown in part: counted in the cut, which is of arguments not shown whole.
+			[ "$rest" -gt 0 ] && want_argv+="$sep\"${a:0:rest}\""
 			break
 		fi
 		want_argv+="$sep\"$a\""
