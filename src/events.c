@@ -63,14 +63,17 @@ static bool exec_well_formed(const struct rt_exec_event *e, size_t size)
 
 /*
  * The arguments in the first avail bytes at args: no more than argc of them (bytes
- * past the last are not arguments), the last cut short where avail ends in it.
+ * past the last are not arguments), the last cut short where avail ends in it;
+ * what of the total bytes of the argument area is not shown is cut.
  */
-static void exec_view_args(struct sink_exec *x, const char *args, size_t avail)
+static void exec_view_args(struct sink_exec *x, const char *args, size_t avail, __u32 total)
 {
 	const char *nul;
 	size_t off = 0;
 
 	x->args = args;
+	x->args_shown = 0;
+	x->last_partial = false;
 	while (x->args_shown < x->argc && off < avail) {
 		x->args_shown++;
 		nul = memchr(args + off, '\0', avail - off);
@@ -82,13 +85,14 @@ static void exec_view_args(struct sink_exec *x, const char *args, size_t avail)
 		off = (size_t)(nul - args) + 1;
 	}
 	x->args_len = off;
+	/* Whole ones <= argc: the loop stops there. */
+	x->args_cut = x->argc - (x->args_shown - x->last_partial);
+	x->bytes_cut = total - (__u32)x->args_len;	/* total >= avail >= off */
 }
 
 void events_exec_view(struct sink_exec *x, const struct rt_exec_event *e,
 		      uint32_t max_argv_bytes)
 {
-	__u32 whole;
-
 	memset(x, 0, sizeof(*x));
 	x->ppid = e->ppid;
 	x->result = e->result;
@@ -99,12 +103,19 @@ void events_exec_view(struct sink_exec *x, const struct rt_exec_event *e,
 	x->filename_cut = !x->filename_unread && (e->flags & RT_EXEC_FILENAME_TRUNCATED);
 	x->argc = e->argc;
 	exec_view_args(x, e->data + e->filename_len,
-		       e->args_len < max_argv_bytes ? e->args_len : max_argv_bytes);
-	whole = x->args_shown - x->last_partial;
-	x->args_cut = e->argc - whole;	/* whole <= argc: exec_view_args stops there */
-	x->bytes_cut = e->args_total - (__u32)x->args_len;	/* args_total >= args_len */
+		       e->args_len < max_argv_bytes ? e->args_len : max_argv_bytes,
+		       e->args_total);	/* args_total >= args_len */
 	x->exact = !(e->flags & RT_EXEC_ARGS_MORE);
 	x->args_unread = e->flags & RT_EXEC_ARGS_FAULT;
+}
+
+void events_exec_narrow(struct sink_exec *x, const struct sink_exec *from,
+			size_t max_argv_bytes)
+{
+	*x = *from;
+	/* What from shows and what it cuts are the event's whole argument area. */
+	exec_view_args(x, from->args, from->args_len < max_argv_bytes ? from->args_len :
+		       max_argv_bytes, (__u32)from->args_len + from->bytes_cut);
 }
 
 /* Decode data into se (an exec into *exec, to be viewed per rule); 0 or -EINVAL. */

@@ -108,6 +108,15 @@ void events_close(struct events *ev);
 void events_exec_view(struct sink_exec *x, const struct rt_exec_event *e,
 		      uint32_t max_argv_bytes);
 
+/*
+ * Fill x with view from as it would be with at most max_argv_bytes of the
+ * argument area: what events_exec_view gives for the same event under that
+ * limit, when it is below from's own (else x is from). For an output that has
+ * less room than the rule: the figures then count what it does not show too.
+ */
+void events_exec_narrow(struct sink_exec *x, const struct sink_exec *from,
+			size_t max_argv_bytes);
+
 /* Route one raw event to its sinks: exposed for unit tests. 0 or -EINVAL if malformed. */
 int events_deliver(struct events *ev, const void *data, size_t size);
 

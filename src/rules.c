@@ -56,6 +56,10 @@ _Static_assert(RT_COUNT_ENTRIES >= RULES_MIN_COUNTERS && RT_COUNT_ENTRIES <= RUL
 _Static_assert(RT_ARGS_DEFAULT >= RULES_MIN_ARGV_BYTES && RT_ARGS_DEFAULT <= RULES_MAX_ARGV_BYTES,
 	       "the default max_argv_bytes is one a rule file may give");
 _Static_assert(RULES_MAX_ARGV_BYTES % 1024 == 0, "the most max_argv_bytes is said in KiB too");
+_Static_assert(RULES_MAX_MESSAGE % 1024 == 0, "the most max_message is said in KiB too");
+_Static_assert(RULES_DEFAULT_MESSAGE >= RULES_MIN_MESSAGE &&
+	       RULES_DEFAULT_MESSAGE <= RULES_MAX_MESSAGE,
+	       "the default max_message is one a rule file may give");
 
 /* "execve" or "sys_enter"; "?" for anything else. */
 const char *rules_probe_name(enum rt_probe p)
@@ -104,6 +108,42 @@ static bool valid_name(const char *s, size_t max)
 		      "0123456789_.-") == n;
 }
 
+/*
+ * A size in bytes, or KiB with a K or KiB suffix (no k: SI's k is 1000), plain or
+ * quoted as a duration may be; no leading zero, which YAML 1.1 reads as octal in a
+ * plain integer. key names it in messages; min and max are bytes, max a whole
+ * number of KiB. *out is left as it is when n is not one.
+ */
+static void parse_size(struct ytree_ctx *c, const struct ytree_node *n, const char *key,
+		       uint32_t min, uint32_t max, uint32_t *out)
+{
+	static const struct { const char *suffix; unsigned shift; } units[] = {
+		{ "", 0 }, { "K", 10 }, { "KiB", 10 },
+	};
+	size_t digits = 0, u = ARRAY_SIZE(units);
+	unsigned long long v;
+
+	if (n->type == YTREE_SCALAR && !memchr(n->value, '\0', n->len)) {
+		digits = strspn(n->value, "0123456789");
+		for (u = 0; u < ARRAY_SIZE(units); u++)
+			if (!strcmp(n->value + digits, units[u].suffix))
+				break;
+	}
+	if (!digits || u == ARRAY_SIZE(units) || (digits > 1 && n->value[0] == '0')) {
+		ytree_error(c, &n->mark, "bad %s '%s' (use bytes or KiB, %u to %u: e.g. 8192, "
+			    "8K, 100KiB)", key,
+			    n->type == YTREE_SCALAR ? ytree_show(c, n->value) : "?", min, max);
+		return;
+	}
+	if (!ytree_parse_uint(n->value, digits, max >> units[u].shift, &v) ||
+	    v << units[u].shift < min) {
+		ytree_error(c, &n->mark, "'%s' must be between %u and %u bytes (%uK)", key, min,
+			    max, max / 1024);
+		return;
+	}
+	*out = (uint32_t)(v << units[u].shift);
+}
+
 static void parse_syslog_keys(struct ytree_ctx *c, const struct ytree_node *map,
 			      struct rules_output *o)
 {
@@ -138,6 +178,10 @@ static void parse_syslog_keys(struct ytree_ctx *c, const struct ytree_node *map,
 		o->priority = p;
 	if ((n = ytree_map_get(map, "socket")) && ytree_get_string(c, n, "socket", false, &s))
 		o->socket = xstrdup(s);
+	o->max_message = RULES_DEFAULT_MESSAGE;
+	if ((n = ytree_map_get(map, "max_message")))
+		parse_size(c, n, "max_message", RULES_MIN_MESSAGE, RULES_MAX_MESSAGE,
+			   &o->max_message);
 	if (!o->ident)
 		o->ident = xstrdup("ruletrace");
 	if (!o->socket)
@@ -150,7 +194,7 @@ static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 	static const char *const stdout_keys[] = { "type", "format", NULL };
 	static const char *const file_keys[] = { "type", "path", "append", NULL };
 	static const char *const syslog_keys[] = { "type", "ident", "facility", "priority",
-						   "socket", NULL };
+						   "socket", "max_message", NULL };
 	static const char *const *keys_of[] = { stdout_keys, file_keys, syslog_keys, file_keys };
 	const struct ytree_node *n;
 	char context[RULES_NAME_MAX + 64];
@@ -423,46 +467,16 @@ static void parse_group_by(struct ytree_ctx *c, const struct ytree_node *seq,
 			rule->group_by |= 1u << v;
 }
 
-/*
- * max_argv_bytes: bytes, or KiB with a K or KiB suffix (no k: SI's k is 1000),
- * plain or quoted as a duration may be; no leading zero, which YAML 1.1 reads as
- * octal in a plain integer.
- */
 static void parse_argv_bytes(struct ytree_ctx *c, const struct ytree_node *n,
 			     struct rules_rule *rule)
 {
-	static const struct { const char *suffix; unsigned shift; } units[] = {
-		{ "", 0 }, { "K", 10 }, { "KiB", 10 },
-	};
-	size_t digits = 0, u = ARRAY_SIZE(units);
-	unsigned long long v;
-
 	if (rule->probe != RT_PROBE_EXECVE) {
 		ytree_error(c, &n->mark, "'max_argv_bytes' applies only to probe execve: "
 			    "sys_enter events carry no arguments");
 		return;
 	}
-	if (n->type == YTREE_SCALAR && !memchr(n->value, '\0', n->len)) {
-		digits = strspn(n->value, "0123456789");
-		for (u = 0; u < ARRAY_SIZE(units); u++)
-			if (!strcmp(n->value + digits, units[u].suffix))
-				break;
-	}
-	if (!digits || u == ARRAY_SIZE(units) || (digits > 1 && n->value[0] == '0')) {
-		ytree_error(c, &n->mark, "bad max_argv_bytes '%s' (use bytes or KiB, %d to %d: "
-			    "e.g. 8192, 8K, 100KiB)",
-			    n->type == YTREE_SCALAR ? ytree_show(c, n->value) : "?",
-			    RULES_MIN_ARGV_BYTES, RULES_MAX_ARGV_BYTES);
-		return;
-	}
-	if (!ytree_parse_uint(n->value, digits, RULES_MAX_ARGV_BYTES >> units[u].shift, &v) ||
-	    v << units[u].shift < RULES_MIN_ARGV_BYTES) {
-		ytree_error(c, &n->mark, "'max_argv_bytes' must be between %d and %d bytes "
-			    "(%dK)", RULES_MIN_ARGV_BYTES, RULES_MAX_ARGV_BYTES,
-			    RULES_MAX_ARGV_BYTES / 1024);
-		return;
-	}
-	rule->max_argv_bytes = (uint32_t)(v << units[u].shift);
+	parse_size(c, n, "max_argv_bytes", RULES_MIN_ARGV_BYTES, RULES_MAX_ARGV_BYTES,
+		   &rule->max_argv_bytes);
 }
 
 static void parse_rule_outputs(struct ytree_ctx *c, const struct ytree_node *seq,

@@ -65,8 +65,18 @@ struct rules_output {
 	int facility;			/* syslog; LOG_* value, default LOG_USER */
 	int priority;			/* syslog; LOG_* level, default LOG_INFO */
 	char *socket;			/* syslog; default "/dev/log" */
+	uint32_t max_message;		/* syslog; bytes of a message, header included */
 	struct rules_mark mark;
 };
+
+/*
+ * max_message: of a syslog output. The default is what rsyslog takes unless told
+ * otherwise (its maxMessageSize, documented as "8k", is 8096 bytes): a longer
+ * message would be cut by the daemon, unseen.
+ */
+#define RULES_DEFAULT_MESSAGE	8096
+#define RULES_MIN_MESSAGE	1024
+#define RULES_MAX_MESSAGE	(256 * 1024)
 
 /* filter: result: which execs an execve rule reports. */
 enum rules_result {

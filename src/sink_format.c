@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "escape.h"
+#include "events.h"
 #include "sink_format.h"
 
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts)
@@ -347,6 +348,159 @@ void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
 	else
 		strbuf_addf(sb, " syscall=%s",
 			    summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
+}
+
+/*
+ * At most this many formats of one message: the search below needs 4 or so for
+ * arguments that escape alike, 16 for the most uneven the tests have; past this
+ * the longest message found to fit is sent.
+ */
+#define KV_FIT_PASSES 40
+
+/*
+ * A message is not quite monotonic in what it shows: a cut argument's "..." (3
+ * bytes) goes when its NUL is shown, and a cut UTF-8 sequence shows each of its
+ * bytes as \xNN until it is whole: three of a 4-byte one take 12 bytes, the whole
+ * 4. Showing more makes a message at most this much shorter.
+ */
+#define KV_FIT_DOTS 3
+#define KV_FIT_SEQ (12 - 4)
+#define KV_FIT_PENDING (KV_FIT_DOTS + KV_FIT_SEQ)
+
+/* An exec message cut to fit: one of its lengths, and what a length makes it. */
+struct kv_fit {
+	struct strbuf *sb;
+	size_t head;			/* bytes of sb before the body */
+	struct sink_event ev;		/* the event, showing v */
+	struct sink_exec v;
+	const struct sink_exec *x;	/* the exec as the rule shows it */
+	bool filename;			/* the file name's length is cut, else the arguments' */
+	unsigned passes;
+};
+
+/* The message with n bytes of what is cut; its length. */
+static size_t kv_fit_try(struct kv_fit *f, size_t n)
+{
+	if (f->filename) {
+		f->v.filename_len = n;
+		f->v.filename_cut = f->x->filename_cut || n < f->x->filename_len;
+	} else {
+		events_exec_narrow(&f->v, f->x, n);
+	}
+	f->sb->len = f->head;
+	f->sb->buf[f->head] = '\0';
+	sink_format_kv_event(f->sb, &f->ev);
+	f->passes++;
+	return f->sb->len;
+}
+
+/* Whether byte i of what is cut (of end) is a UTF-8 continuation byte. */
+static bool kv_fit_cont(const struct kv_fit *f, size_t i, size_t end)
+{
+	const char *p = f->filename ? f->x->filename : f->x->args;
+
+	return i < end && ((unsigned char)p[i] & 0xc0) == 0x80;
+}
+
+/*
+ * Whether byte i, once shown, can make the message shorter: a NUL (an argument
+ * made whole) or the last continuation byte of a sequence (made whole). Any
+ * other byte makes it longer.
+ */
+static bool kv_fit_dip(const struct kv_fit *f, size_t i, size_t end)
+{
+	const char *p = f->filename ? f->x->filename : f->x->args;
+
+	return !p[i] || (kv_fit_cont(f, i, end) && !kv_fit_cont(f, i + 1, end));
+}
+
+/*
+ * How much shorter than the message with n bytes (just formatted) one showing
+ * more could be: its "...", and the cut sequence that byte n would go on with.
+ */
+static size_t kv_fit_pending(const struct kv_fit *f, size_t n, size_t end)
+{
+	return (f->v.last_partial ? KV_FIT_DOTS : 0) + (kv_fit_cont(f, n, end) ? KV_FIT_SEQ : 0);
+}
+
+/*
+ * The largest n below end whose message fits max, given that lo's does (len_lo
+ * bytes, the message in sb) and end's does not (len_end); sb left holding it.
+ * A message grows by 1 to 5 bytes a byte shown (5: an empty argument, "" escaped
+ * and a space), so where a straight line through the two ends of the interval
+ * meets max is close: a few formats. Illinois' rule keeps one end from staying
+ * put: when the same end moves twice, the other's distance from max is halved,
+ * so the next guess lands across. Then the few bytes past the boundary found
+ * that could make the message shorter again.
+ */
+static void kv_fit_search(struct kv_fit *f, size_t max, size_t lo, size_t len_lo, size_t end,
+			  size_t len_end)
+{
+	double room = (double)(max - len_lo), over = (double)(len_end - max);
+	size_t hi = end, n, len, last = lo;
+	int moved = 0;		/* the end the last guess moved: -1 lo, 1 hi */
+
+	while (hi - lo > 1 && f->passes < KV_FIT_PASSES) {
+		n = lo + (size_t)((double)(hi - lo) * room / (room + over));
+		n = n <= lo ? lo + 1 : n >= hi ? hi - 1 : n;
+		len = kv_fit_try(f, n);
+		last = n;
+		if (len <= max) {
+			lo = n;
+			room = (double)(max - len);
+			if (moved < 0)
+				over /= 2;
+			moved = -1;
+		} else {
+			hi = n;
+			over = (double)(len - max);
+			if (moved > 0)
+				room /= 2;
+			moved = 1;
+		}
+	}
+	/*
+	 * Past the boundary a message can fit again only where a dip byte was shown,
+	 * and not once it is too long by more than it could still shrink; as each
+	 * byte shown adds at least one, not past KV_FIT_PENDING bytes on either.
+	 */
+	for (n = lo + 1; n < end && n <= lo + 1 + KV_FIT_PENDING && f->passes < KV_FIT_PASSES;
+	     n++) {
+		if (n == hi || (n > lo + 1 && !kv_fit_dip(f, n - 1, end)))
+			continue;	/* no shorter than n - 1's, which does not fit */
+		last = n;
+		len = kv_fit_try(f, n);
+		if (len <= max)
+			lo = n;
+		else if (len > max + kv_fit_pending(f, n, end))
+			break;
+	}
+	if (last != lo)
+		kv_fit_try(f, lo);
+}
+
+unsigned sink_format_kv_event_fit(struct strbuf *sb, const struct sink_event *ev, size_t max)
+{
+	struct kv_fit f = { .sb = sb, .head = sb->len, .ev = *ev, .x = ev->exec, .passes = 1 };
+	size_t whole, bare;
+
+	sink_format_kv_event(sb, ev);
+	if (sb->len <= max || !ev->exec)
+		return 1;
+	whole = sb->len;
+	f.ev.exec = &f.v;
+	bare = kv_fit_try(&f, 0);
+	if (bare <= max) {
+		kv_fit_search(&f, max, 0, bare, f.x->args_len, whole);
+		return f.passes;
+	}
+	/* Not even without arguments: a file name of escaped bytes. Cut it too. */
+	f.filename = true;
+	whole = bare;
+	bare = kv_fit_try(&f, 0);
+	if (bare <= max)
+		kv_fit_search(&f, max, 0, bare, f.x->filename_len, whole);
+	return f.passes;
 }
 
 void sink_format_kv_summary(struct strbuf *sb, const struct summary *sum,

@@ -83,6 +83,17 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 /* One event as a key=value body whose values cannot split or forge the line. */
 void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev);
 
+/*
+ * As sink_format_kv_event, onto sb which holds the message's header already, an
+ * exec so that the whole message is at most max bytes: shown with the most bytes
+ * of its argument list that fit (events_exec_narrow: the cut figures count what
+ * this message does not show), or, when even none fit, with its file name cut
+ * too (filename_truncated=1). Never longer than max for max >= RULES_MIN_MESSAGE:
+ * all the rest of an exec message is shorter than that. The times the body was
+ * formatted: 1 for a message that fits as it is.
+ */
+unsigned sink_format_kv_event_fit(struct strbuf *sb, const struct sink_event *ev, size_t max);
+
 /* A reload's change report as a JSON object, a CSV row and key=value pairs. */
 void sink_format_json_reload(struct strbuf *sb, const struct sink_reload *r);
 void sink_format_csv_reload(struct strbuf *sb, const struct sink_reload *r);

@@ -7,6 +7,11 @@
  * The message is what syslog(3) sends on a local socket (RFC 3164 without a
  * hostname): "<PRI>Mmm dd hh:mm:ss IDENT[PID]: BODY", BODY being key=value pairs
  * whose values are quoted and escaped so the data cannot split or forge a message.
+ *
+ * A daemon cuts a message longer than it takes without a word (rsyslog's default
+ * maxMessageSize is 8 KiB), so none is longer than the output's max_message: an
+ * exec's argument list is shown only as far as it fits, and the message's figures
+ * say what it does not show.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +28,37 @@
 struct syslog_state {
 	struct sockaddr_un addr;
 	int pid;
-	struct strbuf msg;
+	struct strbuf msg;	/* the message being sent, header and body */
+	size_t room;		/* the longest message the socket was last sized for */
+	bool too_long;		/* a message the socket refused as too long was reported */
 };
+
+/* The longest message of output o, header included: a file's, else the default. */
+static size_t syslog_max(const struct rules_output *o)
+{
+	return o->max_message ? o->max_message : RULES_DEFAULT_MESSAGE;
+}
+
+/*
+ * Let the socket take a message of max_message bytes: a Unix datagram socket
+ * refuses one larger than its send buffer, less a little, with EMSGSIZE, and the
+ * buffer's default (net.core.wmem_default, 208 KiB) is below the largest
+ * max_message. It is only grown. The kernel caps what is asked at
+ * net.core.wmem_max, then doubles it; a message the socket still refuses is
+ * counted lost (syslog_send).
+ */
+static void syslog_size(struct sink *s)
+{
+	struct syslog_state *st = s->priv;
+	int have = 0, want;
+	socklen_t len = sizeof(have);
+
+	st->room = syslog_max(s->cfg);
+	want = (int)st->room + 1024;	/* and what the kernel keeps back (32 bytes) */
+	if (getsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &have, &len) == 0 && have >= want)
+		return;
+	(void)setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
 
 static int syslog_connect(struct sink *s)
 {
@@ -42,6 +76,7 @@ static int syslog_connect(struct sink *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = fd;
+	syslog_size(s);
 	return 0;
 }
 
@@ -74,15 +109,14 @@ static int syslog_open(struct sink *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* Send one message; a daemon that restarted gets one reconnect. */
-static int syslog_send(struct sink *s, const char *body, size_t len)
+/* Start st->msg with the header: "<PRI>Mmm dd hh:mm:ss IDENT[PID]: ". */
+static void syslog_head(struct sink *s)
 {
 	struct syslog_state *st = s->priv;
 	const struct rules_output *o = s->cfg;
 	char stamp[32];
 	struct tm tm;
 	time_t now = time(NULL);
-	int tries, ret;
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
@@ -90,7 +124,17 @@ static int syslog_send(struct sink *s, const char *body, size_t len)
 	/* ident comes from the rule file, never from traced data; still escaped. */
 	strbuf_addf(&st->msg, "<%d>%s %s[%d]: ", o->facility | o->priority, stamp,
 		    o->ident ? o->ident : "ruletrace", st->pid);
-	strbuf_add(&st->msg, body, len);
+}
+
+/*
+ * Send st->msg; a daemon that restarted gets one reconnect. A message the socket
+ * will never take (EMSGSIZE: larger than its send buffer) is dropped and counted,
+ * as one it cannot take now is: the output goes on with the next.
+ */
+static int syslog_send(struct sink *s)
+{
+	struct syslog_state *st = s->priv;
+	int tries, ret;
 
 	for (tries = 0; tries < 2; tries++) {
 		if (send(s->fd, st->msg.buf, st->msg.len, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
@@ -98,6 +142,16 @@ static int syslog_send(struct sink *s, const char *body, size_t len)
 		ret = -errno;
 		if (ret == -EAGAIN || ret == -ENOBUFS)
 			return SINK_DROPPED;
+		if (ret == -EMSGSIZE) {
+			if (!st->too_long)
+				log_error("output '%s' (syslog): socket %s refused a message of %zu "
+					  "bytes as too long (max_message %zu); such messages are "
+					  "counted as lost: lower max_message, or raise "
+					  "net.core.wmem_max", s->cfg->name, st->addr.sun_path,
+					  st->msg.len, syslog_max(s->cfg));
+			st->too_long = true;
+			return SINK_DROPPED;
+		}
 		if (ret == -EINTR)
 			continue;
 		if (ret != -ECONNREFUSED && ret != -ENOTCONN && ret != -ENOENT)
@@ -110,38 +164,39 @@ static int syslog_send(struct sink *s, const char *body, size_t len)
 
 static int syslog_write_event(struct sink *s, const struct sink_event *ev)
 {
-	int ret;
+	struct syslog_state *st = s->priv;
+	size_t max = syslog_max(s->cfg);
 
-	strbuf_reset(&s->buf);
-	sink_format_kv_event(&s->buf, ev);
-	ret = syslog_send(s, s->buf.buf, s->buf.len);
-	strbuf_reset(&s->buf);	/* sent, or not: nothing left to flush */
-	return ret;
+	if (st->room < max)	/* a reload raised max_message */
+		syslog_size(s);
+	syslog_head(s);
+	sink_format_kv_event_fit(&st->msg, ev, max);
+	return syslog_send(s);
 }
 
 static int syslog_write_reload(struct sink *s, const struct sink_reload *r)
 {
+	struct syslog_state *st = s->priv;
 	int ret;
 
-	strbuf_reset(&s->buf);
-	sink_format_kv_reload(&s->buf, r);
-	ret = syslog_send(s, s->buf.buf, s->buf.len);
-	strbuf_reset(&s->buf);
+	syslog_head(s);
+	sink_format_kv_reload(&st->msg, r);
+	ret = syslog_send(s);
 	return ret < 0 ? ret : 0;
 }
 
 static int syslog_write_summary(struct sink *s, const struct summary *sum)
 {
+	struct syslog_state *st = s->priv;
 	size_t i;
 	int ret;
 
 	for (i = 0; i < sum->nrules; i++) {
 		if (!sink_rule_uses_output(&sum->rules[i], s->index))
 			continue;
-		strbuf_reset(&s->buf);
-		sink_format_kv_summary(&s->buf, sum, &sum->rules[i]);
-		ret = syslog_send(s, s->buf.buf, s->buf.len);
-		strbuf_reset(&s->buf);
+		syslog_head(s);
+		sink_format_kv_summary(&st->msg, sum, &sum->rules[i]);
+		ret = syslog_send(s);
 		if (ret < 0)
 			return ret;
 	}

@@ -150,6 +150,8 @@ static const struct {
 	  "'8k' (use bytes or KiB, 256 to 131072: e.g. 8192, 8K, 100KiB)\n" },
 	{ "bad-max-argv-bytes.yaml", "bad-max-argv-bytes.yaml:6:21: 'max_argv_bytes' must be "
 	  "between 256 and 131072 bytes (128K)\n" },
+	{ "bad-max-message.yaml", "bad-max-message.yaml:6:18: 'max_message' must be between "
+	  "1024 and 262144 bytes (256K)\n" },
 	{ "bad-max-counters.yaml", "bad-max-counters.yaml:3:15: 'max_counters' must be between "
 	  "1024 and 1048576\n" },
 	{ "bad-max-events.yaml", "bad-max-events.yaml:2:13: 'max_events' must be at least 1\n" },
@@ -437,6 +439,86 @@ START_TEST(test_syslog_defaults)
 	ck_assert_str_eq(r.outputs[1].socket, "/dev/log");
 	ck_assert_int_eq(r.outputs[1].facility, LOG_USER);
 	ck_assert_int_eq(r.outputs[1].priority, LOG_INFO);
+	ck_assert_uint_eq(r.outputs[1].max_message, RULES_DEFAULT_MESSAGE);
+	/* rsyslog's default maxMessageSize: "8k" in its documentation, 8096 bytes. */
+	ck_assert_uint_eq(RULES_DEFAULT_MESSAGE, 8096);
+}
+END_TEST
+
+/*
+ * max_message: of a syslog output, bytes or KiB (K, KiB), 1024 to 256K, 8096
+ * unless given; refused on the other outputs as any key of another type is.
+ */
+#define MESSAGE_RANGE "t:5:18: 'max_message' must be between 1024 and 262144 bytes (256K)\n"
+#define MESSAGE_BAD(shown) "t:5:18: bad max_message '" shown "' (use bytes or KiB, 1024 to " \
+	"262144: e.g. 8192, 8K, 100KiB)\n"
+START_TEST(test_max_message)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* NULL: accepted */
+		uint32_t want;
+	} cases[] = {
+		{ "1024", NULL, 1024 },
+		{ "1K", NULL, 1024 },
+		{ "8192", NULL, 8192 },
+		{ "64K", NULL, 65536 },
+		{ "64KiB", NULL, 65536 },
+		{ "100000", NULL, 100000 },
+		{ "256K", NULL, 262144 },
+		{ "262144", NULL, 262144 },
+		{ "\"8K\"", NULL, 8192 },
+		{ "'2048'", NULL, 2048 },
+		{ "1023", MESSAGE_RANGE, 0 },
+		{ "0", MESSAGE_RANGE, 0 },
+		{ "0K", MESSAGE_RANGE, 0 },
+		{ "262145", MESSAGE_RANGE, 0 },
+		{ "257K", MESSAGE_RANGE, 0 },
+		{ "99999999999999999999999K", MESSAGE_RANGE, 0 },
+		{ "8k", MESSAGE_BAD("8k"), 0 },
+		{ "1M", MESSAGE_BAD("1M"), 0 },
+		{ "08K", MESSAGE_BAD("08K"), 0 },
+		{ "-1", MESSAGE_BAD("-1"), 0 },
+		{ "8 KiB", MESSAGE_BAD("8 KiB"), 0 },
+		{ "''", MESSAGE_BAD(""), 0 },
+		{ "[8K]", MESSAGE_BAD("?"), 0 },
+	};
+	char yaml[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\noutputs:\n  ops:\n    type: syslog\n"
+			 "    max_message: %s\n"
+			 "rules: [{ name: a, probe: execve, outputs: [ops] }]\n", cases[i].value);
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		ck_assert_msg(r.outputs[1].max_message == cases[i].want, "%s: %u", cases[i].value,
+			      r.outputs[1].max_message);
+	}
+	/* Each output has its own; errors accumulate with the others' at their places. */
+	expect_ok("version: 1\noutputs:\n"
+		  "  a: { type: syslog, max_message: 64K }\n"
+		  "  b: { type: syslog }\n"
+		  "rules: [{ name: a, probe: execve, outputs: [a, b] }]\n");
+	ck_assert_uint_eq(r.outputs[1].max_message, 65536);
+	ck_assert_uint_eq(r.outputs[2].max_message, 8096);
+	expect_error("version: 1\noutputs:\n"
+		     "  a: { type: syslog, max_message: 8k, facility: x }\n"
+		     "  f: { type: csv, path: /tmp/f.csv, max_message: 8K }\n"
+		     "  s: { type: stdout, max_message: 8K }\n"
+		     "rules: [{ name: a, probe: execve, outputs: [a, f, s], max_argv_bytes: 0 }]\n",
+		     "t:3:49: unknown facility 'x' (expected kern, user, mail, daemon, auth, "
+		     "syslog, lpr, news, uucp, cron, authpriv, ftp or local0 to local7)\n"
+		     "t:3:35: bad max_message '8k' (use bytes or KiB, 1024 to 262144: e.g. 8192, "
+		     "8K, 100KiB)\n"
+		     "t:4:37: unknown key 'max_message' in output 'f' of type csv (expected one of: "
+		     "type, path, append)\n"
+		     "t:5:22: unknown key 'max_message' in output 's' of type stdout (expected one "
+		     "of: type, format)\n"
+		     "t:6:71: 'max_argv_bytes' must be between 256 and 131072 bytes (128K)\n");
 }
 END_TEST
 
@@ -1132,6 +1214,7 @@ int main(void)
 	tcase_add_test(tc, test_max_counters);
 	tcase_add_test(tc, test_result);
 	tcase_add_test(tc, test_max_argv_bytes);
+	tcase_add_test(tc, test_max_message);
 	tcase_add_test(tc, test_exec_key_errors);
 	tcase_add_test(tc, test_many_errors);
 	tcase_add_test(tc, test_integers);

@@ -3,12 +3,18 @@
  * check_sink_format.c - exec records as the kernel sends them, viewed under a
  * rule's argument limit, in every form: the text line, the JSON object, the CSV
  * row and the syslog body, hostile bytes included; what is cut and how it is
- * counted; CSV rows all as wide as the header; count rows of unnamed syscalls.
+ * counted; CSV rows all as wide as the header; count rows of unnamed syscalls;
+ * syslog messages cut to fit an output's max_message, and sent through a socket.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "escape.h"
 #include "events.h"
@@ -712,6 +718,400 @@ START_TEST(test_format_arg)
 }
 END_TEST
 
+/*
+ * The syslog message as sink_format_kv_event_fit makes it to fit max bytes, after
+ * HEAD (what sink_syslog.c writes first for ident ruletrace, pid 4242); how many
+ * times it formatted the body.
+ */
+#define HEAD "<14>Nov 25 04:59:07 ruletrace[4242]: "
+static unsigned fit_passes;
+
+static const char *fit(size_t max)
+{
+	if (ev.hdr == &ex.hdr)
+		show();
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, HEAD);
+	fit_passes = sink_format_kv_event_fit(&sb, &ev, max);
+	return sb.buf;
+}
+
+/* The argv_cut_bytes a message says: with the rule's figures, the bytes it shows. */
+static unsigned long cut_bytes(const char *msg)
+{
+	const char *p = strstr(msg, " argv_cut_bytes=");
+
+	ck_assert_ptr_nonnull(p);
+	return strtoul(p + strlen(" argv_cut_bytes="), NULL, 10);
+}
+
+/* A message that fits is the body as it is, formatted once. */
+START_TEST(test_fit_short)
+{
+	make_exec("c", "/bin/ls", ARGS("ls\0-l"), 2);
+	ck_assert_str_eq(fit(8192), HEAD KV_OK "filename=\"/bin/ls\" argc=2 argv=\"ls -l\" "
+			 "truncated=0 filename_truncated=0 argv_cut_args=0 argv_cut_bytes=0");
+	ck_assert_uint_eq(fit_passes, 1);
+	/* To the byte. */
+	ck_assert_uint_eq(sb.len, 223);
+	fit(223);
+	ck_assert_uint_eq(fit_passes, 1);
+	/* A byte less: "-l" cut would be "ls -l..." or "ls -...", longer than "ls". */
+	ck_assert_str_eq(fit(222), HEAD KV_OK "filename=\"/bin/ls\" argc=2 argv=\"ls\" "
+			 "truncated=1 filename_truncated=0 argv_cut_args=1 argv_cut_bytes=3");
+	ck_assert_uint_eq(sb.len, 220);
+}
+END_TEST
+
+/*
+ * The 100 KiB list shown whole by its rule, in 8192 bytes: 7962 bytes of it,
+ * "prog", 7 y's whole and 789 bytes of the next, make the message 8192 bytes
+ * long exactly; one byte more would make it 8193. What is not shown: 93
+ * arguments (92 whole and the cut one), 102400 - 7962 bytes. In the default
+ * 8096, 96 bytes fewer of the cut one.
+ */
+START_TEST(test_fit_8192)
+{
+	make_big();
+	max_shown = RT_ARGS_MAX;
+	strbuf_adds(&want, HEAD KV_OK "filename=\"/bin/prog\" argc=101 argv=\"prog");
+	add_run(" ", 7, 1023, 'y', "");
+	add_run(" ", 1, 789, 'y', "");
+	strbuf_adds(&want, "...\" truncated=1 filename_truncated=0 argv_cut_args=93 "
+		    "argv_cut_bytes=94438");
+	ck_assert_str_eq(fit(8192), want.buf);
+	ck_assert_uint_eq(sb.len, 8192);
+	ck_assert_uint_le(fit_passes, 4);
+
+	strbuf_reset(&want);
+	strbuf_adds(&want, HEAD KV_OK "filename=\"/bin/prog\" argc=101 argv=\"prog");
+	add_run(" ", 7, 1023, 'y', "");
+	add_run(" ", 1, 693, 'y', "");
+	strbuf_adds(&want, "...\" truncated=1 filename_truncated=0 argv_cut_args=93 "
+		    "argv_cut_bytes=94534");
+	ck_assert_str_eq(fit(RULES_DEFAULT_MESSAGE), want.buf);
+	ck_assert_uint_eq(sb.len, 8096);
+	ck_assert_uint_le(fit_passes, 4);
+
+	/* A rule that shows less than fits: its own cut, the message as it is. */
+	max_shown = 4000;
+	ck_assert_uint_eq(cut_bytes(fit(8192)), 102400 - 4000);
+	ck_assert_uint_eq(fit_passes, 1);
+}
+END_TEST
+
+/*
+ * Bytes that escape to 4 (\x01): "prog" and 30 arguments of 1000 of them. 1995
+ * bytes fit, "prog", one whole and 989 bytes of the next: 8191 bytes, where one
+ * more would be 8195.
+ */
+START_TEST(test_fit_hostile)
+{
+	static char args[5 + 30 * 1001];
+	unsigned i;
+
+	memcpy(args, "prog", 5);
+	for (i = 0; i < 30; i++) {
+		memset(args + 5 + i * 1001, '\x01', 1000);
+		args[5 + i * 1001 + 1000] = '\0';
+	}
+	make_exec("c", "/bin/prog", args, sizeof(args), 31);
+	strbuf_adds(&want, HEAD KV_OK "filename=\"/bin/prog\" argc=31 argv=\"prog ");
+	for (i = 0; i < 1000 + 989; i++)
+		strbuf_adds(&want, i == 1000 ? " \\x01" : "\\x01");
+	strbuf_adds(&want, "...\" truncated=1 filename_truncated=0 argv_cut_args=29 "
+		    "argv_cut_bytes=28040");
+	ck_assert_str_eq(fit(8192), want.buf);
+	ck_assert_uint_eq(sb.len, 8191);
+	ck_assert_uint_le(fit_passes, 7);
+	ck_assert_ptr_null(strchr(sb.buf, '\n'));
+}
+END_TEST
+
+/*
+ * Arguments that escape unevenly, the fit not quite monotonic: each message fits,
+ * and showing any of the next 32 bytes too would not (a few more can make a
+ * message shorter: KV_FIT_PENDING); a few formats each, more where most bytes
+ * are parts of UTF-8 sequences. Every max from 1024 to 1124 puts the cut at each
+ * place of the arguments.
+ */
+START_TEST(test_fit_uneven)
+{
+	static const char *const unit[] = {
+		"",			/* "" and a space: 5 bytes for its NUL alone */
+		"\"",			/* in quotes, escaped twice */
+		"\xc3\xa9\xc3\xa9\xc3\xa9",	/* UTF-8: a cut inside shows \xc3 */
+		"\xe2\x82\xac\xe2\x82\xac",
+		"\xf0\x9f\x98\x80\xf0\x9f\x98\x80",
+		"\x80\x80\xc2\x80",	/* continuation bytes alone; a C1 control */
+		"a b",			/* quoted */
+		"\xff\x01plain text",
+		"plainplainplainplainplainplain",
+	};
+	static char args[32 * 1024];
+	size_t len, u, max, n, shown, k, i;
+	unsigned argc, most = 0;
+
+	for (u = 0; u <= ARRAY_SIZE(unit); u++) {
+		/* One kind of argument, then (u == ARRAY_SIZE) all of them in turn. */
+		for (len = 0, argc = 0, k = 0; len + 64 < sizeof(args); argc++, k++) {
+			const char *a = unit[u < ARRAY_SIZE(unit) ? u : k % ARRAY_SIZE(unit)];
+
+			memcpy(args + len, a, strlen(a) + 1);
+			len += strlen(a) + 1;
+		}
+		make_exec("c", "/x", args, len, argc);
+		max_shown = RT_ARGS_MAX;
+		for (i = 0; i <= 102; i++) {
+			max = i <= 100 ? 1024 + i : i == 101 ? 8192 : 20000;
+			fit(max);
+			ck_assert_msg(sb.len <= max, "unit %zu: %zu > %zu", u, sb.len, max);
+			most = fit_passes > most ? fit_passes : most;
+			shown = len - cut_bytes(sb.buf);
+			for (n = shown + 1; n <= shown + 32 && n <= len; n++) {
+				struct sink_exec full = x, v;
+
+				events_exec_narrow(&v, &full, n);
+				ev.exec = &v;
+				strbuf_reset(&sb);
+				strbuf_adds(&sb, HEAD);
+				sink_format_kv_event(&sb, &ev);
+				ck_assert_msg(sb.len > max, "unit %zu, max %zu: %zu bytes shown, "
+					      "%zu would fit", u, max, shown, n);
+			}
+		}
+	}
+	ck_assert_uint_le(most, 16);
+}
+END_TEST
+
+/* A narrowed view is the view of the event under the lower limit. */
+START_TEST(test_exec_narrow)
+{
+	static const unsigned flags[] = { 0, RT_EXEC_ARGS_MORE, RT_EXEC_ARGS_FAULT };
+	struct sink_exec full, v, want_x;
+	size_t f, n;
+
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		make_exec("c", "/x", ARGS("ab\0\0c d\0e"), 5);
+		ex.flags = flags[f];
+		ex.args_total = 40;
+		events_exec_view(&full, &ex, RT_ARGS_MAX);
+		for (n = 0; n <= sizeof("ab\0\0c d\0e") + 1; n++) {
+			events_exec_narrow(&v, &full, n);
+			events_exec_view(&want_x, &ex, (uint32_t)n);
+			ck_assert_ptr_eq(v.args, want_x.args);
+			ck_assert_uint_eq(v.args_len, want_x.args_len);
+			ck_assert_uint_eq(v.args_shown, want_x.args_shown);
+			ck_assert_int_eq(v.last_partial, want_x.last_partial);
+			ck_assert_uint_eq(v.args_cut, want_x.args_cut);
+			ck_assert_uint_eq(v.bytes_cut, want_x.bytes_cut);
+			ck_assert_int_eq(v.exact, want_x.exact);
+			ck_assert_int_eq(v.args_unread, want_x.args_unread);
+			ck_assert_uint_eq(v.argc, 5);
+			ck_assert_ptr_eq(v.filename, want_x.filename);
+		}
+	}
+}
+END_TEST
+
+/*
+ * max_message at its bounds. 1024: the longest everything else can be (a 48-byte
+ * ident, a 64-byte rule name, comm and pcomm of 16 escaped bytes, the largest
+ * numbers and the longest errno name) leaves room for part of a 4095-byte file
+ * name of escaped bytes, cut and marked, and no argument; so does the default.
+ * 256 KiB: 128 KiB of arguments that escape to 4 times as many are cut; of
+ * plain ones none is.
+ */
+#define LONG_HEAD "<191>Nov 25 04:59:07 " \
+	"identidentidentidentidentidentidentidentidentide[4194304]: "
+#define BOUNDS_TAIL "\\xff\" argc=4294967295 argv=\"\" truncated=1 filename_truncated=1 " \
+	"argv_cut_args=4294967295 argv_cut_bytes=4294967295"
+START_TEST(test_fit_bounds)
+{
+	static char args[RT_ARGS_MAX], name[RT_FILENAME_LEN];
+	static const char rule[] = "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"
+				   "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr";
+	const char *p;
+	size_t i;
+
+	ck_assert_uint_eq(strlen(rule), RULES_NAME_MAX);
+	memset(name, '\xff', sizeof(name) - 1);
+	for (i = 0; i < sizeof(args); i++)
+		args[i] = (i + 1) % 4096 ? '\x01' : '\0';
+	make_exec("\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01", name,
+		  args, sizeof(args), 0xffffffffu);
+	memset(ex.pcomm, '\x01', RT_COMM_LEN);
+	ex.hdr.pid = ex.hdr.tid = ex.hdr.uid = ex.ppid = 0xffffffffu;
+	ex.result = -131;	/* ENOTRECOVERABLE */
+	ex.args_total = 0xffffffffu;
+	ex.flags = RT_EXEC_FILENAME_TRUNCATED;
+	ev.rule = rule;
+	max_shown = RT_ARGS_MAX;
+	show();
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, LONG_HEAD);
+	sink_format_kv_event_fit(&sb, &ev, RULES_MIN_MESSAGE);
+	ck_assert_uint_le(sb.len, RULES_MIN_MESSAGE);
+	ck_assert_uint_ge(sb.len, RULES_MIN_MESSAGE - 3);	/* a name byte is 4 */
+	ck_assert_ptr_nonnull(strstr(sb.buf, " result=ENOTRECOVERABLE filename=\"\\xff\\xff"));
+	ck_assert_ptr_nonnull(p = strstr(sb.buf, BOUNDS_TAIL));
+	ck_assert_str_eq(p, BOUNDS_TAIL);
+	/* All but the name takes at most half of it: 128 bytes of it are shown. */
+	ck_assert_uint_ge((size_t)(p + 4 - strstr(sb.buf, "filename=\"")) - 10, 4 * 128);
+	/* The same at the default: 4095 bytes of name escape to 16380. */
+	show();
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, LONG_HEAD);
+	sink_format_kv_event_fit(&sb, &ev, RULES_DEFAULT_MESSAGE);
+	ck_assert_uint_le(sb.len, RULES_DEFAULT_MESSAGE);
+	ck_assert_uint_ge(sb.len, RULES_DEFAULT_MESSAGE - 3);
+	ck_assert_ptr_nonnull(p = strstr(sb.buf, BOUNDS_TAIL));
+	ck_assert_str_eq(p, BOUNDS_TAIL);
+
+	/* 256 KiB: plain arguments whole; \x01 ones cut, to within 3 bytes of it. */
+	for (i = 0; i < sizeof(args); i++)
+		args[i] = (i + 1) % 4096 ? 'a' : '\0';
+	make_exec("c", "/bin/prog", args, sizeof(args), RT_ARGS_MAX / 4096);
+	max_shown = RT_ARGS_MAX;
+	fit(RULES_MAX_MESSAGE);
+	ck_assert_uint_eq(fit_passes, 1);
+	ck_assert_uint_eq(cut_bytes(sb.buf), 0);
+	memset(args, '\x01', sizeof(args) - 1);
+	make_exec("c", "/bin/prog", args, sizeof(args), 1);
+	max_shown = RT_ARGS_MAX;
+	fit(RULES_MAX_MESSAGE);
+	ck_assert_uint_le(sb.len, RULES_MAX_MESSAGE);
+	ck_assert_uint_ge(sb.len, RULES_MAX_MESSAGE - 3);
+	ck_assert_uint_le(fit_passes, 4);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\\x01...\" truncated=1 filename_truncated=0 "
+				     "argv_cut_args=1 argv_cut_bytes="));
+}
+END_TEST
+
+/* A datagram socket in a directory of its own, standing for the log daemon's. */
+static char log_dir[] = "/tmp/check-syslog.XXXXXX";
+static char log_path[sizeof(log_dir) + 8];
+
+static int log_socket(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(log_dir));
+	snprintf(log_path, sizeof(log_path), "%s/log", log_dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", log_path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	return fd;
+}
+
+/* The next message on fd, NUL-ended in buf (of len + 1); its length. */
+static size_t log_recv(int fd, char *buf, size_t len)
+{
+	ssize_t n = recv(fd, buf, len, MSG_DONTWAIT | MSG_TRUNC);
+
+	ck_assert_int_ge(n, 0);
+	ck_assert_int_le(n, (ssize_t)len);
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
+/*
+ * Through a socket: the message fits max_message, header included (here the
+ * default: an output not made from a rule file has 0); one the socket refuses
+ * as too long (a send buffer below max_message, as when net.core.wmem_max is) is
+ * counted as dropped and lost, said once on standard error naming the output,
+ * and the output goes on; a reload that raises max_message grows the buffer.
+ */
+START_TEST(test_syslog_sink)
+{
+	static char msg[RULES_MAX_MESSAGE + 1], args[20 * 1024];
+	struct rules_output out = { .name = "ops", .type = RULES_OUT_SYSLOG, .ident = "rt",
+				    .facility = LOG_USER, .priority = LOG_INFO,
+				    .max_message = 0 /* the default */ };
+	struct sink s = { .ops = &sink_syslog_ops, .cfg = &out, .fd = -1 };
+	char err[256], log[sizeof(log_dir) + 8], said[512];
+	int fd = log_socket(), one = 1, saved, logfd;
+	size_t n;
+	FILE *f;
+
+	out.socket = log_path;
+	strbuf_init(&s.buf);
+	ck_assert_int_eq(sink_syslog_ops.open(&s, err, sizeof(err)), 0);
+	make_big();
+	max_shown = RT_ARGS_MAX;
+	show();
+	sink_write(&s, &ev);
+	n = log_recv(fd, msg, sizeof(msg) - 1);
+	ck_assert_uint_le(n, RULES_DEFAULT_MESSAGE);
+	ck_assert_uint_ge(n, RULES_DEFAULT_MESSAGE - 3);
+	ck_assert_int_eq(strncmp(msg, "<14>", 4), 0);
+	ck_assert_ptr_nonnull(strstr(msg, " rt["));
+	ck_assert_ptr_nonnull(strstr(msg, "]: rule=\"r\" event=exec "));
+	ck_assert_ptr_nonnull(strstr(msg, "...\" truncated=1 filename_truncated=0 "
+				     "argv_cut_args=93 argv_cut_bytes="));
+	ck_assert_uint_eq(s.written, 1);
+
+	/* Standard error to a file: what the output says. */
+	snprintf(log, sizeof(log), "%s/err", log_dir);
+	saved = dup(STDERR_FILENO);
+	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(logfd, 0);
+	ck_assert_int_ge(dup2(logfd, STDERR_FILENO), 0);
+	ck_assert_int_eq(setsockopt(s.fd, SOL_SOCKET, SO_SNDBUF, &one, sizeof(one)), 0);
+	sink_write(&s, &ev);
+	sink_write(&s, &ev);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(logfd);
+	ck_assert_uint_eq(s.written, 1);
+	ck_assert_uint_eq(s.dropped, 2);
+	ck_assert_uint_eq(s.lost, 2);
+	ck_assert_int_eq(s.error, 0);
+	ck_assert_ptr_nonnull(f = fopen(log, "r"));
+	ck_assert_ptr_nonnull(fgets(said, sizeof(said), f));
+	fclose(f);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "ruletrace: output 'ops' (syslog): socket %s refused a message of ",
+		    log_path);
+	ck_assert_msg(!strncmp(said, want.buf, want.len), "said: %s", said);
+	ck_assert_ptr_nonnull(strstr(said, " bytes as too long (max_message 8096); such messages "
+				     "are counted as lost: lower max_message, or raise "
+				     "net.core.wmem_max\n"));
+	/* A short one still goes. */
+	make_exec("c", "/bin/ls", ARGS("ls\0-l"), 2);
+	show();
+	sink_write(&s, &ev);
+	ck_assert_uint_eq(s.written, 2);
+	n = log_recv(fd, msg, sizeof(msg) - 1);
+	ck_assert_ptr_nonnull(strstr(msg, " argv=\"ls -l\" truncated=0 "));
+
+	/* Reloaded with room for 20 KiB of arguments: the socket is made to take it. */
+	memset(args, 'a', sizeof(args));
+	args[sizeof(args) - 1] = '\0';
+	make_exec("c", "/bin/prog", args, sizeof(args), 1);
+	max_shown = RT_ARGS_MAX;
+	show();
+	out.max_message = 64 * 1024;
+	sink_write(&s, &ev);
+	ck_assert_uint_eq(s.written, 3);
+	n = log_recv(fd, msg, sizeof(msg) - 1);
+	ck_assert_uint_gt(n, sizeof(args));
+	ck_assert_ptr_nonnull(strstr(msg, "aaa\" truncated=0 filename_truncated=0 "
+				     "argv_cut_args=0 argv_cut_bytes=0"));
+
+	sink_syslog_ops.close(&s);
+	close(s.fd);
+	strbuf_free(&s.buf);
+	close(fd);
+	unlink(log_path);
+	unlink(log);
+	rmdir(log_dir);
+}
+END_TEST
+
 /* A count key whose syscall has no name here: JSON says null and the number, CSV the number. */
 START_TEST(test_count_unknown_syscall)
 {
@@ -765,6 +1165,13 @@ int main(void)
 	tcase_add_test(tc, test_argv_cut);
 	tcase_add_test(tc, test_format_arg);
 	tcase_add_test(tc, test_count_unknown_syscall);
+	tcase_add_test(tc, test_exec_narrow);
+	tcase_add_test(tc, test_fit_short);
+	tcase_add_test(tc, test_fit_8192);
+	tcase_add_test(tc, test_fit_hostile);
+	tcase_add_test(tc, test_fit_uneven);
+	tcase_add_test(tc, test_fit_bounds);
+	tcase_add_test(tc, test_syslog_sink);
 	suite_add_tcase(su, tc);
 	return check_run(su);
 }

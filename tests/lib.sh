@@ -122,14 +122,15 @@ expect_eq() {
 	echo "ok: $1 = $3"
 }
 
-# start_rsyslog [TEMPLATE]: a private rsyslogd listening on $TMP/rs/log, writing
-# what it receives to $TMP/rs/messages (in rsyslog's string TEMPLATE if given);
-# stopped by cleanup. Skips without rsyslogd.
+# start_rsyslog [TEMPLATE [GLOBAL]]: a private rsyslogd listening on $TMP/rs/log,
+# writing what it receives to $TMP/rs/messages (in rsyslog's string TEMPLATE if
+# given, else its default format); GLOBAL adds parameters to its global(), e.g.
+# 'maxMessageSize="64k"'. Stopped by cleanup. Skips without rsyslogd.
 start_rsyslog() {
 	command -v rsyslogd >/dev/null || skip "rsyslogd not installed (apt-get install rsyslog)"
 	mkdir -p "$TMP/rs"
 	{
-		echo "global(workDirectory=\"$TMP/rs\")"
+		echo "global(workDirectory=\"$TMP/rs\"${2:+ $2})"
 		echo 'module(load="imuxsock" SysSock.Use="off")'
 		echo "input(type=\"imuxsock\" Socket=\"$TMP/rs/log\" CreatePath=\"on\")"
 		if [ -n "${1:-}" ]; then
