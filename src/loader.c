@@ -473,8 +473,7 @@ static int attach_execve(struct loader *l, enum probe_execve_mode want, bool aut
 	if (want == PROBE_EXECVE_KPROBE) {
 		ret = attach_pair(&l->prog_execve_kprobe, &l->prog_execve_kretprobe);
 		if (!ret) {
-			snprintf(l->execve_how, sizeof(l->execve_how),
-				 "kprobe (ksyscall execve, and its kretprobe)");
+			snprintf(l->execve_how, sizeof(l->execve_how), "kprobe (ksyscall execve)");
 			l->execve = want;
 			return 0;
 		}

@@ -280,9 +280,9 @@ static int sink_flush(struct sink *s)
 	return 0;
 }
 
-static void sink_drop(struct sink *s)
+static void sink_drop(struct sink *s, bool said)
 {
-	if (!s->dropped)
+	if (!s->dropped && !said)
 		log_error("output '%s' (%s): destination not keeping up; events it "
 			  "drops are counted as lost", s->cfg->name, s->ops->type);
 	s->dropped++;
@@ -309,7 +309,8 @@ void sink_add_reload(struct sink *s, const struct sink_reload *r)
 		return;
 	sink_claim_tail(s);
 	before = s->buf.len;
-	if ((ret = s->ops->write_reload(s, r)) != 0 && ret != SINK_DROPPED) {
+	if ((ret = s->ops->write_reload(s, r)) != 0 && ret != SINK_DROPPED &&
+	    ret != SINK_REFUSED) {
 		sink_fail(s, ret);
 		return;
 	}
@@ -345,14 +346,14 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 		return;
 	}
 	if (s->buf.len - s->off >= SINK_BACKLOG_MAX) {
-		sink_drop(s);
+		sink_drop(s, false);
 		return;
 	}
 	sink_claim_tail(s);	/* a header before it is not this event */
 	before = s->buf.len;
 	ret = s->ops->write_event(s, ev);
-	if (ret == SINK_DROPPED) {
-		sink_drop(s);
+	if (ret == SINK_DROPPED || ret == SINK_REFUSED) {
+		sink_drop(s, ret == SINK_REFUSED);
 		return;
 	}
 	if (ret) {

@@ -33,7 +33,8 @@ struct sink_exec {
 	const char *filename;		/* filename_len bytes, no NUL among them */
 	size_t filename_len;
 	bool filename_unread;		/* could not be read: filename_len is 0 */
-	bool filename_cut;		/* its first RT_FILENAME_LEN - 1 bytes only */
+	bool filename_cut;		/* its first bytes only: the kernel's RT_FILENAME_LEN - 1,
+					 * or fewer where a sink cut it to fit a message */
 	__u32 argc;			/* the new program's (failed: the arguments found) */
 	const char *args;		/* the arguments shown, each NUL-ended but a partial last */
 	size_t args_len;		/* bytes of them */
@@ -64,7 +65,8 @@ struct sink_reload {
 
 struct sink;
 
-#define SINK_DROPPED 1
+#define SINK_DROPPED 1	/* the destination cannot take it now: counted lost */
+#define SINK_REFUSED 2	/* ... nor ever (too long), and the sink said why */
 
 struct sink_ops {
 	const char *type;

@@ -150,7 +150,7 @@ static int syslog_send(struct sink *s)
 					  "net.core.wmem_max", s->cfg->name, st->addr.sun_path,
 					  st->msg.len, syslog_max(s->cfg));
 			st->too_long = true;
-			return SINK_DROPPED;
+			return SINK_REFUSED;
 		}
 		if (ret == -EINTR)
 			continue;

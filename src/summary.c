@@ -189,7 +189,7 @@ void summary_format_text(const struct summary *s, struct strbuf *out)
 		strbuf_addf(out, "output %s: %llu events written", ss->output->name,
 			    (unsigned long long)ss->written);
 		if (ss->dropped)
-			strbuf_addf(out, ", %llu dropped (destination not keeping up)",
+			strbuf_addf(out, ", %llu dropped (not taken by the destination)",
 				    (unsigned long long)ss->dropped);
 		if (ss->error)
 			strbuf_addf(out, ", failed: %s, %llu events lost",
