@@ -706,23 +706,35 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 		return 0;
 	p.filename = (unsigned long)filename;
 	p.argv = (unsigned long)argv;
+	p.uid = (__u32)bpf_get_current_uid_gid();
 	__builtin_memcpy(p.comm, cache->comm, RT_COMM_LEN);
 	if (bpf_map_update_elem(&rt_exec_pending, &tid, &p, BPF_ANY))
 		rt_account(loop, p.rules, 1);	/* no room to wait for its result */
 	return 0;
 }
 
-/* Take the pending execve of thread tid: its rules (0: none), comm and pointers. */
-static __always_inline __u64 rt_exec_take(__u32 tid, struct rt_exec_pending *out)
+/*
+ * Take the pending execve of thread tid into out, and the rules that report it
+ * now: the caller, as it was at the entry, is filtered again by the live rules, so
+ * that a reload in between (a rule removed, its slot given to another) never
+ * reports it under a rule that does not want it. 0: none.
+ */
+static __always_inline __u64 rt_exec_take(__u32 tid, struct rt_exec_pending *out,
+					  const struct rt_ruleset **rs)
 {
 	struct rt_exec_pending *p = bpf_map_lookup_elem(&rt_exec_pending, &tid);
+	__u32 set;
 
 	if (!p)
 		return 0;
 	/* Copied before the delete: a deleted element may be reused at once. */
 	__builtin_memcpy(out, p, sizeof(*out));
 	bpf_map_delete_elem(&rt_exec_pending, &tid);
-	return out->rules;
+	*rs = rt_active_set(&set);
+	if (!*rs)
+		return 0;
+	return rt_filter_task(*rs, set, out->rules & (*rs)->probe_rules[RT_PROBE_EXECVE],
+			      bpf_get_current_pid_tgid() >> 32, out->uid, out->comm);
 }
 
 /* This CPU's exec event, its header, parent and result filled in; NULL if none. */
@@ -806,14 +818,14 @@ static __always_inline int rt_on_exec_done(struct bpf_raw_tracepoint_args *ctx, 
 	const void *task = (const void *)bpf_get_current_task(), *mm = NULL;
 	const char *filename = NULL;
 	unsigned long start = 0, end = 0;
-	const struct rt_ruleset *rs = rt_active();
+	const struct rt_ruleset *rs = NULL;
 	struct rt_exec_pending p;
 	struct rt_exec_event *ev;
 	__u64 rules, total, n;
 	__u32 off;
 	int argc = 0;
 
-	rules = rt_exec_take((__u32)ctx->args[1], &p);
+	rules = rt_exec_take((__u32)ctx->args[1], &p, &rs);
 	if (!rules || !rs)
 		return 0;
 	rules &= rs->exec_ok_rules;
@@ -868,6 +880,14 @@ struct rt_argv_walk {
 	__u32 stopped;		/* the walk ended before running out of arguments to read */
 };
 
+/* Whether the user string goes on at p: its byte there is not its end (or unreadable). */
+static __always_inline int rt_goes_on(const char *p)
+{
+	char c = 0;
+
+	return bpf_probe_read_user(&c, 1, p) || c;
+}
+
 /* Argument i of a failed exec into ev: 0 to go on, 1 when the walk is over. */
 static __always_inline int rt_failed_arg(struct rt_exec_event *ev, struct rt_argv_walk *w,
 					 __u32 i)
@@ -906,8 +926,15 @@ static __always_inline int rt_failed_arg(struct rt_exec_event *ev, struct rt_arg
 	}
 	ev->argc++;
 	ev->args_total = len + n;
-	if (n == RT_FAILED_ARG_LEN)	/* may go on past what was read */
+	if (n == RT_FAILED_ARG_LEN && rt_goes_on(arg + RT_FAILED_ARG_LEN - 1)) {
+		/* Longer than what was read: shown cut, its NUL dropped, the walk over
+		 * (what follows would read as part of it). At least a byte and a NUL
+		 * more. */
+		ev->args_len = len + n - 1;
+		ev->args_total = len + n + 1;
 		ev->flags |= RT_EXEC_ARGS_MORE;
+		return 1;
+	}
 	if (len + n > w->limit) {	/* only a part of this one fits */
 		ev->args_len = w->limit;
 		ev->flags |= RT_EXEC_ARGS_MORE;
@@ -938,6 +965,8 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
 	const char *arg = NULL;
 	__u32 i = 0;
 
+	if (!argv)	/* allowed by Linux: no arguments at all */
+		return;
 	if (loop) {
 		i = bpf_loop(RT_FAILED_ARGS, rt_failed_arg_cb, &w, 0);
 		if (i > RT_FAILED_ARGS)
@@ -961,14 +990,18 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
  */
 static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
 {
-	const struct rt_ruleset *rs = rt_active();
+	const struct rt_ruleset *rs = NULL;
 	struct rt_exec_pending p;
 	struct rt_exec_event *ev;
 	__u32 limit;
 	__u64 rules;
 
-	rules = rt_exec_take((__u32)bpf_get_current_pid_tgid(), &p);
-	if (!rules || !rs || ret >= 0)
+	rules = rt_exec_take((__u32)bpf_get_current_pid_tgid(), &p, &rs);
+	/*
+	 * A thread killed inside its execve by another thread's exec (de_thread)
+	 * returns a code of the kernel's own, never seen by a program: it did not fail.
+	 */
+	if (!rules || !rs || ret >= 0 || (ret >= -RT_ERESTART_MAX && ret <= -RT_ERESTART_MIN))
 		return 0;
 	rules &= rs->exec_failed_rules;
 	if (!rules)
@@ -1009,6 +1042,24 @@ static __always_inline int rt_on_execve_kprobe(struct pt_regs *ctx, int loop)
 
 RT_BOTH_BUILDS("ksyscall/execve", rt_execve_kprobe, struct pt_regs, rt_on_execve_kprobe)
 
+/* execveat (and fexecve, which is execveat on a descriptor): the same, one along. */
+static __always_inline int rt_on_execveat_kprobe(struct pt_regs *ctx, int loop)
+{
+	const struct pt_regs *regs = (const struct pt_regs *)PT_REGS_PARM1(ctx);
+	unsigned long filename = 0, argv = 0;
+
+	if (!LINUX_HAS_SYSCALL_WRAPPER) {
+		filename = RT_SYSCALL_ARG2(ctx);
+		argv = RT_SYSCALL_ARG3(ctx);
+	} else if (bpf_probe_read_kernel(&filename, sizeof(filename), &RT_SYSCALL_ARG2(regs)) ||
+		   bpf_probe_read_kernel(&argv, sizeof(argv), &RT_SYSCALL_ARG3(regs))) {
+		return 0;
+	}
+	return rt_on_execve(ctx, (const char *)filename, (const char *const *)argv, loop);
+}
+
+RT_BOTH_BUILDS("ksyscall/execveat", rt_execveat_kprobe, struct pt_regs, rt_on_execveat_kprobe)
+
 /* execve through the syscall tracepoint: the fallback where kprobes are missing. */
 static __always_inline int rt_on_execve_tp(struct rt_sys_enter_ctx *ctx, int loop)
 {
@@ -1019,12 +1070,23 @@ static __always_inline int rt_on_execve_tp(struct rt_sys_enter_ctx *ctx, int loo
 RT_BOTH_BUILDS("tracepoint/syscalls/sys_enter_execve", rt_execve_tp, struct rt_sys_enter_ctx,
 	       rt_on_execve_tp)
 
+static __always_inline int rt_on_execveat_tp(struct rt_sys_enter_ctx *ctx, int loop)
+{
+	return rt_on_execve(ctx, (const char *)ctx->args[1],
+			    (const char *const *)ctx->args[2], loop);
+}
+
+RT_BOTH_BUILDS("tracepoint/syscalls/sys_enter_execveat", rt_execveat_tp,
+	       struct rt_sys_enter_ctx, rt_on_execveat_tp)
+
 static __always_inline int rt_on_execve_kretprobe(struct pt_regs *ctx, int loop)
 {
 	return rt_on_execve_return(ctx, (long)PT_REGS_RC(ctx), loop);
 }
 
 RT_BOTH_BUILDS("kretsyscall/execve", rt_execve_kretprobe, struct pt_regs, rt_on_execve_kretprobe)
+RT_BOTH_BUILDS("kretsyscall/execveat", rt_execveat_kretprobe, struct pt_regs,
+	       rt_on_execve_kretprobe)
 
 static __always_inline int rt_on_execve_exit_tp(struct rt_sys_exit_ctx *ctx, int loop)
 {
@@ -1033,6 +1095,8 @@ static __always_inline int rt_on_execve_exit_tp(struct rt_sys_exit_ctx *ctx, int
 
 RT_BOTH_BUILDS("tracepoint/syscalls/sys_exit_execve", rt_execve_exit_tp, struct rt_sys_exit_ctx,
 	       rt_on_execve_exit_tp)
+RT_BOTH_BUILDS("tracepoint/syscalls/sys_exit_execveat", rt_execveat_exit_tp,
+	       struct rt_sys_exit_ctx, rt_on_execve_exit_tp)
 
 /* Every syscall entry: count per rule as it groups, or stream an event. */
 static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, int loop)

@@ -22,9 +22,10 @@ struct pt_regs {
 	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
 	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 };
-/* A syscall's first two arguments in the registers it was entered with. */
+/* A syscall's first three arguments in the registers it was entered with. */
 #define RT_SYSCALL_ARG1(regs) ((regs)->di)
 #define RT_SYSCALL_ARG2(regs) ((regs)->si)
+#define RT_SYSCALL_ARG3(regs) ((regs)->dx)
 #elif defined(__TARGET_ARCH_arm64)
 struct user_pt_regs {
 	__u64 regs[31];
@@ -47,6 +48,7 @@ struct pt_regs {
 };
 #define RT_SYSCALL_ARG1(regs) ((regs)->orig_x0)
 #define RT_SYSCALL_ARG2(regs) ((regs)->regs[1])
+#define RT_SYSCALL_ARG3(regs) ((regs)->regs[2])
 #else
 #error "ruletrace: add this architecture's struct pt_regs to bpf/vmlinux_min.h"
 #endif

@@ -108,10 +108,21 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	 * that loop over rule bits in their bpf_loop build or, before 5.17 (or with
 	 * RULETRACE_NO_BPF_LOOP, to test that path), their unrolled one.
 	 */
-	l->prog_execve_kprobe = CHOOSE_BUILD(l, p->loop, rt_execve_kprobe, f->kprobes);
-	l->prog_execve_kretprobe = CHOOSE_BUILD(l, p->loop, rt_execve_kretprobe, f->kprobes);
-	l->prog_execve_tp = CHOOSE_BUILD(l, p->loop, rt_execve_tp, f->execve_tp);
-	l->prog_execve_exit_tp = CHOOSE_BUILD(l, p->loop, rt_execve_exit_tp, f->execve_tp);
+	l->exec_kprobe[LOADER_EXECVE_ENTRY] = CHOOSE_BUILD(l, p->loop, rt_execve_kprobe,
+							   f->kprobes);
+	l->exec_kprobe[LOADER_EXECVE_RETURN] = CHOOSE_BUILD(l, p->loop, rt_execve_kretprobe,
+							    f->kprobes);
+	l->exec_kprobe[LOADER_EXECVEAT_ENTRY] = CHOOSE_BUILD(l, p->loop, rt_execveat_kprobe,
+							     f->kprobes);
+	l->exec_kprobe[LOADER_EXECVEAT_RETURN] = CHOOSE_BUILD(l, p->loop, rt_execveat_kretprobe,
+							      f->kprobes);
+	l->exec_tp[LOADER_EXECVE_ENTRY] = CHOOSE_BUILD(l, p->loop, rt_execve_tp, f->execve_tp);
+	l->exec_tp[LOADER_EXECVE_RETURN] = CHOOSE_BUILD(l, p->loop, rt_execve_exit_tp,
+							f->execve_tp);
+	l->exec_tp[LOADER_EXECVEAT_ENTRY] = CHOOSE_BUILD(l, p->loop, rt_execveat_tp,
+							 f->execve_tp);
+	l->exec_tp[LOADER_EXECVEAT_RETURN] = CHOOSE_BUILD(l, p->loop, rt_execveat_exit_tp,
+							  f->execve_tp);
 	l->prog_exec_done = CHOOSE_BUILD(l, p->loop, rt_exec_done, true);
 	l->prog_sys_enter = CHOOSE_BUILD(l, p->loop, rt_sys_enter, true);
 
@@ -442,22 +453,33 @@ static void detach_one(struct bpf_link **link)
 	*link = NULL;
 }
 
-/* Attach both programs of a pair, or neither. */
-static int attach_pair(struct loader_prog *entry, struct loader_prog *ret)
+static void detach_group(struct loader_prog *progs, size_t n)
 {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		detach_one(progs[i].link);
+}
+
+/* Attach every program of a group, or none. */
+static int attach_group(struct loader_prog *progs, size_t n)
+{
+	size_t i;
 	int e;
 
-	if ((e = attach_one(entry->prog, entry->link)) != 0)
-		return e;
-	if ((e = attach_one(ret->prog, ret->link)) != 0)
-		detach_one(entry->link);
-	return e;
+	for (i = 0; i < n; i++) {
+		if ((e = attach_one(progs[i].prog, progs[i].link)) != 0) {
+			detach_group(progs, i);
+			return e;
+		}
+	}
+	return 0;
 }
 
 /*
- * The execve entry and return in the mode wanted (the kprobe pair falls back to
- * the tracepoint pair when auto), and sched_process_exec, where a successful exec
- * is reported.
+ * The execve and execveat entries and returns in the mode wanted (the kprobes fall
+ * back to the tracepoints when auto), and sched_process_exec, where a successful
+ * exec is reported.
  */
 static int attach_execve(struct loader *l, enum probe_execve_mode want, bool auto_attach,
 			 char *err, size_t errlen)
@@ -471,15 +493,15 @@ static int attach_execve(struct loader *l, enum probe_execve_mode want, bool aut
 		return ret;
 	}
 	if (want == PROBE_EXECVE_KPROBE) {
-		ret = attach_pair(&l->prog_execve_kprobe, &l->prog_execve_kretprobe);
+		ret = attach_group(l->exec_kprobe, LOADER_EXEC_PROGS);
 		if (!ret) {
 			snprintf(l->execve_how, sizeof(l->execve_how), "kprobe (ksyscall execve)");
 			l->execve = want;
 			return 0;
 		}
 		if (!auto_attach || !f->execve_tp) {
-			snprintf(err, errlen, "attach execve kprobe and kretprobe: %s",
-				 strerror(-ret));
+			snprintf(err, errlen, "attach execve and execveat kprobes and "
+				 "kretprobes: %s", strerror(-ret));
 			return ret;
 		}
 		snprintf(l->execve_how, sizeof(l->execve_how),
@@ -490,10 +512,10 @@ static int attach_execve(struct loader *l, enum probe_execve_mode want, bool aut
 		snprintf(l->execve_how, sizeof(l->execve_how),
 			 "%s (kprobe unavailable: %s)", PROBE_EXECVE_TP_NAME, f->kprobe_reason);
 	}
-	ret = attach_pair(&l->prog_execve_tp, &l->prog_execve_exit_tp);
+	ret = attach_group(l->exec_tp, LOADER_EXEC_PROGS);
 	if (ret) {
-		snprintf(err, errlen, "attach execve tracepoints (sys_enter and sys_exit): %s",
-			 strerror(-ret));
+		snprintf(err, errlen, "attach execve and execveat tracepoints (sys_enter and "
+			 "sys_exit): %s", strerror(-ret));
 		return ret;
 	}
 	l->execve = PROBE_EXECVE_TRACEPOINT;
@@ -541,14 +563,10 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 {
 	struct ruletrace_bpf *skel = l->skel;
 
-	if (execve != PROBE_EXECVE_KPROBE || l->execve != PROBE_EXECVE_KPROBE) {
-		detach_one(l->prog_execve_kprobe.link);
-		detach_one(l->prog_execve_kretprobe.link);
-	}
-	if (execve == PROBE_EXECVE_NONE || l->execve != PROBE_EXECVE_TRACEPOINT) {
-		detach_one(l->prog_execve_tp.link);
-		detach_one(l->prog_execve_exit_tp.link);
-	}
+	if (execve != PROBE_EXECVE_KPROBE || l->execve != PROBE_EXECVE_KPROBE)
+		detach_group(l->exec_kprobe, LOADER_EXEC_PROGS);
+	if (execve == PROBE_EXECVE_NONE || l->execve != PROBE_EXECVE_TRACEPOINT)
+		detach_group(l->exec_tp, LOADER_EXEC_PROGS);
 	if (execve == PROBE_EXECVE_NONE) {
 		detach_one(l->prog_exec_done.link);
 		l->execve = PROBE_EXECVE_NONE;

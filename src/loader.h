@@ -19,6 +19,12 @@
 
 struct ruletrace_bpf;
 
+/* The execve probe's programs in an attach mode, attached and detached together. */
+enum {
+	LOADER_EXECVE_ENTRY, LOADER_EXECVE_RETURN, LOADER_EXECVEAT_ENTRY,
+	LOADER_EXECVEAT_RETURN, LOADER_EXEC_PROGS
+};
+
 /* A program and where its link is kept: the variant of it this kernel runs. */
 struct loader_prog {
 	struct bpf_program *prog;
@@ -27,9 +33,11 @@ struct loader_prog {
 
 struct loader {
 	struct ruletrace_bpf *skel;
-	/* An execve's entry and return, in each attach mode; the exec's success. */
-	struct loader_prog prog_execve_kprobe, prog_execve_kretprobe;
-	struct loader_prog prog_execve_tp, prog_execve_exit_tp;
+	/*
+	 * The entries and returns of execve and execveat, by attach mode (the
+	 * LOADER_EXEC_* index); and where a successful exec is reported.
+	 */
+	struct loader_prog exec_kprobe[LOADER_EXEC_PROGS], exec_tp[LOADER_EXEC_PROGS];
 	struct loader_prog prog_exec_done, prog_sys_enter;
 	const struct probe_features *feat;
 	enum probe_execve_mode execve;	/* how execve is attached now */

@@ -152,9 +152,19 @@ static bool any_execve_rule(const struct rules *r)
  * more than half the buffer holds beside the longest filename, so that an exec event
  * always fits in it.
  */
+_Static_assert(PLAN_EXEC_BUFFER_MIN / 2 >= offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN &&
+	       PLAN_EXEC_BUFFER_MIN / 4 < offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN,
+	       "PLAN_EXEC_BUFFER_MIN: the power of two that holds two exec events");
+
+/* An exec event's fixed part and the longest filename. */
+static uint32_t exec_event_fixed(void)
+{
+	return offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN;
+}
+
 static void choose_args_cap(struct plan *p)
 {
-	const uint32_t fixed = offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN;
+	const uint32_t fixed = exec_event_fixed();
 
 	if (p->ringbuf) {
 		p->args_cap = RT_ARGS_MAX;
@@ -216,6 +226,15 @@ int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uin
 
 	p->execve = PROBE_EXECVE_NONE;
 	if (any_execve_rule(&p->rules)) {
+		/* An exec event that can never fit would be counted lost every time. */
+		if (p->buffer_size / 2 < exec_event_fixed()) {
+			snprintf(err, errlen, "%s: execve rules need an event buffer of at least "
+				 "%s, twice the largest exec event without arguments (%u bytes); "
+				 "this one is %u bytes%s", p->rules.path, PLAN_EXEC_BUFFER_MIN_NAME,
+				 exec_event_fixed(), p->buffer_size,
+				 p->ringbuf ? "" : " per CPU");
+			return -EINVAL;
+		}
 		if ((ret = probe_choose_execve(&k->feat, p->settings.execve_attach, &p->execve,
 					       err, errlen)) != 0)
 			return ret;

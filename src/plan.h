@@ -21,6 +21,10 @@
 
 #define PLAN_RINGBUF_DEFAULT	(1u << 20)	/* bytes, shared by every CPU */
 #define PLAN_PERFBUF_DEFAULT	(64u * 4096)	/* bytes per CPU */
+/* The smallest --buffer-size that holds two of the largest exec events without
+ * arguments (a power of two, as --buffer-size is). */
+#define PLAN_EXEC_BUFFER_MIN	(16u * 1024)
+#define PLAN_EXEC_BUFFER_MIN_NAME "16K"
 #define PLAN_WHY_LEN		160
 
 /* What the kernel offers and what the command line fixes for the whole run. */

@@ -18,6 +18,8 @@
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define EXECVE_TP	"events/syscalls/sys_enter_execve/id"
 #define EXECVE_EXIT_TP	"events/syscalls/sys_exit_execve/id"
+#define EXECVEAT_TP	"events/syscalls/sys_enter_execveat/id"
+#define EXECVEAT_EXIT_TP "events/syscalls/sys_exit_execveat/id"
 
 /* stat, not access(2): access checks the real uid and ignores the capabilities
  * (CAP_DAC_READ_SEARCH) that let a non-root ruletrace into a 0700 tracefs. */
@@ -93,20 +95,22 @@ static void probe_kprobes(struct probe_features *f)
 
 static void probe_execve_tp_in(struct probe_features *f, const char *dir)
 {
+	/* All or nothing: the exits give a failed exec's result, execveat is an exec. */
+	static const char *const need[] = { EXECVE_TP, EXECVE_EXIT_TP, EXECVEAT_TP,
+					    EXECVEAT_EXIT_TP };
 	char path[256];
+	size_t i;
 
-	/* The pair or nothing: the exit tracepoint gives a failed exec's result. */
-	snprintf(path, sizeof(path), "%s/%s", dir, EXECVE_TP);
-	if (path_exists(path)) {
-		snprintf(path, sizeof(path), "%s/%s", dir, EXECVE_EXIT_TP);
-		if (path_exists(path)) {
-			f->execve_tp = true;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, need[i]);
+		if (!path_exists(path)) {
+			snprintf(f->tp_reason, sizeof(f->tp_reason),
+				 "no tracepoint %s in %s (CONFIG_FTRACE_SYSCALLS off?)",
+				 need[i], dir);
 			return;
 		}
 	}
-	snprintf(f->tp_reason, sizeof(f->tp_reason),
-		 "no tracepoints syscalls:sys_enter_execve and sys_exit_execve in %s "
-		 "(CONFIG_FTRACE_SYSCALLS off?)", dir);
+	f->execve_tp = true;
 }
 
 static void probe_execve_tp(struct probe_features *f)

@@ -247,10 +247,17 @@ START_TEST(test_args_cap)
 	};
 	size_t i;
 
+	/* Without execve rules, a buffer too small for exec events is no error. */
+	static const char *counts_only =
+		"version: 1\n"
+		"rules:\n"
+		"  - { name: c, probe: sys_enter }\n";
+
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		k.perf_buffer = cases[i].perf_buffer;
 		k.buffer_size = cases[i].buffer_size;
-		ck_assert_int_eq(build(&run, NULL, abc), 0);
+		ck_assert_int_eq(build(&run, NULL, k.buffer_size && k.buffer_size < 16384 ?
+				       counts_only : abc), 0);
 		ck_assert_msg(run.args_cap == cases[i].want, "case %zu: args_cap %u, want %u", i,
 			      run.args_cap, cases[i].want);
 		ck_assert_str_eq(run.args_cap_why, cases[i].why);
@@ -262,6 +269,33 @@ START_TEST(test_args_cap)
 	k.feat.ringbuf = false;
 	ck_assert_int_eq(build(&run, NULL, abc), 0);
 	ck_assert_uint_eq(run.args_cap, RT_ARGS_PERF_MAX);
+}
+END_TEST
+
+/* Execve rules refuse a buffer that cannot hold two exec events; 16K holds them. */
+START_TEST(test_exec_buffer_min)
+{
+	static const struct {
+		bool perf_buffer;
+		uint32_t buffer_size;
+	} refused[] = { { false, 4096 }, { false, 8192 }, { true, 4096 }, { true, 8192 } };
+	char want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		k.perf_buffer = refused[i].perf_buffer;
+		k.buffer_size = refused[i].buffer_size;
+		ck_assert_int_eq(build(&run, NULL, abc), -EINVAL);
+		snprintf(want, sizeof(want), "t.yaml: execve rules need an event buffer of at "
+			 "least 16K, twice the largest exec event without arguments (4192 "
+			 "bytes); this one is %u bytes%s", refused[i].buffer_size,
+			 refused[i].perf_buffer ? " per CPU" : "");
+		ck_assert_str_eq(err, want);
+		plan_free(&run);
+	}
+	k.buffer_size = 16384;
+	ck_assert_int_eq(build(&run, NULL, abc), 0);
+	ck_assert_uint_eq(run.args_cap, 8192 - 4192);
 }
 END_TEST
 
@@ -388,6 +422,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, test_execve_choice);
 	tcase_add_test(tc, test_buffers);
 	tcase_add_test(tc, test_args_cap);
+	tcase_add_test(tc, test_exec_buffer_min);
 	tcase_add_test(tc, test_args_cap_settings);
 	tcase_add_test(tc, test_args_cap_kept);
 	tcase_add_test(tc, test_exec_change);
