@@ -6,6 +6,7 @@
  * to or truncated as the rule file says.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,51 @@ static int file_open(struct sink *s, char *err, size_t errlen)
 	s->fd = fd;
 	s->own_fd = true;
 	return 0;
+}
+
+/*
+ * Whether the CSV file open at fd begins with this ruletrace's header. Read through
+ * a descriptor of its own on the same file (the sink's is write-only): the path
+ * could name another file by now.
+ */
+static bool csv_header_matches(int fd)
+{
+	static const char want[] = SINK_CSV_HEADER;
+	char path[64], got[sizeof(want)];
+	ssize_t n;
+	int rfd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((rfd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return true;	/* cannot tell: no /proc; the rows go on as before */
+	n = pread(rfd, got, sizeof(want) - 1, 0);
+	close(rfd);
+	return n == (ssize_t)sizeof(want) - 1 && !memcmp(got, want, sizeof(want) - 1);
+}
+
+/*
+ * A CSV file appended to must have the header its new rows match: rows of another
+ * width under an older header would make a file no reader takes.
+ */
+static int csv_open(struct sink *s, char *err, size_t errlen)
+{
+	struct file_state *st;
+	int ret = file_open(s, err, errlen);
+
+	if (ret)
+		return ret;
+	st = s->priv;
+	if (!s->cfg->append || st->empty || csv_header_matches(s->fd))
+		return 0;
+	snprintf(err, errlen, "%s: its first line is not this ruletrace's CSV header, "
+		 "and rows appended under it would not match it: move the file away, or "
+		 "set append: false", s->cfg->path);
+	close(s->fd);
+	s->fd = -1;
+	s->own_fd = false;
+	free(s->priv);
+	s->priv = NULL;
+	return -EINVAL;
 }
 
 static int file_commit(struct sink *s, bool start)
@@ -126,7 +172,7 @@ static void file_close(struct sink *s)
 const struct sink_ops sink_csv_ops = {
 	.type = "csv",
 	.buffered = true,
-	.open = file_open,
+	.open = csv_open,
 	.commit = csv_commit,
 	.write_event = csv_write_event,
 	.write_reload = csv_write_reload,
