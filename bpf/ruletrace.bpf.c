@@ -24,6 +24,7 @@ const volatile __u32 rt_task_pid_off;
 const volatile __u32 rt_task_real_parent_off;
 const volatile __u32 rt_task_comm_off;
 const volatile __u32 rt_task_mm_off;
+const volatile __u32 rt_task_pending_off;	/* struct sigpending: a list_head, a sigset */
 /* ... and mm_struct and linux_binprm, for the exec's own copy of its arguments. */
 const volatile __u32 rt_mm_arg_start_off;
 const volatile __u32 rt_mm_arg_end_off;
@@ -983,6 +984,17 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
 	}
 }
 
+/* Whether the current thread has a SIGKILL on its way: it will never see a result. */
+static __always_inline int rt_sigkill_pending(void)
+{
+	const void *task = (const void *)bpf_get_current_task();
+	__u64 sigset = 0;
+
+	/* struct sigpending: the list of queued signals (two pointers), then the set. */
+	bpf_probe_read_kernel(&sigset, sizeof(sigset), task + rt_task_pending_off + 16);
+	return (sigset >> (9 - 1)) & 1;	/* SIGKILL is 9, bit 8 */
+}
+
 /*
  * An execve's return, through the kretprobe or the sys_exit tracepoint: a failed
  * exec is reported here (a successful one was at sched_process_exec, and finds
@@ -998,10 +1010,12 @@ static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
 
 	rules = rt_exec_take((__u32)bpf_get_current_pid_tgid(), &p, &rs);
 	/*
-	 * A thread killed inside its execve by another thread's exec (de_thread)
-	 * returns a code of the kernel's own, never seen by a program: it did not fail.
+	 * A thread killed inside its execve (another thread's exec kills the rest,
+	 * de_thread) returns a code no program sees, a restart code or the E2BIG of a
+	 * copy the kill cut short: it did not fail, it is gone.
 	 */
-	if (!rules || !rs || ret >= 0 || (ret >= -RT_ERESTART_MAX && ret <= -RT_ERESTART_MIN))
+	if (!rules || !rs || ret >= 0 || (ret >= -RT_ERESTART_MAX && ret <= -RT_ERESTART_MIN) ||
+	    rt_sigkill_pending())
 		return 0;
 	rules &= rs->exec_failed_rules;
 	if (!rules)
