@@ -89,6 +89,7 @@ static const struct field {
 	FIELD("task_struct", "real_parent", task_real_parent),
 	FIELD("task_struct", "comm", task_comm),
 	FIELD("task_struct", "mm", task_mm),
+	FIELD("task_struct", "pending", task_pending),
 	FIELD("mm_struct", "arg_start", mm_arg_start),
 	FIELD("mm_struct", "arg_end", mm_arg_end),
 	FIELD("linux_binprm", "filename", bprm_filename),

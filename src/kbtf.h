@@ -5,7 +5,7 @@
  *
  * Why not CO-RE: a CO-RE relocation makes libbpf parse and index all of
  * /sys/kernel/btf/vmlinux (5.5 MB on 6.18) before loading, about 10 ms and 11 MB
- * more peak RSS on 6.18 for an object reading these fields, for nine numbers.
+ * more peak RSS on 6.18 for an object reading these fields, for ten numbers.
  * This scan reads the strings (2.3 MB) and only as many of the types as it needs,
  * in chunks of at most 64 KiB, keeps nothing but those numbers (about 2 ms, and
  * no peak RSS to measure beyond its buffer), and hands them to the programs as
@@ -26,6 +26,7 @@ struct kbtf_offsets {
 	uint32_t task_real_parent;	/* task_struct.real_parent: a pointer */
 	uint32_t task_comm;		/* task_struct.comm: char[16] */
 	uint32_t task_mm;		/* task_struct.mm: a pointer */
+	uint32_t task_pending;		/* task_struct.pending: struct sigpending (a list_head, then the sigset_t) */
 	uint32_t mm_arg_start;		/* mm_struct.arg_start: unsigned long */
 	uint32_t mm_arg_end;		/* mm_struct.arg_end: unsigned long */
 	uint32_t bprm_filename;		/* linux_binprm.filename: a pointer */

@@ -23,7 +23,7 @@
 
 static char path[] = "/tmp/check_kbtf.XXXXXX";
 
-/* The nine offsets, kept apart from kbtf.c's own table so a slip there shows. */
+/* The ten offsets, kept apart from kbtf.c's own table so a slip there shows. */
 static const struct field {
 	const char *type, *member;
 	size_t off;
@@ -33,12 +33,24 @@ static const struct field {
 	{ "task_struct", "real_parent", offsetof(struct kbtf_offsets, task_real_parent) },
 	{ "task_struct", "comm", offsetof(struct kbtf_offsets, task_comm) },
 	{ "task_struct", "mm", offsetof(struct kbtf_offsets, task_mm) },
+	{ "task_struct", "pending", offsetof(struct kbtf_offsets, task_pending) },
 	{ "mm_struct", "arg_start", offsetof(struct kbtf_offsets, mm_arg_start) },
 	{ "mm_struct", "arg_end", offsetof(struct kbtf_offsets, mm_arg_end) },
 	{ "linux_binprm", "filename", offsetof(struct kbtf_offsets, bprm_filename) },
 	{ "linux_binprm", "argc", offsetof(struct kbtf_offsets, bprm_argc) },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static const struct field *field(const char *type, const char *member)
+{
+	unsigned i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (!strcmp(fields[i].type, type) && !strcmp(fields[i].member, member))
+			return &fields[i];
+	ck_abort_msg("no row for %s.%s", type, member);
+	return NULL;
+}
 
 static uint32_t get(const struct kbtf_offsets *o, const struct field *f)
 {
@@ -157,7 +169,7 @@ static void expect_error(struct btf *btf, int ret, const char *why)
 	ck_assert_mem_eq(&o, &before, sizeof(o));
 }
 
-enum { T_INT = 1, T_LONG, T_PTR, T_CHAR, T_COMM };	/* what base_btf() adds */
+enum { T_INT = 1, T_LONG, T_PTR, T_CHAR, T_COMM, T_SIGPENDING };	/* what base_btf() adds */
 
 static struct btf *base_btf(void)
 {
@@ -169,23 +181,29 @@ static struct btf *base_btf(void)
 	ck_assert_int_eq(btf__add_ptr(btf, 0), T_PTR);
 	ck_assert_int_eq(btf__add_int(btf, "char", 1, BTF_INT_SIGNED), T_CHAR);
 	ck_assert_int_eq(btf__add_array(btf, T_INT, T_CHAR, 16), T_COMM);
+	/* struct sigpending { struct list_head list; sigset_t signal; }, near enough */
+	ck_assert_int_eq(btf__add_struct(btf, "sigpending", 24), T_SIGPENDING);
+	ok(btf__add_field(btf, "next", T_PTR, 0, 0));
+	ok(btf__add_field(btf, "prev", T_PTR, 64, 0));
+	ok(btf__add_field(btf, "signal", T_LONG, 128, 0));
 	return btf;
 }
 
 /* The three structs as plain as they come, at these offsets. */
 static const struct kbtf_offsets flat = {
 	.task_pid = 8, .task_tgid = 12, .task_real_parent = 16, .task_comm = 24, .task_mm = 40,
-	.mm_arg_start = 16, .mm_arg_end = 24, .bprm_filename = 8, .bprm_argc = 16,
+	.task_pending = 48, .mm_arg_start = 16, .mm_arg_end = 24, .bprm_filename = 8, .bprm_argc = 16,
 };
 
 static void add_task(struct btf *btf)
 {
-	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_struct(btf, "task_struct", 72));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
 }
 
 static void add_mm(struct btf *btf)
@@ -227,7 +245,7 @@ START_TEST(test_synthetic)
 {
 	static const struct kbtf_offsets want = {
 		.task_pid = 596, .task_tgid = 40 + 8, .task_real_parent = 600, .task_comm = 608,
-		.task_mm = 624, .mm_arg_start = 8 + 296, .mm_arg_end = 8 + 304,
+		.task_mm = 624, .task_pending = 640, .mm_arg_start = 8 + 296, .mm_arg_end = 8 + 304,
 		.bprm_filename = 32, .bprm_argc = 20,
 	};
 	struct btf *btf = base_btf();
@@ -248,6 +266,7 @@ START_TEST(test_synthetic)
 	ok(btf__add_field(btf, "arg_end", T_LONG, 384, 0));
 	ok(btf__add_field(btf, "filename", T_PTR, 448, 0));
 	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 256, 0));
 	/* A big enum: kind data far beyond one read chunk must be skipped right. */
 	ok(btf__add_enum(btf, "big", 4));
 	for (int v = 0; v < 20000; v++) {
@@ -258,7 +277,8 @@ START_TEST(test_synthetic)
 	}
 	/*
 	 * task_struct { int flags:3; struct { int pad; union { long x; int tgid; }; };
-	 * int pid; ptr real_parent; char comm[16]; ptr mm; }, its anonymous types first
+	 * int pid; ptr real_parent; char comm[16]; ptr mm; struct sigpending pending; },
+	 * its anonymous types first
 	 */
 	i_union = ok(btf__add_union(btf, NULL, 8));
 	ok(btf__add_field(btf, "x", T_LONG, 0, 0));
@@ -273,6 +293,7 @@ START_TEST(test_synthetic)
 	ok(btf__add_field(btf, "real_parent", i_ptr, 8 * 600, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 8 * 608, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 8 * 624, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 8 * 640, 0));
 	/* mm_struct { long pad; struct { ... arg_start, arg_end ... }; }, anonymous type after */
 	i_mm = ok(btf__add_struct(btf, "mm_struct", 512));
 	ok(btf__add_field(btf, "pad", T_LONG, 0, 0));
@@ -358,7 +379,7 @@ START_TEST(test_too_deep)
 		add_task(btf);
 		add_nested_mm(btf, 5, outer_first);
 		add_bprm(btf);
-		ck_assert_int_eq(oracle(btf, &fields[5]), 5 * 64);
+		ck_assert_int_eq(oracle(btf, field("mm_struct", "arg_start")), 5 * 64);
 		expect_error(btf, -ENOENT, "mm_struct has no arg_start member");
 		btf__free(btf);
 	}
@@ -373,7 +394,7 @@ START_TEST(test_anonymous_shared)
 {
 	static const struct kbtf_offsets want = {
 		.task_pid = 8, .task_tgid = 12, .task_real_parent = 16 + 8, .task_comm = 16 + 16,
-		.task_mm = 16, .mm_arg_start = 8 + 8, .mm_arg_end = 24,
+		.task_mm = 16, .task_pending = 24 + 24, .mm_arg_start = 8 + 8, .mm_arg_end = 24,
 		.bprm_filename = 0, .bprm_argc = 16,
 	};
 	struct btf *btf = base_btf();
@@ -389,16 +410,20 @@ START_TEST(test_anonymous_shared)
 	ok(btf__add_struct(btf, "linux_binprm", 32));
 	ok(btf__add_field(btf, "filename", T_PTR, 0, 0));
 	ok(btf__add_field(btf, NULL, shared, 128, 0));
-	/* task_struct { ids_t; long mm; const struct { ptr real_parent; char comm[16]; }; } */
+	/*
+	 * task_struct { ids_t; long mm;
+	 * const struct { ptr real_parent; char comm[16]; struct sigpending pending; }; }
+	 */
 	ids = ok(btf__add_struct(btf, NULL, 8));
 	ok(btf__add_field(btf, "pid", T_INT, 0, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 32, 0));
 	tdef = ok(btf__add_typedef(btf, "ids_t", ids));
-	rest = ok(btf__add_struct(btf, NULL, 24));
+	rest = ok(btf__add_struct(btf, NULL, 48));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 0, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 64, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 192, 0));
 	cst = ok(btf__add_const(btf, rest));
-	ok(btf__add_struct(btf, "task_struct", 40));
+	ok(btf__add_struct(btf, "task_struct", 72));
 	ok(btf__add_field(btf, NULL, tdef, 64, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 128, 0));
 	ok(btf__add_field(btf, NULL, cst, 192, 0));
@@ -424,9 +449,10 @@ START_TEST(test_too_many_anonymous)
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	for (i = 0; i < 100; i++)
 		ok(btf__add_field(btf, NULL, first + i, 320 + 32 * (unsigned)i, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 8 * 448, 0));
 	add_mm(btf);
 	add_bprm(btf);
-	ck_assert_int_eq(oracle(btf, &fields[4]), 320 + 32 * 99);
+	ck_assert_int_eq(oracle(btf, field("task_struct", "mm")), 320 + 32 * 99);
 	expect_error(btf, -ENOENT, "task_struct has no mm member"
 		     " (too many anonymous members to search them all)");
 	btf__free(btf);
@@ -485,12 +511,13 @@ START_TEST(test_missing_struct)
 	ok(btf__add_fwd(btf, "task_struct", BTF_FWD_STRUCT));
 	add_mm(btf);
 	add_bprm(btf);
-	ok(btf__add_struct(btf, "signal_struct", 48));
+	ok(btf__add_struct(btf, "signal_struct", 72));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
 	expect_error(btf, -ENOENT, "no struct task_struct");
 	btf__free(btf);
 }
@@ -529,11 +556,12 @@ START_TEST(test_missing_member)
 
 	/* comm only in mm_struct's anonymous struct: not task_struct's */
 	btf = base_btf();
-	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_struct(btf, "task_struct", 72));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
 	inner = ok(btf__add_struct(btf, NULL, 16));
 	ok(btf__add_field(btf, "comm", T_COMM, 0, 0));
 	ok(btf__add_struct(btf, "mm_struct", 48));
@@ -542,6 +570,24 @@ START_TEST(test_missing_member)
 	ok(btf__add_field(btf, "arg_end", T_LONG, 192, 0));
 	add_bprm(btf);
 	expect_error(btf, -ENOENT, "task_struct has no comm member");
+	btf__free(btf);
+
+	/* pending only as signal_struct's, and shared_pending: not task_struct's */
+	btf = base_btf();
+	ok(btf__add_struct(btf, "signal_struct", 48));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 0, 0));
+	ok(btf__add_field(btf, "shared_pending", T_SIGPENDING, 192, 0));
+	ok(btf__add_struct(btf, "task_struct", 72));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	ok(btf__add_field(btf, "shared_pending", T_SIGPENDING, 384, 0));
+	add_mm(btf);
+	add_bprm(btf);
+	ck_assert_int_eq(oracle(btf, field("task_struct", "pending")), -1);
+	expect_error(btf, -ENOENT, "task_struct has no pending member");
 	btf__free(btf);
 }
 END_TEST
@@ -554,25 +600,27 @@ START_TEST(test_bitfield)
 	int anon;
 
 	/* pid a 32-bit bitfield at byte 8: offset (32 << 24) | 64 in the file */
-	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_struct(btf, "task_struct", 72));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 32));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
 	add_mm(btf);
 	add_bprm(btf);
-	ck_assert(btf_kflag(btf__type_by_id(btf, T_COMM + 1)));
+	ck_assert(btf_kflag(btf__type_by_id(btf, T_SIGPENDING + 1)));
 	expect_offsets(btf, &want);
 	btf__free(btf);
 
 	btf = base_btf();
-	ok(btf__add_struct(btf, "task_struct", 48));
+	ok(btf__add_struct(btf, "task_struct", 72));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_INT, 196, 8));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
 	add_mm(btf);
 	add_bprm(btf);
 	expect_error(btf, -EPROTO, "task_struct.comm is not byte-aligned (bit offset 196)");
@@ -642,12 +690,12 @@ static __u32 types_len(struct btf *btf)
 	return h->type_len;
 }
 
-/* task_struct's record (a type, five members) cut by the types' first chunk's end. */
+/* task_struct's record (a type, six members) cut by the types' first chunk's end. */
 START_TEST(test_chunk_types)
 {
 	int cut;
 
-	for (cut = 0; cut <= 12 + 5 * 12; cut += 4) {
+	for (cut = 0; cut <= 12 + 6 * 12; cut += 4) {
 		struct btf *btf = base_btf();
 		int rem = CHUNK - cut - (int)types_len(btf), v;
 
