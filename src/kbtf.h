@@ -26,7 +26,7 @@ struct kbtf_offsets {
 	uint32_t task_real_parent;	/* task_struct.real_parent: a pointer */
 	uint32_t task_comm;		/* task_struct.comm: char[16] */
 	uint32_t task_mm;		/* task_struct.mm: a pointer */
-	uint32_t task_pending;		/* task_struct.pending: struct sigpending (a list_head, then the sigset_t) */
+	uint32_t task_pending;		/* task_struct.pending: a list_head, then a sigset */
 	uint32_t mm_arg_start;		/* mm_struct.arg_start: unsigned long */
 	uint32_t mm_arg_end;		/* mm_struct.arg_end: unsigned long */
 	uint32_t bprm_filename;		/* linux_binprm.filename: a pointer */
