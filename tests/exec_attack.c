@@ -29,6 +29,9 @@
  *                   userfaultfd: the child stays inside execve, between its entry and
  *                   its result, for ARG milliseconds (default 3000). "holding PID" is
  *                   printed (and flushed) once it is; exit 77 without userfaultfd
+ *   leader-exit     a child whose main thread leaves (pthread_exit) while another
+ *                   thread lives on; 300 ms later that thread execs /bin/true
+ *                   {"true", "after-leader-exit"}: the process is alive throughout
  *   rewrite         execve(ARG, {"orig-arg", P}, NULL), ARG an executable the kernel
  *                   opens and then refuses (ENOEXEC: not a program): P lies on a
  *                   userfaultfd page, and while the kernel waits for it, after it has
@@ -69,6 +72,17 @@ static void report(const char *mode, pid_t pid, int st)
 static long sys_execve(const char *f, char *const *a, char *const *e)
 {
 	return syscall(SYS_execve, f, a, e);
+}
+
+/* --- leader-exit --- */
+static void *late_exec(void *unused)
+{
+	char *av[] = { "true", "after-leader-exit", NULL };
+
+	(void)unused;
+	usleep(300000);
+	sys_execve("/bin/true", av, environ);
+	_exit(errno & 0x7f);
 }
 
 /* The child of each one-shot mode: exec, and exit with errno if it returns. */
@@ -134,6 +148,12 @@ static void child(const char *mode, const char *arg)
 		memset(a, 'L', n);
 		a[n] = '\0';
 		sys_execve("/nonexistent/rt-longarg", av, NULL);
+	} else if (!strcmp(mode, "leader-exit")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, late_exec, NULL))
+			_exit(3);
+		pthread_exit(NULL);
 	} else if (!strcmp(mode, "argv-null")) {
 		sys_execve("/nonexistent/rt-argv-null", NULL, NULL);
 	} else {
