@@ -32,6 +32,10 @@
  *   leader-exit     a child whose main thread leaves (pthread_exit) while another
  *                   thread lives on; 300 ms later that thread execs /bin/true
  *                   {"true", "after-leader-exit"}: the process is alive throughout
+ *   thread-exec     a child with two threads; the one that is not the main thread
+ *                   execs /bin/sh -c "sleep 0.3; exec /bin/true second-exec": the
+ *                   kernel ends the main thread (de_thread), the process goes on
+ *                   as sh, forks sleep, then execs again
  *   rewrite         execve(ARG, {"orig-arg", P}, NULL), ARG an executable the kernel
  *                   opens and then refuses (ENOEXEC: not a program): P lies on a
  *                   userfaultfd page, and while the kernel waits for it, after it has
@@ -82,6 +86,15 @@ static void *late_exec(void *unused)
 	(void)unused;
 	usleep(300000);
 	sys_execve("/bin/true", av, environ);
+	_exit(errno & 0x7f);
+}
+
+static void *thread_exec(void *unused)
+{
+	char *av[] = { "sh", "-c", "sleep 0.3; exec /bin/true second-exec", NULL };
+
+	(void)unused;
+	sys_execve("/bin/sh", av, environ);
 	_exit(errno & 0x7f);
 }
 
@@ -154,6 +167,13 @@ static void child(const char *mode, const char *arg)
 		if (pthread_create(&t, NULL, late_exec, NULL))
 			_exit(3);
 		pthread_exit(NULL);
+	} else if (!strcmp(mode, "thread-exec")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, thread_exec, NULL))
+			_exit(3);
+		for (;;)
+			pause();
 	} else if (!strcmp(mode, "argv-null")) {
 		sys_execve("/nonexistent/rt-argv-null", NULL, NULL);
 	} else {

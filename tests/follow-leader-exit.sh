@@ -1,26 +1,34 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # follow: true tracks a pid's descendants "from the moment each is forked" for as
-# long as they live. A process lives while any of its threads does: a main thread
-# that leaves with pthread_exit() ends nothing else, and the process can still
-# exec and fork. tests/exec_attack leader-exit forks such a child: its main thread
-# leaves at once, its other thread execs /bin/true 300 ms later. The child is a
-# descendant of the listed pid throughout, so a rule { pid: [P], follow: true }
-# reports that exec. (The BPF exit hook drops a followed pid when its main thread
-# exits, rather than when its last thread does.) Oracle: the child's pid and exit
-# status, from exec_attack; strace -f shows the exec.
+# long as they live. A process lives while any of its threads does, and its main
+# thread can end before the process does, in two ways:
+#   leader-exit  the main thread leaves (pthread_exit); another thread execs
+#                /bin/true "after-leader-exit" 300 ms later
+#   thread-exec  a thread that is not the main one execs /bin/sh -c "sleep 0.3;
+#                exec /bin/true second-exec": the kernel ends the main thread
+#                (de_thread) and the process goes on as sh, forks sleep, then
+#                execs /bin/true
+# Each child of tests/exec_attack is a descendant of the listed pid throughout,
+# so a rule { pid: [P], follow: true } reports every exec of it and of its
+# children: "after-leader-exit"; and sh's, sleep's and "second-exec". (The BPF exit
+# hook drops a followed pid when its main thread exits, not when its last thread
+# does.) Oracle: the execs the children make, as strace -f shows them.
 . "$srcdir/lib.sh"
 need_root
 : "${EXEC_ATTACK:=$(dirname "$WORKLOAD")/exec_attack}"
 [ -x "$EXEC_ATTACK" ] || fail "$EXEC_ATTACK not built (make tests/exec_attack)"
 
-# The listed pid: a shell that waits for the go-ahead, then becomes exec_attack.
-(
-	while [ ! -e "$TMP/go" ]; do sleep 0.05; done
-	exec "$EXEC_ATTACK" rt-leader leader-exit >"$TMP/oracle"
-) &
-root=$!
-cat >"$TMP/rules.yaml" <<YAML
+bad=0
+for mode in leader-exit thread-exec; do
+	rm -f "$TMP/go" "$TMP/ev.jsonl"
+	# The listed pid: a shell that waits for the go-ahead, then becomes exec_attack.
+	(
+		while [ ! -e "$TMP/go" ]; do sleep 0.05; done
+		exec "$EXEC_ATTACK" rt-leader "$mode" >"$TMP/oracle"
+	) &
+	root=$!
+	cat >"$TMP/rules.yaml" <<YAML
 version: 1
 outputs:
   j: { type: json, path: $TMP/ev.jsonl }
@@ -30,14 +38,24 @@ rules:
     filter: { pid: [$root], follow: true }
     outputs: [j]
 YAML
-rt_start "$TMP/rules.yaml"
-touch "$TMP/go"
-wait "$root" || fail "exec_attack leader-exit"
-sleep 0.3
-rt_stop INT
-cat "$TMP/oracle" "$TMP/ev.jsonl"
-read -r _ child status <"$TMP/oracle"
-expect_eq "the child's late exec ran" "$status" 0
-grep -q "\"pid\":$child,.*\"argv\":\\[\"true\",\"after-leader-exit\"\\]" "$TMP/ev.jsonl" ||
-	fail "the exec of followed pid $child, made after its main thread left, was not reported"
-echo "ok: reported"
+	rt_start "$TMP/rules.yaml"
+	touch "$TMP/go"
+	wait "$root" || fail "exec_attack $mode"
+	sleep 0.3
+	rt_stop INT
+	cat "$TMP/oracle"
+	read -r _ child status <"$TMP/oracle"
+	expect_eq "$mode: the child ran to its end" "$status" 0
+	case $mode in
+	leader-exit) want='"pid":'$child',.*"argv":\["true","after-leader-exit"\]' ;;
+	thread-exec) want='"pid":'$child',.*"argv":\["/bin/true","second-exec"\]' ;;
+	esac
+	grep -o '"pid":[0-9]*,.*"argv":\[[^]]*\]' "$TMP/ev.jsonl" | sed 's/"tid".*"argc"/.../'
+	if grep -qE "$want" "$TMP/ev.jsonl"; then
+		echo "ok: $mode: reported"
+	else
+		echo "FAIL: $mode: an exec of followed pid $child, after its main thread ended, not reported" >&2
+		bad=$((bad + 1))
+	fi
+done
+[ "$bad" = 0 ] || fail "$bad followed processes dropped from follow while alive"
