@@ -12,6 +12,12 @@
  *   execveat        execveat(open("/bin"), "true", {"true", "via-execveat"}, env, 0)
  *   fexecve         fexecve(open("/bin/true"), {"true", "via-fexecve"}): glibc's
  *                   execveat(fd, "", ..., AT_EMPTY_PATH)
+ *   execveat-fail-rel    execveat(7, "rt-nosuch", {"nx", "rel"}, env, 0), descriptor
+ *                   7 the directory /bin: fails with ENOENT; the kernel names the
+ *                   file /dev/fd/7/rt-nosuch
+ *   execveat-fail-empty  execveat(8, "", {"nx", "empty"}, env, AT_EMPTY_PATH),
+ *                   descriptor 8 /etc/passwd (not executable): fails with EACCES;
+ *                   the kernel names the file /dev/fd/8
  *   int80           execve("/bin/true", {"true", "via-int80"}, NULL) through the
  *                   32-bit system call gate (int $0x80) of this 64-bit process;
  *                   exit 77 where there is no such gate (not x86-64)
@@ -106,6 +112,20 @@ static void child(const char *mode, const char *arg)
 		int dir = open("/bin", O_PATH | O_DIRECTORY);
 
 		syscall(SYS_execveat, dir, "true", av, environ, 0);
+	} else if (!strcmp(mode, "execveat-fail-rel")) {
+		char *av[] = { "nx", "rel", NULL };
+		int dir = open("/bin", O_PATH | O_DIRECTORY);
+
+		if (dir < 0 || dup2(dir, 7) != 7)
+			_exit(3);
+		syscall(SYS_execveat, 7, "rt-nosuch", av, environ, 0);
+	} else if (!strcmp(mode, "execveat-fail-empty")) {
+		char *av[] = { "nx", "empty", NULL };
+		int fd = open("/etc/passwd", O_RDONLY);
+
+		if (fd < 0 || dup2(fd, 8) != 8)
+			_exit(3);
+		syscall(SYS_execveat, 8, "", av, environ, AT_EMPTY_PATH);
 	} else if (!strcmp(mode, "fexecve")) {
 		char *av[] = { "true", "via-fexecve", NULL };
 		int fd = open("/bin/true", O_RDONLY | O_CLOEXEC);
