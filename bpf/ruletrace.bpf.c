@@ -693,7 +693,7 @@ static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __
  * caller is decided here, and kept until the exec's result is known (at
  * sched_process_exec when it succeeds, at the syscall's return when it fails).
  */
-static __always_inline int rt_on_execve(void *ctx, const char *filename,
+static __always_inline int rt_on_execve(void *ctx, int dirfd, const char *filename,
 					const char *const *argv, int loop)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -708,6 +708,7 @@ static __always_inline int rt_on_execve(void *ctx, const char *filename,
 	p.filename = (unsigned long)filename;
 	p.argv = (unsigned long)argv;
 	p.uid = (__u32)bpf_get_current_uid_gid();
+	p.dirfd = dirfd;
 	__builtin_memcpy(p.comm, cache->comm, RT_COMM_LEN);
 	if (bpf_map_update_elem(&rt_exec_pending, &tid, &p, BPF_ANY))
 		rt_account(loop, p.rules, 1);	/* no room to wait for its result */
@@ -984,6 +985,65 @@ static __always_inline void rt_exec_failed_argv(struct rt_exec_event *ev,
 	}
 }
 
+/*
+ * Write "/dev/fd/FD" at the start of ev->data; its length. FD is an open
+ * descriptor, so not negative.
+ */
+static __always_inline __u32 rt_fd_path(struct rt_exec_event *ev, __u32 fd)
+{
+	char digits[10];
+	__u32 n = 0, i;
+
+	__builtin_memcpy(ev->data, "/dev/fd/", 8);
+	for (i = 0; i < 10; i++) {
+		digits[i] = '0' + fd % 10;
+		fd /= 10;
+		n = i + 1;
+		if (!fd)
+			break;
+	}
+	for (i = 0; i < 10 && i < n; i++)
+		ev->data[8 + i] = digits[n - 1 - i];
+	return 8 + n;
+}
+
+/*
+ * A failed exec's file name, from the caller's memory, named as the kernel names
+ * it: execveat's name relative to a directory descriptor (or the descriptor
+ * itself, for an empty name) goes through /dev/fd.
+ */
+static __always_inline void rt_exec_failed_filename(struct rt_exec_event *ev,
+						    const struct rt_exec_pending *p)
+{
+	const char *name = (const char *)p->filename;
+	char first = 0;
+	__u32 off;
+	long n;
+
+	if (p->dirfd == RT_AT_FDCWD || p->dirfd < 0 ||
+	    bpf_probe_read_user(&first, 1, name) || first == '/') {
+		rt_exec_filename_read(ev, bpf_probe_read_user_str(ev->data, RT_FILENAME_LEN, name),
+				      name, 1);
+		return;
+	}
+	off = rt_fd_path(ev, (__u32)p->dirfd);
+	if (!first) {	/* AT_EMPTY_PATH: the descriptor is the file */
+		ev->data[off & 31] = '\0';
+		ev->filename_len = (off & 31) + 1;
+		return;
+	}
+	ev->data[off & 31] = '/';
+	off = (off & 31) + 1;
+	n = bpf_probe_read_user_str(&ev->data[off], RT_FILENAME_LEN - 32, name);
+	if (n <= 0) {
+		rt_exec_filename_read(ev, n, name, 1);
+		return;
+	}
+	ev->filename_len = off + n;
+	if (n == RT_FILENAME_LEN - 32 && rt_goes_on(name + RT_FILENAME_LEN - 33))
+		ev->flags |= RT_EXEC_FILENAME_TRUNCATED;
+}
+
 /* Whether the current thread has a SIGKILL on its way: it will never see a result. */
 static __always_inline int rt_sigkill_pending(void)
 {
@@ -1023,9 +1083,7 @@ static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
 	ev = rt_exec_start(rules, p.comm, ret);
 	if (!ev)
 		return 0;
-	rt_exec_filename_read(ev, bpf_probe_read_user_str(ev->data, RT_FILENAME_LEN,
-							  (const char *)p.filename),
-			      (const char *)p.filename, 1);
+	rt_exec_failed_filename(ev, &p);
 	limit = rs->exec_args_max < rt_args_cap ? rs->exec_args_max : rt_args_cap;
 	rt_exec_failed_argv(ev, (const char *const *)p.argv, limit, loop);
 	rt_exec_send(ctx, ev, loop);
@@ -1051,7 +1109,8 @@ static __always_inline int rt_on_execve_kprobe(struct pt_regs *ctx, int loop)
 		   bpf_probe_read_kernel(&argv, sizeof(argv), &RT_SYSCALL_ARG2(regs))) {
 		return 0;
 	}
-	return rt_on_execve(ctx, (const char *)filename, (const char *const *)argv, loop);
+	return rt_on_execve(ctx, RT_AT_FDCWD, (const char *)filename, (const char *const *)argv,
+			    loop);
 }
 
 RT_BOTH_BUILDS("ksyscall/execve", rt_execve_kprobe, struct pt_regs, rt_on_execve_kprobe)
@@ -1060,16 +1119,19 @@ RT_BOTH_BUILDS("ksyscall/execve", rt_execve_kprobe, struct pt_regs, rt_on_execve
 static __always_inline int rt_on_execveat_kprobe(struct pt_regs *ctx, int loop)
 {
 	const struct pt_regs *regs = (const struct pt_regs *)PT_REGS_PARM1(ctx);
-	unsigned long filename = 0, argv = 0;
+	unsigned long dirfd = 0, filename = 0, argv = 0;
 
 	if (!LINUX_HAS_SYSCALL_WRAPPER) {
+		dirfd = RT_SYSCALL_ARG1(ctx);
 		filename = RT_SYSCALL_ARG2(ctx);
 		argv = RT_SYSCALL_ARG3(ctx);
-	} else if (bpf_probe_read_kernel(&filename, sizeof(filename), &RT_SYSCALL_ARG2(regs)) ||
+	} else if (bpf_probe_read_kernel(&dirfd, sizeof(dirfd), &RT_SYSCALL_ARG1(regs)) ||
+		   bpf_probe_read_kernel(&filename, sizeof(filename), &RT_SYSCALL_ARG2(regs)) ||
 		   bpf_probe_read_kernel(&argv, sizeof(argv), &RT_SYSCALL_ARG3(regs))) {
 		return 0;
 	}
-	return rt_on_execve(ctx, (const char *)filename, (const char *const *)argv, loop);
+	return rt_on_execve(ctx, (int)dirfd, (const char *)filename, (const char *const *)argv,
+			    loop);
 }
 
 RT_BOTH_BUILDS("ksyscall/execveat", rt_execveat_kprobe, struct pt_regs, rt_on_execveat_kprobe)
@@ -1077,7 +1139,7 @@ RT_BOTH_BUILDS("ksyscall/execveat", rt_execveat_kprobe, struct pt_regs, rt_on_ex
 /* execve through the syscall tracepoint: the fallback where kprobes are missing. */
 static __always_inline int rt_on_execve_tp(struct rt_sys_enter_ctx *ctx, int loop)
 {
-	return rt_on_execve(ctx, (const char *)ctx->args[0],
+	return rt_on_execve(ctx, RT_AT_FDCWD, (const char *)ctx->args[0],
 			    (const char *const *)ctx->args[1], loop);
 }
 
@@ -1086,7 +1148,7 @@ RT_BOTH_BUILDS("tracepoint/syscalls/sys_enter_execve", rt_execve_tp, struct rt_s
 
 static __always_inline int rt_on_execveat_tp(struct rt_sys_enter_ctx *ctx, int loop)
 {
-	return rt_on_execve(ctx, (const char *)ctx->args[1],
+	return rt_on_execve(ctx, (int)ctx->args[0], (const char *)ctx->args[1],
 			    (const char *const *)ctx->args[2], loop);
 }
 

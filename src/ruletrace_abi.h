@@ -20,6 +20,7 @@
 #define RT_FAILED_ARGS_UNROLLED	32	/* ... before bpf_loop (5.17) */
 #define RT_FAILED_ARG_LEN	4096	/* bytes read of each of them, NUL included */
 #define RT_EXECS_IN_FLIGHT	10240	/* execve calls between their entry and result */
+#define RT_AT_FDCWD		(-100)	/* the kernel's AT_FDCWD */
 #define RT_ERESTART_MIN		512	/* the kernel's own restart codes (ERESTARTSYS .. */
 #define RT_ERESTART_MAX		516	/* .. ERESTART_RESTARTBLOCK): never a program's */
 #define RT_MAX_FILTER_KEYS	1024	/* distinct comms, pids or uids in the rules */
@@ -200,7 +201,8 @@ struct rt_exec_pending {
 	__u64 argv;
 	char comm[RT_COMM_LEN];	/* the caller's comm, as the filters saw it */
 	__u32 uid;		/* the caller's uid, before a set-user-ID exec */
-	__u32 pad;
+	__s32 dirfd;		/* execveat's directory: a relative name is named by
+				 * it; RT_AT_FDCWD for execve */
 };
 
 struct rt_syscall_event {
