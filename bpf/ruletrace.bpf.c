@@ -25,6 +25,8 @@ const volatile __u32 rt_task_real_parent_off;
 const volatile __u32 rt_task_comm_off;
 const volatile __u32 rt_task_mm_off;
 const volatile __u32 rt_task_pending_off;	/* struct sigpending: a list_head, a sigset */
+const volatile __u32 rt_task_signal_off;
+const volatile __u32 rt_signal_live_off;	/* the thread group's live threads */
 /* ... and mm_struct and linux_binprm, for the exec's own copy of its arguments. */
 const volatile __u32 rt_mm_arg_start_off;
 const volatile __u32 rt_mm_arg_end_off;
@@ -1329,6 +1331,21 @@ int rt_fork(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /*
+ * Whether the exiting thread is its process's last: do_exit has counted it out of
+ * signal->live before sched_process_exit.
+ */
+static __always_inline int rt_group_dead(void)
+{
+	const void *task = (const void *)bpf_get_current_task(), *signal = NULL;
+	int live = 1;
+
+	if (bpf_probe_read_kernel(&signal, sizeof(signal), task + rt_task_signal_off) || !signal)
+		return 0;
+	bpf_probe_read_kernel(&live, sizeof(live), signal + rt_signal_live_off);
+	return live == 0;
+}
+
+/*
  * A task is gone: its pid may come back as a stranger's. The per-CPU caches are
  * keyed by pid, so they all go stale; and a followed descendant leaves the pid map.
  */
@@ -1346,7 +1363,11 @@ int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 		bpf_map_delete_elem(&rt_renamed, &tid);
 	if (bpf_map_lookup_elem(&rt_exec_pending, &tid))	/* killed inside execve */
 		bpf_map_delete_elem(&rt_exec_pending, &tid);
-	if (tid != tgid)	/* a thread, not the group leader */
+	/*
+	 * The process lives on in its other threads (a main thread that ended first,
+	 * or one an exec by another thread ended): its pid stays taken.
+	 */
+	if (!rt_group_dead())
 		return 0;
 	v = bpf_map_lookup_elem(&rt_pid_filter, &key);
 	if (v && (v->flags & RT_FILTER_INHERITED))
