@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kbtf.c - the offsets of struct kbtf_offsets (members of task_struct, mm_struct
- * and linux_binprm) from the kernel's BTF: one pass over the strings to learn
- * where the wanted names are, then passes over the types, each stopping once
- * everything is found (on 6.18 one pass, done within the first 70 KB of the 3.2 MB
- * of types; another for each level of anonymous members whose type comes before
- * the struct holding them). At most 64 KiB a read (sysfs hands out 4 KiB), and
- * nothing kept but the numbers.
+ * kbtf.c - the offsets of struct kbtf_offsets (members of task_struct,
+ * signal_struct, mm_struct and linux_binprm) from the kernel's BTF: one pass over
+ * the strings to learn where the wanted names are, then passes over the types,
+ * each stopping once everything is found (on 6.18 one pass, done within the
+ * first 70 KB of the 3.2 MB of types; another for each level of anonymous members
+ * whose type comes before the struct holding them). At most 64 KiB a read (sysfs
+ * hands out 4 KiB), and nothing kept but the numbers.
  * The format is the kernel's Documentation/bpf/btf.rst: a header, then type
  * records (each a btf_type and kind-specific data), then NUL-separated names.
  */
@@ -90,6 +90,8 @@ static const struct field {
 	FIELD("task_struct", "comm", task_comm),
 	FIELD("task_struct", "mm", task_mm),
 	FIELD("task_struct", "pending", task_pending),
+	FIELD("task_struct", "signal", task_signal),
+	FIELD("signal_struct", "live", signal_live),
 	FIELD("mm_struct", "arg_start", mm_arg_start),
 	FIELD("mm_struct", "arg_end", mm_arg_end),
 	FIELD("linux_binprm", "filename", bprm_filename),

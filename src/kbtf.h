@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * kbtf.h - the task_struct, mm_struct and linux_binprm field offsets the BPF
- * programs need, read from the kernel's BTF by a streaming scan.
+ * kbtf.h - the task_struct, signal_struct, mm_struct and linux_binprm field
+ * offsets the BPF programs need, read from the kernel's BTF by a streaming scan.
  *
  * Why not CO-RE: a CO-RE relocation makes libbpf parse and index all of
  * /sys/kernel/btf/vmlinux (5.5 MB on 6.18) before loading, about 10 ms and 11 MB
- * more peak RSS on 6.18 for an object reading these fields, for ten numbers.
+ * more peak RSS on 6.18 for an object reading these fields, for twelve numbers.
  * This scan reads the strings (2.3 MB) and only as many of the types as it needs,
  * in chunks of at most 64 KiB, keeps nothing but those numbers (about 2 ms, and
  * no peak RSS to measure beyond its buffer), and hands them to the programs as
@@ -27,6 +27,9 @@ struct kbtf_offsets {
 	uint32_t task_comm;		/* task_struct.comm: char[16] */
 	uint32_t task_mm;		/* task_struct.mm: a pointer */
 	uint32_t task_pending;		/* task_struct.pending: a list_head, then a sigset */
+	uint32_t task_signal;		/* task_struct.signal: a pointer */
+	uint32_t signal_live;		/* signal_struct.live: the thread group's live
+					 * threads, an atomic_t */
 	uint32_t mm_arg_start;		/* mm_struct.arg_start: unsigned long */
 	uint32_t mm_arg_end;		/* mm_struct.arg_end: unsigned long */
 	uint32_t bprm_filename;		/* linux_binprm.filename: a pointer */

@@ -23,7 +23,7 @@
 
 static char path[] = "/tmp/check_kbtf.XXXXXX";
 
-/* The ten offsets, kept apart from kbtf.c's own table so a slip there shows. */
+/* The twelve offsets, kept apart from kbtf.c's own table so a slip there shows. */
 static const struct field {
 	const char *type, *member;
 	size_t off;
@@ -34,6 +34,8 @@ static const struct field {
 	{ "task_struct", "comm", offsetof(struct kbtf_offsets, task_comm) },
 	{ "task_struct", "mm", offsetof(struct kbtf_offsets, task_mm) },
 	{ "task_struct", "pending", offsetof(struct kbtf_offsets, task_pending) },
+	{ "task_struct", "signal", offsetof(struct kbtf_offsets, task_signal) },
+	{ "signal_struct", "live", offsetof(struct kbtf_offsets, signal_live) },
 	{ "mm_struct", "arg_start", offsetof(struct kbtf_offsets, mm_arg_start) },
 	{ "mm_struct", "arg_end", offsetof(struct kbtf_offsets, mm_arg_end) },
 	{ "linux_binprm", "filename", offsetof(struct kbtf_offsets, bprm_filename) },
@@ -169,12 +171,12 @@ static void expect_error(struct btf *btf, int ret, const char *why)
 	ck_assert_mem_eq(&o, &before, sizeof(o));
 }
 
-enum { T_INT = 1, T_LONG, T_PTR, T_CHAR, T_COMM, T_SIGPENDING };	/* what base_btf() adds */
+/* What base_btf() adds; T_NEXT is the first type after them. */
+enum { T_INT = 1, T_LONG, T_PTR, T_CHAR, T_COMM, T_SIGPENDING, T_ATOMIC_S, T_ATOMIC, T_NEXT };
 
-static struct btf *base_btf(void)
+/* Add the base types to btf, which has none yet (strings it may have). */
+static struct btf *add_base(struct btf *btf)
 {
-	struct btf *btf = btf__new_empty();
-
 	ck_assert_ptr_nonnull(btf);
 	ck_assert_int_eq(btf__add_int(btf, "int", 4, BTF_INT_SIGNED), T_INT);
 	ck_assert_int_eq(btf__add_int(btf, "long unsigned int", 8, 0), T_LONG);
@@ -185,25 +187,45 @@ static struct btf *base_btf(void)
 	ck_assert_int_eq(btf__add_struct(btf, "sigpending", 24), T_SIGPENDING);
 	ok(btf__add_field(btf, "next", T_PTR, 0, 0));
 	ok(btf__add_field(btf, "prev", T_PTR, 64, 0));
-	ok(btf__add_field(btf, "signal", T_LONG, 128, 0));
+	ok(btf__add_field(btf, "signal", T_LONG, 128, 0));	/* not task_struct's signal */
+	/* typedef struct { int counter; } atomic_t; */
+	ck_assert_int_eq(btf__add_struct(btf, NULL, 4), T_ATOMIC_S);
+	ok(btf__add_field(btf, "counter", T_INT, 0, 0));
+	ck_assert_int_eq(btf__add_typedef(btf, "atomic_t", T_ATOMIC_S), T_ATOMIC);
 	return btf;
 }
 
-/* The three structs as plain as they come, at these offsets. */
+static struct btf *base_btf(void)
+{
+	return add_base(btf__new_empty());
+}
+
+/* The four structs as plain as they come, at these offsets. */
 static const struct kbtf_offsets flat = {
 	.task_pid = 8, .task_tgid = 12, .task_real_parent = 16, .task_comm = 24, .task_mm = 40,
-	.task_pending = 48, .mm_arg_start = 16, .mm_arg_end = 24, .bprm_filename = 8, .bprm_argc = 16,
+	.task_pending = 48, .task_signal = 72, .signal_live = 4, .mm_arg_start = 16,
+	.mm_arg_end = 24, .bprm_filename = 8, .bprm_argc = 16,
 };
 
 static void add_task(struct btf *btf)
 {
-	ok(btf__add_struct(btf, "task_struct", 72));
+	ok(btf__add_struct(btf, "task_struct", 80));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 576, 0));
+}
+
+/* signal_struct { int sigcnt; atomic_t live; int nr_threads; }, as the kernel's begins */
+static void add_signal(struct btf *btf)
+{
+	ok(btf__add_struct(btf, "signal_struct", 12));
+	ok(btf__add_field(btf, "sigcnt", T_INT, 0, 0));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 32, 0));
+	ok(btf__add_field(btf, "nr_threads", T_INT, 64, 0));
 }
 
 static void add_mm(struct btf *btf)
@@ -226,6 +248,7 @@ static struct btf *flat_btf(void)
 	struct btf *btf = base_btf();
 
 	add_task(btf);
+	add_signal(btf);
 	add_mm(btf);
 	add_bprm(btf);
 	return btf;
@@ -245,18 +268,20 @@ START_TEST(test_synthetic)
 {
 	static const struct kbtf_offsets want = {
 		.task_pid = 596, .task_tgid = 40 + 8, .task_real_parent = 600, .task_comm = 608,
-		.task_mm = 624, .task_pending = 640, .mm_arg_start = 8 + 296, .mm_arg_end = 8 + 304,
-		.bprm_filename = 32, .bprm_argc = 20,
+		.task_mm = 624, .task_pending = 640, .task_signal = 664, .signal_live = 8,
+		.mm_arg_start = 8 + 296, .mm_arg_end = 8 + 304, .bprm_filename = 32,
+		.bprm_argc = 20,
 	};
 	struct btf *btf = base_btf();
-	int i_fwd, i_ptr, i_anon, i_union, i_mm;
+	int i_fwd, i_ptr, i_sig_ptr, i_anon, i_union, i_mm;
 
 	i_fwd = ok(btf__add_fwd(btf, "task_struct", BTF_FWD_STRUCT));	/* no members */
 	ok(btf__add_fwd(btf, "mm_struct", BTF_FWD_STRUCT));
 	ok(btf__add_fwd(btf, "linux_binprm", BTF_FWD_STRUCT));
 	i_ptr = ok(btf__add_ptr(btf, i_fwd));
+	i_sig_ptr = ok(btf__add_ptr(btf, ok(btf__add_fwd(btf, "signal_struct", BTF_FWD_STRUCT))));
 	/* A struct with every member name, before the real ones. */
-	ok(btf__add_struct(btf, "signal_struct", 64));
+	ok(btf__add_struct(btf, "sighand_struct", 72));
 	ok(btf__add_field(btf, "pid", T_INT, 0, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 32, 0));
 	ok(btf__add_field(btf, "real_parent", i_ptr, 64, 0));
@@ -267,6 +292,8 @@ START_TEST(test_synthetic)
 	ok(btf__add_field(btf, "filename", T_PTR, 448, 0));
 	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 256, 0));
+	ok(btf__add_field(btf, "signal", i_sig_ptr, 448, 0));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 512, 0));
 	/* A big enum: kind data far beyond one read chunk must be skipped right. */
 	ok(btf__add_enum(btf, "big", 4));
 	for (int v = 0; v < 20000; v++) {
@@ -277,8 +304,8 @@ START_TEST(test_synthetic)
 	}
 	/*
 	 * task_struct { int flags:3; struct { int pad; union { long x; int tgid; }; };
-	 * int pid; ptr real_parent; char comm[16]; ptr mm; struct sigpending pending; },
-	 * its anonymous types first
+	 * int pid; ptr real_parent; char comm[16]; ptr mm; struct sigpending pending;
+	 * struct signal_struct *signal; }, its anonymous types first
 	 */
 	i_union = ok(btf__add_union(btf, NULL, 8));
 	ok(btf__add_field(btf, "x", T_LONG, 0, 0));
@@ -294,6 +321,7 @@ START_TEST(test_synthetic)
 	ok(btf__add_field(btf, "comm", T_COMM, 8 * 608, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 8 * 624, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 8 * 640, 0));
+	ok(btf__add_field(btf, "signal", i_sig_ptr, 8 * 664, 0));
 	/* mm_struct { long pad; struct { ... arg_start, arg_end ... }; }, anonymous type after */
 	i_mm = ok(btf__add_struct(btf, "mm_struct", 512));
 	ok(btf__add_field(btf, "pad", T_LONG, 0, 0));
@@ -310,6 +338,12 @@ START_TEST(test_synthetic)
 	ok(btf__add_field(btf, "argc", T_INT, 160, 0));
 	ok(btf__add_field(btf, "envc", T_INT, 192, 0));
 	ok(btf__add_field(btf, "filename", T_PTR, 256, 0));
+	/* signal_struct last, with a member named as one of task_struct's: not that one */
+	ok(btf__add_struct(btf, "signal_struct", 40));
+	ok(btf__add_field(btf, "sigcnt", T_INT, 0, 0));
+	ok(btf__add_field(btf, "nr_threads", T_INT, 32, 0));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 64, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 128, 0));
 	expect_offsets(btf, &want);
 	btf__free(btf);
 }
@@ -357,6 +391,7 @@ START_TEST(test_anonymous)
 			struct btf *btf = base_btf();
 
 			add_task(btf);
+			add_signal(btf);
 			add_nested_mm(btf, levels, outer_first);
 			add_bprm(btf);
 			want.mm_arg_start = 8 * (uint32_t)levels;
@@ -377,6 +412,7 @@ START_TEST(test_too_deep)
 		struct btf *btf = base_btf();
 
 		add_task(btf);
+		add_signal(btf);
 		add_nested_mm(btf, 5, outer_first);
 		add_bprm(btf);
 		ck_assert_int_eq(oracle(btf, field("mm_struct", "arg_start")), 5 * 64);
@@ -394,8 +430,8 @@ START_TEST(test_anonymous_shared)
 {
 	static const struct kbtf_offsets want = {
 		.task_pid = 8, .task_tgid = 12, .task_real_parent = 16 + 8, .task_comm = 16 + 16,
-		.task_mm = 16, .task_pending = 24 + 24, .mm_arg_start = 8 + 8, .mm_arg_end = 24,
-		.bprm_filename = 0, .bprm_argc = 16,
+		.task_mm = 16, .task_pending = 24 + 24, .task_signal = 24 + 48, .signal_live = 4,
+		.mm_arg_start = 8 + 8, .mm_arg_end = 24, .bprm_filename = 0, .bprm_argc = 16,
 	};
 	struct btf *btf = base_btf();
 	int shared, ids, tdef, rest, cst;
@@ -412,21 +448,24 @@ START_TEST(test_anonymous_shared)
 	ok(btf__add_field(btf, NULL, shared, 128, 0));
 	/*
 	 * task_struct { ids_t; long mm;
-	 * const struct { ptr real_parent; char comm[16]; struct sigpending pending; }; }
+	 * const struct { ptr real_parent; char comm[16]; struct sigpending pending;
+	 * ptr signal; }; }
 	 */
 	ids = ok(btf__add_struct(btf, NULL, 8));
 	ok(btf__add_field(btf, "pid", T_INT, 0, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 32, 0));
 	tdef = ok(btf__add_typedef(btf, "ids_t", ids));
-	rest = ok(btf__add_struct(btf, NULL, 48));
+	rest = ok(btf__add_struct(btf, NULL, 56));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 0, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 64, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 192, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 384, 0));
 	cst = ok(btf__add_const(btf, rest));
-	ok(btf__add_struct(btf, "task_struct", 72));
+	ok(btf__add_struct(btf, "task_struct", 80));
 	ok(btf__add_field(btf, NULL, tdef, 64, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 128, 0));
 	ok(btf__add_field(btf, NULL, cst, 192, 0));
+	add_signal(btf);
 	expect_offsets(btf, &want);
 	btf__free(btf);
 }
@@ -450,6 +489,8 @@ START_TEST(test_too_many_anonymous)
 	for (i = 0; i < 100; i++)
 		ok(btf__add_field(btf, NULL, first + i, 320 + 32 * (unsigned)i, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 8 * 448, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 8 * 472, 0));
+	add_signal(btf);
 	add_mm(btf);
 	add_bprm(btf);
 	ck_assert_int_eq(oracle(btf, field("task_struct", "mm")), 320 + 32 * 99);
@@ -459,9 +500,27 @@ START_TEST(test_too_many_anonymous)
 }
 END_TEST
 
+/* The type of a member of struct type itself (not of an anonymous member), by libbpf. */
+static __u32 direct_member_type(const struct btf *btf, const char *type, const char *member)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	const struct btf_type *t;
+	const struct btf_member *m;
+	int i;
+
+	ck_assert_msg(id > 0, "libbpf finds no struct %s", type);
+	t = btf__type_by_id(btf, (__u32)id);
+	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member))
+			return m->type;
+	ck_abort_msg("libbpf finds no %s.%s", type, member);
+	return 0;
+}
+
 START_TEST(test_vmlinux)
 {
 	struct btf *btf = btf__parse(KBTF_VMLINUX, NULL);
+	const struct btf_type *t;
 	struct kbtf_offsets o;
 	char err[256] = "";
 	unsigned i;
@@ -479,6 +538,13 @@ START_TEST(test_vmlinux)
 	}
 	ck_assert_uint_ne(o.task_pid, o.task_tgid);
 	ck_assert_uint_ne(o.mm_arg_start, o.mm_arg_end);
+	/* What the programs read there: a pointer to signal_struct, and a 4-byte atomic_t. */
+	t = btf__type_by_id(btf, direct_member_type(btf, "task_struct", "signal"));
+	ck_assert_msg(btf_is_ptr(t), "task_struct.signal is not a pointer");
+	ck_assert_str_eq(btf__name_by_offset(btf, btf__type_by_id(btf, t->type)->name_off),
+			 "signal_struct");
+	ck_assert_int_eq(btf__resolve_size(btf, direct_member_type(btf, "signal_struct", "live")),
+			 4);
 	btf__free(btf);
 }
 END_TEST
@@ -489,6 +555,7 @@ START_TEST(test_missing_struct)
 	struct btf *btf = base_btf();
 
 	add_task(btf);
+	add_signal(btf);
 	add_mm(btf);
 	expect_error(btf, -ENOENT, "no struct linux_binprm");
 	btf__free(btf);
@@ -502,6 +569,7 @@ START_TEST(test_missing_struct)
 	ok(btf__add_struct(btf, "other", 8));
 	ok(btf__add_field(btf, "linux_binprm", T_PTR, 0, 0));
 	add_task(btf);
+	add_signal(btf);
 	add_mm(btf);
 	expect_error(btf, -ENOENT, "no struct linux_binprm");
 	btf__free(btf);
@@ -509,16 +577,29 @@ START_TEST(test_missing_struct)
 	/* task_struct declared only, before the others: the first struct is named. */
 	btf = base_btf();
 	ok(btf__add_fwd(btf, "task_struct", BTF_FWD_STRUCT));
+	add_signal(btf);
 	add_mm(btf);
 	add_bprm(btf);
-	ok(btf__add_struct(btf, "signal_struct", 72));
+	ok(btf__add_struct(btf, "decoy", 80));	/* every member, another name */
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 576, 0));
 	expect_error(btf, -ENOENT, "no struct task_struct");
+	btf__free(btf);
+
+	/* signal_struct declared only (task_struct.signal points to it), live elsewhere */
+	btf = base_btf();
+	ok(btf__add_fwd(btf, "signal_struct", BTF_FWD_STRUCT));
+	add_task(btf);
+	add_mm(btf);
+	add_bprm(btf);
+	ok(btf__add_struct(btf, "sighand_struct", 8));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 32, 0));
+	expect_error(btf, -ENOENT, "no struct signal_struct");
 	btf__free(btf);
 }
 END_TEST
@@ -531,6 +612,7 @@ START_TEST(test_missing_member)
 
 	/* argc nowhere in the strings */
 	add_task(btf);
+	add_signal(btf);
 	add_mm(btf);
 	ok(btf__add_struct(btf, "linux_binprm", 24));
 	ok(btf__add_field(btf, "filename", T_PTR, 64, 0));
@@ -542,6 +624,7 @@ START_TEST(test_missing_member)
 	ok(btf__add_struct(btf, "decoy", 4));
 	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
 	add_task(btf);
+	add_signal(btf);
 	ok(btf__add_struct(btf, "mm_struct", 32));
 	ok(btf__add_field(btf, "argc", T_INT, 0, 0));
 	ok(btf__add_field(btf, "arg_start", T_LONG, 128, 0));
@@ -556,12 +639,14 @@ START_TEST(test_missing_member)
 
 	/* comm only in mm_struct's anonymous struct: not task_struct's */
 	btf = base_btf();
-	ok(btf__add_struct(btf, "task_struct", 72));
+	ok(btf__add_struct(btf, "task_struct", 80));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 576, 0));
+	add_signal(btf);
 	inner = ok(btf__add_struct(btf, NULL, 16));
 	ok(btf__add_field(btf, "comm", T_COMM, 0, 0));
 	ok(btf__add_struct(btf, "mm_struct", 48));
@@ -572,22 +657,69 @@ START_TEST(test_missing_member)
 	expect_error(btf, -ENOENT, "task_struct has no comm member");
 	btf__free(btf);
 
-	/* pending only as signal_struct's, and shared_pending: not task_struct's */
+	/*
+	 * pending only as a decoy's, as signal_struct's (another wanted struct), and
+	 * shared_pending: not task_struct's
+	 */
 	btf = base_btf();
-	ok(btf__add_struct(btf, "signal_struct", 48));
+	ok(btf__add_struct(btf, "sighand_struct", 24));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 0, 0));
+	ok(btf__add_struct(btf, "signal_struct", 56));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 0, 0));
 	ok(btf__add_field(btf, "shared_pending", T_SIGPENDING, 192, 0));
-	ok(btf__add_struct(btf, "task_struct", 72));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 384, 0));
+	ok(btf__add_struct(btf, "task_struct", 80));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
 	ok(btf__add_field(btf, "shared_pending", T_SIGPENDING, 384, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 576, 0));
 	add_mm(btf);
 	add_bprm(btf);
 	ck_assert_int_eq(oracle(btf, field("task_struct", "pending")), -1);
 	expect_error(btf, -ENOENT, "task_struct has no pending member");
+	btf__free(btf);
+
+	/* live nowhere in the strings */
+	btf = base_btf();
+	add_task(btf);
+	ok(btf__add_struct(btf, "signal_struct", 8));
+	ok(btf__add_field(btf, "sigcnt", T_INT, 0, 0));
+	ok(btf__add_field(btf, "nr_threads", T_INT, 32, 0));
+	add_mm(btf);
+	add_bprm(btf);
+	expect_error(btf, -ENOENT, "signal_struct has no live member");
+	btf__free(btf);
+
+	/*
+	 * live in a decoy, in another wanted struct's anonymous member, and in a named
+	 * member's struct: not signal_struct's
+	 */
+	btf = base_btf();
+	ok(btf__add_struct(btf, "sighand_struct", 4));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 0, 0));
+	inner = ok(btf__add_struct(btf, NULL, 4));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 0, 0));
+	ok(btf__add_struct(btf, "task_struct", 88));
+	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
+	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
+	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
+	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
+	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
+	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 576, 0));
+	ok(btf__add_field(btf, NULL, inner, 640, 0));
+	inner = ok(btf__add_struct(btf, "signal_group", 4));
+	ok(btf__add_field(btf, "live", T_ATOMIC, 0, 0));
+	ok(btf__add_struct(btf, "signal_struct", 8));
+	ok(btf__add_field(btf, "sigcnt", T_INT, 0, 0));
+	ok(btf__add_field(btf, "group", inner, 32, 0));
+	add_mm(btf);
+	add_bprm(btf);
+	ck_assert_int_eq(oracle(btf, field("signal_struct", "live")), -1);
+	expect_error(btf, -ENOENT, "signal_struct has no live member");
 	btf__free(btf);
 }
 END_TEST
@@ -600,27 +732,31 @@ START_TEST(test_bitfield)
 	int anon;
 
 	/* pid a 32-bit bitfield at byte 8: offset (32 << 24) | 64 in the file */
-	ok(btf__add_struct(btf, "task_struct", 72));
+	ok(btf__add_struct(btf, "task_struct", 80));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 32));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_COMM, 192, 0));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 576, 0));
+	add_signal(btf);
 	add_mm(btf);
 	add_bprm(btf);
-	ck_assert(btf_kflag(btf__type_by_id(btf, T_SIGPENDING + 1)));
+	ck_assert(btf_kflag(btf__type_by_id(btf, T_NEXT)));
 	expect_offsets(btf, &want);
 	btf__free(btf);
 
 	btf = base_btf();
-	ok(btf__add_struct(btf, "task_struct", 72));
+	ok(btf__add_struct(btf, "task_struct", 80));
 	ok(btf__add_field(btf, "pid", T_INT, 64, 0));
 	ok(btf__add_field(btf, "tgid", T_INT, 96, 0));
 	ok(btf__add_field(btf, "real_parent", T_PTR, 128, 0));
 	ok(btf__add_field(btf, "comm", T_INT, 196, 8));
 	ok(btf__add_field(btf, "mm", T_PTR, 320, 0));
 	ok(btf__add_field(btf, "pending", T_SIGPENDING, 384, 0));
+	ok(btf__add_field(btf, "signal", T_PTR, 576, 0));
+	add_signal(btf);
 	add_mm(btf);
 	add_bprm(btf);
 	expect_error(btf, -EPROTO, "task_struct.comm is not byte-aligned (bit offset 196)");
@@ -629,6 +765,7 @@ START_TEST(test_bitfield)
 	/* Inside an anonymous struct: the anonymous member's offset is added first. */
 	btf = base_btf();
 	add_task(btf);
+	add_signal(btf);
 	anon = ok(btf__add_struct(btf, NULL, 16));
 	ok(btf__add_field(btf, "arg_start", T_LONG, 0, 0));
 	ok(btf__add_field(btf, "arg_end", T_INT, 68, 4));
@@ -667,11 +804,15 @@ START_TEST(test_chunk_strings)
 		if (i % 2 == 0 && i && !strcmp(name, fields[i / 2 - 1].type))
 			continue;	/* that struct's name was cut already */
 		for (cut = 0; cut <= len + 1; cut++) {
-			struct btf *btf = base_btf();
+			struct btf *btf = btf__new_empty();
 
+			/* the name first: base_btf() has some ("signal" in sigpending) */
+			ck_assert_ptr_nonnull(btf);
 			strings_to(btf, CHUNK - cut);
 			ck_assert_int_eq(ok(btf__add_str(btf, name)), CHUNK - cut);
+			add_base(btf);
 			add_task(btf);
+			add_signal(btf);
 			add_mm(btf);
 			add_bprm(btf);
 			expect_offsets(btf, &flat);
@@ -690,12 +831,12 @@ static __u32 types_len(struct btf *btf)
 	return h->type_len;
 }
 
-/* task_struct's record (a type, six members) cut by the types' first chunk's end. */
+/* task_struct's record (a type, seven members) cut by the types' first chunk's end. */
 START_TEST(test_chunk_types)
 {
 	int cut;
 
-	for (cut = 0; cut <= 12 + 6 * 12; cut += 4) {
+	for (cut = 0; cut <= 12 + 7 * 12; cut += 4) {
 		struct btf *btf = base_btf();
 		int rem = CHUNK - cut - (int)types_len(btf), v;
 
@@ -708,6 +849,7 @@ START_TEST(test_chunk_types)
 			ok(btf__add_enum_value(btf, "F", v));
 		ck_assert_uint_eq(types_len(btf), CHUNK - cut);
 		add_task(btf);
+		add_signal(btf);
 		add_mm(btf);
 		add_bprm(btf);
 		expect_offsets(btf, &flat);
