@@ -86,6 +86,8 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	skel->rodata->rt_task_comm_off = off.task_comm;
 	skel->rodata->rt_task_mm_off = off.task_mm;
 	skel->rodata->rt_task_pending_off = off.task_pending;
+	skel->rodata->rt_task_signal_off = off.task_signal;
+	skel->rodata->rt_signal_live_off = off.signal_live;
 	skel->rodata->rt_mm_arg_start_off = off.mm_arg_start;
 	skel->rodata->rt_mm_arg_end_off = off.mm_arg_end;
 	skel->rodata->rt_bprm_filename_off = off.bprm_filename;
