@@ -6,6 +6,10 @@ Every configuration runs the same workloads (bench/workload.c) interleaved
 (A B C A B C ...) for --rounds rounds; each figure is the median with its spread
 (min-max), and ratios compare figures from the same run. Nothing here passes or
 fails: it prints a table. Run as root from a built tree: make bench.
+
+The peers: a bare per-CPU counter (bench/ref.bpf.c), bpftrace, and libbpf-tools'
+syscount -P (W1, syscall counting) and execsnoop (W2, fork+exec); a missing peer
+is skipped with a note (scripts/deps.sh --bench installs them on Debian 12).
 """
 import argparse
 import json
@@ -27,7 +31,7 @@ def parse_args():
     p.add_argument("--builddir", default=".")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--calls", type=int, default=3_000_000, help="W1 getppid calls")
-    p.add_argument("--execs", type=int, default=500, help="W2 fork+execs")
+    p.add_argument("--execs", type=int, default=2000, help="W2 fork+execs")
     p.add_argument("--only", default="", help="comma-separated configuration names")
     p.add_argument("--sweep-seconds", type=int, default=2, help="streaming sweep: seconds a rate")
     p.add_argument("--sweep-rates", type=lambda s: [int(x) for x in s.split(",")],
@@ -43,9 +47,12 @@ def write(path, text):
 
 
 def rules_files(tmp):
-    """The rule files of configurations 4 to 7."""
+    """The rule files of configurations 4 to 7 and of W2."""
     count = write(f"{tmp}/count.yaml",
                   "version: 1\nrules:\n  - { name: c, probe: sys_enter }\n")
+    # Keyed as syscount -P keys its counts: by process id.
+    by_pid = write(f"{tmp}/count-pid.yaml",
+                   "version: 1\nrules:\n  - { name: c, probe: sys_enter, group_by: [pid] }\n")
     reject = write(f"{tmp}/reject.yaml",
                    "version: 1\nrules:\n  - { name: c, probe: sys_enter,"
                    " filter: { comm: [no-such-comm] } }\n")
@@ -61,31 +68,42 @@ def rules_files(tmp):
     execs = write(f"{tmp}/exec.yaml",
                   "version: 1\noutputs:\n  f: { type: json, path: " + tmp + "/execs.jsonl }\n"
                   "rules:\n  - { name: e, probe: execve, outputs: [f] }\n")
-    return count, reject, many, stream, execs
+    return count, by_pid, reject, many, stream, execs
 
 
 class Tracer:
-    """A tracer process started before a workload and stopped after it."""
+    """A tracer process started before a workload and stopped after it.
+
+    ready says when it is attached: a string it prints (to stdout or stderr, both
+    in tracer.err unless stdout names a file of its own), or a function given
+    the process that says so. After stop(), output holds what it printed to
+    tracer.err."""
 
     running = []
 
-    def __init__(self, argv, ready):
-        self.argv, self.ready = argv, ready
+    def __init__(self, argv, ready, stdout=None):
+        self.argv, self.ready, self.stdout = argv, ready, stdout
 
     def start(self, tmp):
-        self.err = open(f"{tmp}/tracer.err", "w+")
+        self.err = open(f"{tmp}/tracer.err", "w+", errors="replace")
+        self.out = open(self.stdout, "w") if self.stdout else self.err
+        self.output = ""
         t0 = time.monotonic()
         # The same locked-memory allowance for every tracer (bpftrace asks for it).
         hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)[1]
-        self.proc = subprocess.Popen(self.argv, stdout=self.err, stderr=self.err,
+        self.proc = subprocess.Popen(self.argv, stdout=self.out, stderr=self.err,
                                      stdin=subprocess.DEVNULL,
                                      preexec_fn=lambda: resource.setrlimit(
                                          resource.RLIMIT_MEMLOCK, (hard, hard)))
         Tracer.running.append(self.proc)
         while True:
-            self.err.seek(0)
-            if self.ready in self.err.read():
-                break
+            if callable(self.ready):
+                if self.ready(self.proc):
+                    break
+            else:
+                self.err.seek(0)
+                if self.ready in self.err.read():
+                    break
             if self.proc.poll() is not None or time.monotonic() - t0 > 30:
                 self.err.seek(0)
                 raise RuntimeError(f"{self.argv[0]} did not attach: {self.err.read()[-500:]}")
@@ -94,9 +112,16 @@ class Tracer:
         self.cpu0 = self.cpu_seconds()
 
     def cpu_seconds(self):
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time of its threads, to the nanosecond (schedstat's run time:
+        utime and stime in /proc/PID/stat count whole clock ticks)."""
+        ns = 0
+        for tid in os.listdir(f"/proc/{self.proc.pid}/task"):
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{tid}/schedstat") as f:
+                    ns += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+        return ns / 1e9
 
     def stop(self):
         cpu = self.cpu_seconds() - self.cpu0
@@ -104,14 +129,39 @@ class Tracer:
             hwm = [l for l in f if l.startswith("VmHWM")][0].split()[1]
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=60)
+        self.err.seek(0)
+        self.output = self.err.read()
         self.err.close()
+        if self.out is not self.err:
+            self.out.close()
         return cpu, int(hwm) / 1024
+
+
+def blocked_in(*syscalls):
+    """A readiness test: the process is blocked in one of these system calls
+    (x86-64 numbers, as /proc/PID/syscall shows them)."""
+    def test(proc):
+        try:
+            with open(f"/proc/{proc.pid}/syscall") as f:
+                return f.read().split()[0] in syscalls
+        except (OSError, IndexError):
+            return False
+    return test
+
+
+def syscount_counted(output):
+    """The calls syscount -P counted for the workload (its comm is rt-bench)."""
+    for line in output.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] == "rt-bench" and f[2].isdigit():
+            return int(f[2])
+    return None
 
 
 def configs(args, tmp):
     rt = os.path.join(args.builddir, "ruletrace")
     ref = os.path.join(args.builddir, "bench", "bench-ref")
-    count, reject, many, stream, execs = rules_files(tmp)
+    count, by_pid, reject, many, stream, execs = rules_files(tmp)
     ready = "stop with Ctrl-C"
     summary = ["-j", f"{tmp}/summary.json"]
     c = [
@@ -120,6 +170,7 @@ def configs(args, tmp):
         ("3 floor: percpu array", Tracer([ref, "floor_prog"], "attached")),
         ("3 plain percpu comm hash", Tracer([ref, "comm_hash"], "attached")),
         ("4 ruletrace count", Tracer([rt, *summary, count], ready)),
+        ("4 ruletrace count by pid", Tracer([rt, *summary, by_pid], ready)),
         ("5 ruletrace count, rejected", Tracer([rt, *summary, reject], ready)),
         ("6 ruletrace count, 64 rules", Tracer([rt, *summary, many], ready)),
         ("7 ruletrace stream to file", Tracer([rt, "--allow-loss", *summary, stream], ready)),
@@ -132,20 +183,157 @@ def configs(args, tmp):
                          "Attaching")))
     else:
         print("bpftrace not installed: configuration 8 skipped "
-              "(apt-get install bpftrace to include it)", file=sys.stderr)
+              "(apt-get install bpftrace, or scripts/deps.sh --bench, to include it)",
+              file=sys.stderr)
+    syscount, execsnoop = libbpf_tool("syscount"), libbpf_tool("execsnoop")
+    if syscount:
+        # It counts at sys_exit, by process (-P), and prints its table at SIGINT.
+        # Its stdout is a file, so block-buffered: stdbuf makes the banner it
+        # prints once attached visible at once (a line or two: no cost).
+        c.append(("9 libbpf-tools syscount -P",
+                  Tracer(["stdbuf", "-oL", syscount, "-P"], "Ctrl+C to quit")))
     if args.only:
         wanted = args.only.split(",")
         c = [x for x in c if x[0] == "1 baseline" or any(w in x[0] for w in wanted)]
-    return c, Tracer([rt, *summary, execs], ready), \
-        Tracer([rt, "--allow-loss", *summary, stream], ready)
+    w2 = [("ruletrace execve stream", Tracer([rt, *summary, execs], ready))]
+    if execsnoop:
+        # It prints its header before it opens its perf buffer, and its output goes
+        # to a file (block-buffered, as anyone redirecting it gets): attached and
+        # reading once it waits in its poll loop (epoll_wait or epoll_pwait).
+        w2.append(("libbpf-tools execsnoop",
+                   Tracer([execsnoop], blocked_in("232", "281", "441"),
+                          stdout=f"{tmp}/execsnoop.out")))
+    return c, w2, Tracer([rt, "--allow-loss", *summary, stream], ready)
 
 
-def run_workload(args, kind, n, *more):
-    out = subprocess.run([os.path.join(args.builddir, "bench", "bench-workload"), kind, str(n),
-                          *map(str, more)],
-                         check=True, capture_output=True, text=True).stdout
+def libbpf_tool(name):
+    """Debian's libbpf-tools (bookworm: 0.26) puts its tools in /usr/sbin under
+    their plain names; bpfcc-tools' BCC ones are name-bpfcc, not these."""
+    path = shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
+    if not path:
+        print(f"libbpf-tools' {name} not installed: its rows are skipped "
+              "(apt-get install libbpf-tools, or scripts/deps.sh --bench, to include it)",
+              file=sys.stderr)
+    return path
+
+
+def package_version(pkg):
+    try:
+        return subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg],
+                              capture_output=True, text=True).stdout or None
+    except OSError:
+        return None
+
+
+def run_workload(args, kind, n, *more, want_pid=False):
+    argv = [os.path.join(args.builddir, "bench", "bench-workload"), kind, str(n),
+            *map(str, more)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    out = proc.communicate()[0]
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, argv)
     fields = dict(line.split() for line in out.splitlines())
-    return int(fields["calls"]) if kind == "paced" else int(fields["ns"])
+    value = int(fields["calls"]) if kind == "paced" else int(fields["ns"])
+    # The workload's pid: its children's parent, to pick its execs from a log.
+    return (value, proc.pid) if want_pid else value
+
+
+def exec_stream(args, tmp, tracers):
+    """W2: fork+exec of /bin/true with no tracer, with ruletrace's execve stream
+    to a JSON lines file and with libbpf-tools' execsnoop to a file, interleaved.
+    Each log is checked for the workload's own execs (those whose parent is the
+    workload): a tracer that drops events would look cheaper for a wrong reason."""
+    cfgs = [("no tracer", None), *tracers]
+    res = {name: {"ns": [], "cpu": [], "attach": [], "rss": [], "seen": [], "lost": []}
+           for name, _ in cfgs}
+    for rnd in range(args.rounds):
+        for name, tracer in cfgs:
+            if tracer:
+                if "ruletrace" in name and os.path.exists(f"{tmp}/execs.jsonl"):
+                    os.unlink(f"{tmp}/execs.jsonl")
+                try:
+                    tracer.start(tmp)
+                except RuntimeError as e:
+                    print(f"{name}: {e}", file=sys.stderr)
+                    tracer.proc.kill()
+                    continue
+            ns, pid = run_workload(args, "exec", args.execs, want_pid=True)
+            r = res[name]
+            r["ns"].append(ns / args.execs)
+            if not tracer:
+                continue
+            cpu, rss = tracer.stop()
+            r["cpu"].append(cpu)
+            r["attach"].append(tracer.attach_ms)
+            r["rss"].append(rss)
+            if "ruletrace" in name:
+                r["seen"].append(jsonl_children(f"{tmp}/execs.jsonl", pid))
+                r["lost"].append(summary_events(tmp)[1])
+            else:
+                r["seen"].append(execsnoop_children(tracer.stdout, pid))
+                # libbpf-tools print "Lost N events on CPU #C!" to stderr.
+                r["lost"].append(sum(int(l.split()[1]) for l in tracer.output.splitlines()
+                                     if l.startswith("Lost ")))
+        print(f"W2 round {rnd + 1}/{args.rounds} done", file=sys.stderr)
+
+    base = med(res["no tracer"]["ns"])
+    peer = "libbpf-tools execsnoop"
+    peer_added = med(res[peer]["ns"]) - base if peer in res and res[peer]["ns"] else None
+    print(f"\nW2: {args.execs} fork+exec of /bin/true, {args.rounds} interleaved rounds")
+    print(f"{'configuration':32} {'ns/exec':>8} {'spread':>13} {'added':>7} {'x execsnoop':>11} "
+          f"{'CPU us/exec':>11} {'attach ms':>9} {'RSS MB':>6}  workload's execs seen / lost")
+    for name, _ in cfgs:
+        r = res[name]
+        if not r["ns"]:
+            print(f"{name:32} did not run")
+            continue
+        ns = med(r["ns"])
+        added = ns - base
+        ratio = "-"
+        if name != "no tracer" and peer_added and peer_added > 0:
+            ratio = f"{added / peer_added:.2f}"
+        cpu = f"{med(r['cpu']) * 1e6 / args.execs:.1f}" if r["cpu"] else "-"
+        attach = f"{med(r['attach']):.1f}" if r["attach"] else "-"
+        rss = f"{med(r['rss']):.1f}" if r["rss"] else "-"
+        seen = ""
+        if r["seen"]:
+            seen = ", ".join(f"{'?' if s is None else s}/{'?' if l is None else l}"
+                             for s, l in zip(r["seen"], r["lost"]))
+            seen += f" of {args.execs} a round"
+        print(f"{name:32} {ns:8.0f} {spread(r['ns']):>13} {added:7.0f} {ratio:>11} "
+              f"{cpu:>11} {attach:>9} {rss:>6}  {seen}")
+    print("  seen: the log's execs whose parent is the workload (every exec should be "
+          "there); lost: the tracer's own count of events it dropped (all execs on the "
+          "machine)")
+
+
+def jsonl_children(path, ppid):
+    """Events in ruletrace's JSON lines log whose ppid is the workload's pid."""
+    n = 0
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                try:
+                    if json.loads(line).get("ppid") == ppid:
+                        n += 1
+                except ValueError:
+                    pass
+    except OSError:
+        return None
+    return n
+
+
+def execsnoop_children(path, ppid):
+    """Lines of execsnoop's log (PCOMM PID PPID RET ARGS) whose PPID is the
+    workload's pid."""
+    n = 0
+    # Other processes' argv is whatever bytes they passed: not always UTF-8.
+    with open(path, errors="replace") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 4 and fields[2] == str(ppid):
+                n += 1
+    return n
 
 
 def stream_sweep(args, tmp, tracer):
@@ -167,6 +355,27 @@ def stream_sweep(args, tmp, tracer):
         print(f"  {rate:>10} {calls:>10} {ev:>10} {lost:>10} "
               f"{ev / args.sweep_seconds:>12.0f}  {exact}")
     print(f"  highest offered rate with nothing lost: {best}/s")
+
+
+def machine():
+    """What the figures were measured on: every figure is a ratio against one
+    measured in the same run, but an absolute time goes with its machine."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    debian = ""
+    try:
+        with open("/etc/debian_version") as f:
+            debian = f", Debian {f.read().strip()}"
+    except OSError:
+        pass
+    peers = [f"{p} {v}" for p in ("bpftrace", "libbpf-tools")
+             if (v := package_version(p))]
+    return (f"machine: {model}, {os.cpu_count()} CPUs, kernel {os.uname().release}{debian}, "
+            f"{time.strftime('%Y-%m-%d')}" + (f"; peers: {', '.join(peers)}" if peers else ""))
 
 
 def med(xs):
@@ -202,8 +411,12 @@ def run():
     if os.geteuid() != 0:
         sys.exit("bench: needs root (BPF)")
     tmp = tempfile.mkdtemp(prefix="ruletrace-bench.")
-    cfgs, exec_tracer, stream_tracer = configs(args, tmp)
-    res = {name: {"ns": [], "cpu": [], "attach": [], "rss": [], "events": [], "lost": []}
+    print(machine())
+    print("command: " + " ".join(sys.argv))
+    print(f"load average at start: {loadavg()}")
+    cfgs, w2, stream_tracer = configs(args, tmp)
+    res = {name: {"ns": [], "cpu": [], "attach": [], "rss": [], "events": [], "lost": [],
+                  "counted": []}
            for name, _ in cfgs}
     for rnd in range(args.rounds):
         for name, tracer in cfgs:
@@ -227,6 +440,10 @@ def run():
                     if ev is not None:
                         r["events"].append(ev)
                         r["lost"].append(lost)
+                elif "syscount" in name:
+                    n = syscount_counted(tracer.output)
+                    if n is not None:
+                        r["counted"].append(n)
         print(f"round {rnd + 1}/{args.rounds} done", file=sys.stderr)
 
     base = med(res["1 baseline"]["ns"])
@@ -248,29 +465,21 @@ def run():
         attach = f"{med(r['attach']):.1f}" if r["attach"] else "-"
         rss = f"{med(r['rss']):.1f}" if r["rss"] else "-"
         ev = f"{int(med(r['events']))} / {int(med(r['lost']))}" if r["events"] else ""
+        if r["counted"]:
+            ev = f"rt-bench: {int(med(r['counted']))} counted"
         print(f"{name:32} {ns:8.1f} {spread(r['ns']):>11} {added:7.1f} {ratio:>7} "
               f"{cpu:>6} {attach:>9} {rss:>6}  {ev}")
 
-    # W2: the execve stream at the highest exec rate this machine reaches.
-    base_ns, rt_ns, delivered = [], [], []
-    for _ in range(args.rounds):
-        base_ns.append(run_workload(args, "exec", args.execs) / args.execs)
-        exec_tracer.start(tmp)
-        rt_ns.append(run_workload(args, "exec", args.execs) / args.execs)
-        exec_tracer.stop()
-        with open(f"{tmp}/summary.json") as f:
-            s = json.load(f)
-        delivered.append((s["rules"][0]["events"], s["lost"]["total"]))
-    print(f"\nW2: {args.execs} fork+exec of /bin/true, {args.rounds} interleaved rounds")
-    print(f"  baseline            {med(base_ns) / 1000:8.1f} us/exec  ({spread(base_ns, '{:.0f}')} ns)")
-    print(f"  ruletrace execve    {med(rt_ns) / 1000:8.1f} us/exec  "
-          f"(+{(med(rt_ns) - med(base_ns)) / 1000:.1f} us, "
-          f"{1e9 / med(rt_ns):.0f} execs/s)")
-    print("  execs delivered / lost per round (all execs on the machine, the "
-          f"workload's {args.execs} among them): "
-          + ", ".join(f"{d}/{l}" for d, l in delivered))
+    exec_stream(args, tmp, w2)
     stream_sweep(args, tmp, stream_tracer)
+    # Anything else running on the machine meanwhile widens the spreads.
+    print(f"\nload average at end: {loadavg()}")
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 if __name__ == "__main__":

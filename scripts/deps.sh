@@ -7,7 +7,12 @@ set -eu
 
 pkgs="build-essential autoconf automake libtool pkg-config clang llvm bpftool
 libbpf-dev libelf-dev zlib1g-dev libyaml-dev check python3 mandoc man-db strace"
-[ "${1:-}" = --test ] && pkgs="$pkgs rsyslog jq valgrind qemu-system-x86 busybox-static cpio curl xz-utils libclang-rt-14-dev"
+# --test: the test suite's tools too; --bench: the peers bench/run.py measures
+# ruletrace against (it skips, with a note, any that is missing).
+case "${1:-}" in
+--test) pkgs="$pkgs rsyslog jq valgrind qemu-system-x86 busybox-static cpio curl xz-utils libclang-rt-14-dev" ;;
+--bench) pkgs="$pkgs bpftrace libbpf-tools" ;;
+esac
 
 missing=
 for p in $pkgs; do
