@@ -627,8 +627,12 @@ int loader_events_fd(const struct loader *l)
 
 void loader_detach(struct loader *l)
 {
-	if (l->skel)
-		ruletrace_bpf__detach(l->skel);
+	if (!l->skel)
+		return;
+	ruletrace_bpf__detach(l->skel);
+	/* A program that began before the detach has finished, and sent what it sends:
+	 * a drain after this sees every event the counters count. */
+	quiesce();
 }
 
 /* Sum a per-CPU value of n __u64 fields over every possible CPU. */
