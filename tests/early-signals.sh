@@ -42,12 +42,15 @@ def check(p, what):
     st = p.wait()
     if st != 0:
         print(open(err).read(), file=sys.stderr)
+        print(open(out).read()[-2000:], file=sys.stderr)	# the summary: what was lost
         sys.exit(f"{what}: exit status {st}")
     if "--- ruletrace summary ---" not in open(out).read():
         sys.exit(f"{what}: no summary")
 for attempt in range(20):
     with open(out, "w") as o, open(err, "w") as e:
-        p = subprocess.Popen([rt, "-d", "3s"], stdout=o, stderr=e)
+        # --allow-loss: the built-in rules take every exec on the machine, and the
+        # tests beside this one may flood them; losses are counted, not the point.
+        p = subprocess.Popen([rt, "--allow-loss", "-d", "3s"], stdout=o, stderr=e)
     t0 = time.monotonic()
     while not caught(p.pid, signal.SIGHUP) and p.poll() is None and time.monotonic() - t0 < 5:
         pass
@@ -60,7 +63,7 @@ print("ok: 20 SIGHUP storms from the first instant the handlers are in: exit 0 e
 # A SIGTERM as soon as it can be caught, long before the probes are attached.
 for attempt in range(10):
     with open(out, "w") as o, open(err, "w") as e:
-        p = subprocess.Popen([rt], stdout=o, stderr=e)
+        p = subprocess.Popen([rt, "--allow-loss"], stdout=o, stderr=e)
     while not caught(p.pid, signal.SIGTERM) and p.poll() is None:
         pass
     os.kill(p.pid, signal.SIGTERM)
