@@ -12,8 +12,7 @@
 #                        EACCES, named /dev/fd/8
 . "$srcdir/lib.sh"
 need_root
-: "${EXEC_ATTACK:=$(dirname "$WORKLOAD")/exec_attack}"
-[ -x "$EXEC_ATTACK" ] || fail "$EXEC_ATTACK not built (make tests/exec_attack)"
+need_exec_attack
 
 cat >"$TMP/rules.yaml" <<YAML
 version: 1

@@ -14,8 +14,7 @@
 # {"nx", LEN x 'L', "tail"}, NULL), which fails with ENOENT.
 . "$srcdir/lib.sh"
 need_root
-: "${EXEC_ATTACK:=$(dirname "$WORKLOAD")/exec_attack}"
-[ -x "$EXEC_ATTACK" ] || fail "$EXEC_ATTACK not built (make tests/exec_attack)"
+need_exec_attack
 
 cat >"$TMP/rules.yaml" <<YAML
 version: 1

@@ -10,8 +10,7 @@
 # Each child's pid and exit status (0: /bin/true ran) come from exec_attack.
 . "$srcdir/lib.sh"
 need_root
-: "${EXEC_ATTACK:=$(dirname "$WORKLOAD")/exec_attack}"
-[ -x "$EXEC_ATTACK" ] || fail "$EXEC_ATTACK not built (make tests/exec_attack)"
+need_exec_attack
 
 cat >"$TMP/rules.yaml" <<YAML
 version: 1

@@ -16,8 +16,7 @@
 # does.) Oracle: the execs the children make, as strace -f shows them.
 . "$srcdir/lib.sh"
 need_root
-: "${EXEC_ATTACK:=$(dirname "$WORKLOAD")/exec_attack}"
-[ -x "$EXEC_ATTACK" ] || fail "$EXEC_ATTACK not built (make tests/exec_attack)"
+need_exec_attack
 
 bad=0
 for mode in leader-exit thread-exec; do

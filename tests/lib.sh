@@ -122,6 +122,13 @@ expect_eq() {
 	echo "ok: $1 = $3"
 }
 
+# need_exec_attack: $EXEC_ATTACK, the hostile exec helper (tests/exec_attack.c),
+# beside the workload unless make says where; built, or the test fails.
+need_exec_attack() {
+	: "${EXEC_ATTACK:=$(dirname "$WORKLOAD")/exec_attack}"
+	[ -x "$EXEC_ATTACK" ] || fail "$EXEC_ATTACK not built (make tests/exec_attack)"
+}
+
 # start_rsyslog [TEMPLATE [GLOBAL]]: a private rsyslogd listening on $TMP/rs/log,
 # writing what it receives to $TMP/rs/messages (in rsyslog's string TEMPLATE if
 # given, else its default format); GLOBAL adds parameters to its global(), e.g.

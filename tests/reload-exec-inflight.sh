@@ -11,8 +11,7 @@
 # which "stranger" never wanted. Oracle: the comm filter of each rule.
 . "$srcdir/lib.sh"
 need_root
-: "${EXEC_ATTACK:=$(dirname "$WORKLOAD")/exec_attack}"
-[ -x "$EXEC_ATTACK" ] || fail "$EXEC_ATTACK not built (make tests/exec_attack)"
+need_exec_attack
 
 rules() {
 	{
