@@ -100,14 +100,46 @@ struct {
 } rt_stats SEC(".maps");
 
 /*
- * Events to user space. A ring buffer (5.8+) by default; on older kernels user
- * space turns this map into a perf event array before load and clears
- * rt_use_ringbuf, and the verifier never sees the ring buffer branch.
+ * Events to user space, through perf buffers (kernels before 5.8, or
+ * --perf-buffer): one per CPU, shared by every rule. User space makes this map a
+ * perf event array before load and clears rt_use_ringbuf; with ring buffers it is
+ * never used.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(int));
+	__uint(value_size, sizeof(int));
 } rt_events SEC(".maps");
+
+/*
+ * Events to user space through ring buffers (5.8+): each stream rule has its own,
+ * by rule slot, created and sized by user space, so that a rule that floods fills
+ * only its own and the losses are its own. An event several rules take is sent to
+ * each of their rings. (With perf buffers user space makes the inner maps plain
+ * arrays: the ring buffer branch is then never verified.)
+ */
+struct rt_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, RT_MAX_RULES);
+	__type(key, __u32);
+	__array(values, struct rt_ring);
+} rt_rings SEC(".maps");
+
+/*
+ * Each rate-limited rule's theoretical arrival time (CLOCK_MONOTONIC ns), by rule
+ * slot: shared by every CPU, moved only by compare-and-swap (struct rt_rate).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RT_MAX_RULES);
+	__type(key, __u32);
+	__type(value, __u64);
+} rt_rate_tat SEC(".maps");
 
 /*
  * The fast count path: one per-CPU counter per (rule, comm[, pid]) slot, and the
@@ -210,6 +242,22 @@ static __always_inline void rt_stat_inc(__u32 stat)
 
 	if (v)
 		(*v)++;
+}
+
+/* This CPU's figures of rule slot idx, or NULL. */
+static __always_inline struct rt_rule_stats *rt_rule_stats_of(__u32 idx)
+{
+	idx &= RT_MAX_RULES - 1;
+	return bpf_map_lookup_elem(&rt_rule_stats, &idx);
+}
+
+/* A count rule's syscall that no counter could take: the count map is full. */
+static __always_inline void rt_count_full(__u32 idx)
+{
+	struct rt_rule_stats *st = rt_rule_stats_of(idx);
+
+	if (st)
+		st->count_full++;
 }
 
 /* Drop the rules whose filters of one kind reject the key whose entry is v. */
@@ -458,7 +506,7 @@ static __always_inline void rt_count_cached_one(struct rt_task_cache *c, __u32 n
 	s = c->slot[n & (RT_MAX_RULES - 1)];
 	s = s ? s - 1 : rt_slot_miss(n, tgid);
 	if (s < 0) {
-		rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
+		rt_count_full(n);
 		return;
 	}
 	slot = (__u32)s;
@@ -472,7 +520,7 @@ struct rt_loop_arg {
 	__u64 rules;
 	__u64 comm_lo, comm_hi;
 	__u32 tgid, nr;
-	int lost;
+	int what;		/* rt_account: RT_ACCOUNT_* */
 };
 
 /* The callback's verdict on bit n: RT_LOOP_STOP when no rule is left at or above it. */
@@ -572,7 +620,7 @@ static __always_inline void rt_count_hashed_one(const struct rt_ruleset *rs,
 	if (v)
 		(*v)++;
 	else	/* a full map is counted, never a silent undercount */
-		rt_stat_inc(RT_STAT_COUNT_MAP_FULL);
+		rt_count_full(i);
 }
 
 static long rt_count_hashed_cb(__u32 n, void *arg)
@@ -617,19 +665,24 @@ __noinline int rt_count_hashed_unrolled(__u64 rules, __u64 comm_lo, __u64 comm_h
 	return 0;
 }
 
+/* What rt_account counts of each rule it is given. */
+#define RT_ACCOUNT_MATCHED	1
+#define RT_ACCOUNT_LOST		2
+
 /*
- * Per-rule accounting of a stream event: matched, and lost when it could not be
- * sent. A global function (5.6+): the verifier checks it once on its own instead of
- * once per path of the caller, which the exec program's argv loop would multiply.
+ * Per-rule accounting of stream events that went no further than the rules'
+ * verdict. A global function (5.6+): the verifier checks it once on its own instead
+ * of once per path of the caller, which the exec program's argv loop would multiply.
  */
-static __always_inline void rt_account_one(__u32 idx, int lost)
+static __always_inline void rt_account_one(__u32 idx, int what)
 {
-	struct rt_rule_stats *st = bpf_map_lookup_elem(&rt_rule_stats, &idx);
+	struct rt_rule_stats *st = rt_rule_stats_of(idx);
 
 	if (!st)
 		return;
-	st->matched++;
-	if (lost)
+	if (what & RT_ACCOUNT_MATCHED)
+		st->matched++;
+	if (what & RT_ACCOUNT_LOST)
 		st->lost++;
 }
 
@@ -639,55 +692,204 @@ static long rt_account_cb(__u32 n, void *arg)
 	int bit = rt_loop_bit(a, n);
 
 	if (bit == RT_LOOP_RULE)
-		rt_account_one(n, a->lost);
+		rt_account_one(n, a->what);
 	return bit == RT_LOOP_STOP;
 }
 
-__noinline int rt_account_loop(__u64 rules, int lost)
+__noinline int rt_account_loop(__u64 rules, int what)
 {
-	struct rt_loop_arg a = { .rules = rules, .lost = lost };
+	struct rt_loop_arg a = { .rules = rules, .what = what };
 
 	if (rules)
 		bpf_loop(RT_MAX_RULES, rt_account_cb, &a, 0);
 	return 0;
 }
 
-__noinline int rt_account_unrolled(__u64 rules, int lost)
+__noinline int rt_account_unrolled(__u64 rules, int what)
 {
 	__u32 idx;
 
 	rt_for_each_rule(idx, rules)
-		rt_account_one(idx, lost);
+		rt_account_one(idx, what);
 	return 0;
 }
 
 /* The variant a program was built for: loop is a constant in each program. */
-static __always_inline void rt_account(int loop, __u64 rules, int lost)
+static __always_inline void rt_account(int loop, __u64 rules, int what)
 {
 	if (loop)
-		rt_account_loop(rules, lost);
+		rt_account_loop(rules, what);
 	else
-		rt_account_unrolled(rules, lost);
-}
-
-/* Send size bytes of data to user space; 0 or a negative error (buffer full). */
-static __always_inline long rt_emit(void *ctx, void *data, __u64 size)
-{
-	if (rt_use_ringbuf)
-		return bpf_ringbuf_output(&rt_events, data, size, 0);
-	return bpf_perf_event_output(ctx, &rt_events, BPF_F_CURRENT_CPU, data, size);
+		rt_account_unrolled(rules, what);
 }
 
 static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __u64 rules,
-					__u64 pid_tgid, const char *comm)
+					__u64 ts, __u64 pid_tgid, const char *comm)
 {
-	hdr->ts_ns = bpf_ktime_get_ns();
+	hdr->ts_ns = ts;
 	hdr->rules = rules;
 	hdr->type = type;
 	hdr->pid = pid_tgid >> 32;
 	hdr->tid = (__u32)pid_tgid;
 	hdr->uid = (__u32)bpf_get_current_uid_gid();
 	__builtin_memcpy(hdr->comm, comm, RT_COMM_LEN);
+}
+
+/*
+ * Whether the event at now is over rule idx's rate_limit (struct rt_rate): the
+ * rule's arrival time moves on by one interval per event let through, by
+ * compare-and-swap, so that CPUs racing for the last token never both get it.
+ * Only the bpf_loop build calls it: compare-and-swap is 5.12+, bpf_loop 5.17+.
+ */
+static __always_inline int rt_rate_over(__u32 idx, __u64 now)
+{
+	const struct rt_ruleset *rs = rt_active();
+	__u64 *tat, old, next, interval, tolerance;
+	int i;
+
+	idx &= RT_MAX_RULES - 1;
+	if (!rs || !((rs->rate_rules >> idx) & 1))
+		return 0;
+	interval = rs->rate[idx].interval_ns;
+	tolerance = rs->rate[idx].tolerance_ns;
+	tat = bpf_map_lookup_elem(&rt_rate_tat, &idx);
+	if (!tat)
+		return 0;
+	for (i = 0; i < RT_RATE_TRIES; i++) {
+		old = *(volatile __u64 *)tat;
+		if (old > now + tolerance)
+			return 1;
+		next = (old > now ? old : now) + interval;
+		if (__sync_val_compare_and_swap(tat, old, next) == old)
+			return 0;
+	}
+	rt_stat_inc(RT_STAT_RATE_CONTENDED);	/* never over the limit: suppressed */
+	return 1;
+}
+
+/* One event for the rules of an rt_send, as each rule's copy is built. */
+struct rt_emit_arg {
+	__u64 rules;
+	__u64 allowed;		/* perf buffers: the rules the one copy goes to */
+	__u64 ts;
+	__u64 what;		/* a syscall event: its number; an exec event: its bytes */
+	__u32 type;		/* enum rt_event_type */
+	__u32 base;		/* bpf_loop: rule bit n is bit base + n of the mask */
+};
+
+/*
+ * Rule idx's copy of the event into its own ring buffer: a syscall event built
+ * here from this CPU's task cache, an exec event from this CPU's rt_exec_heap
+ * entry. 0, or negative when it could not be sent (ring full, or none).
+ */
+static __always_inline long rt_ring_send(const struct rt_emit_arg *a, __u32 idx)
+{
+	__u64 bit = 1ULL << (idx & (RT_MAX_RULES - 1)), size = a->what;
+	struct rt_syscall_event sev;
+	struct rt_exec_event *ev;
+	struct rt_task_cache *c;
+	__u32 zero = 0, cpu;
+	void *ring;
+
+	ring = bpf_map_lookup_elem(&rt_rings, &idx);
+	if (!ring)
+		return -1;
+	if (a->type == RT_EVENT_SYSCALL) {
+		c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
+		if (!c)
+			return -1;
+		rt_fill_hdr(&sev.hdr, RT_EVENT_SYSCALL, bit, a->ts, bpf_get_current_pid_tgid(),
+			    c->comm);
+		sev.nr = a->what;
+		return bpf_ringbuf_output(ring, &sev, sizeof(sev), 0);
+	}
+	cpu = bpf_get_smp_processor_id();
+	ev = bpf_map_lookup_elem(&rt_exec_heap, &cpu);
+	if (!ev)
+		return -1;
+	ev->hdr.rules = bit;
+	if (size > sizeof(*ev))
+		size = sizeof(*ev);
+	return bpf_ringbuf_output(ring, ev, size, 0);
+}
+
+/*
+ * The event for rule idx: matched; over its rate limit (limit: checked in this
+ * build) suppressed; else sent to its ring buffer, or lost. With perf buffers the
+ * one copy is sent by rt_send, to the rules gathered in allowed.
+ */
+static __always_inline void rt_emit_one(struct rt_emit_arg *a, __u32 idx, int limit)
+{
+	struct rt_rule_stats *st = rt_rule_stats_of(idx);
+
+	if (!st)
+		return;
+	st->matched++;
+	if (limit && rt_rate_over(idx, a->ts)) {
+		st->suppressed++;
+		return;
+	}
+	if (!rt_use_ringbuf) {
+		a->allowed |= 1ULL << (idx & (RT_MAX_RULES - 1));
+		return;
+	}
+	if (rt_ring_send(a, idx) < 0)
+		st->lost++;
+}
+
+static long rt_emit_cb(__u32 n, void *arg)
+{
+	struct rt_emit_arg *a = arg;
+
+	n += a->base;
+	if (n >= RT_MAX_RULES || !(a->rules >> n))
+		return 1;
+	if ((a->rules >> n) & 1)
+		rt_emit_one(a, n, 1);
+	return 0;
+}
+
+/* Each rule of rules, lowest first; the rules a perf buffer copy goes to. */
+__noinline __u64 rt_emit_loop(__u64 rules, __u64 ts, __u64 what, __u32 type)
+{
+	struct rt_emit_arg a = { .rules = rules, .ts = ts, .what = what, .type = type };
+	__u64 rest = rules;
+
+	a.base = rt_skip_empty(&rest);
+	if (rules)
+		bpf_loop(RT_MAX_RULES, rt_emit_cb, &a, 0);
+	return a.allowed;
+}
+
+/* The same without bpf_loop, and so without rate limits. */
+__noinline __u64 rt_emit_unrolled(__u64 rules, __u64 ts, __u64 what, __u32 type)
+{
+	struct rt_emit_arg a = { .ts = ts, .what = what, .type = type };
+	__u32 n;
+
+	rt_for_each_rule(n, rules)
+		rt_emit_one(&a, n, 0);
+	return a.allowed;
+}
+
+/*
+ * Send an event to each rule of rules, counted per rule: a syscall event (what:
+ * its number) or this CPU's exec event (what: its bytes). Through perf buffers one
+ * copy, perf_data (perf_size bytes, its header's rules filled in here), goes to
+ * every rule it is not suppressed for.
+ */
+static __always_inline void rt_send(void *ctx, int loop, __u64 rules, __u64 ts, __u64 what,
+				    __u32 type, struct rt_event_hdr *perf_data, __u64 perf_size)
+{
+	__u64 allowed;
+
+	allowed = loop ? rt_emit_loop(rules, ts, what, type)
+		       : rt_emit_unrolled(rules, ts, what, type);
+	if (rt_use_ringbuf || !allowed)
+		return;
+	perf_data->rules = allowed;
+	if (bpf_perf_event_output(ctx, &rt_events, BPF_F_CURRENT_CPU, perf_data, perf_size) < 0)
+		rt_account(loop, allowed, RT_ACCOUNT_LOST);
 }
 
 /*
@@ -712,8 +914,8 @@ static __always_inline int rt_on_execve(void *ctx, int dirfd, const char *filena
 	p.uid = (__u32)bpf_get_current_uid_gid();
 	p.dirfd = dirfd;
 	__builtin_memcpy(p.comm, cache->comm, RT_COMM_LEN);
-	if (bpf_map_update_elem(&rt_exec_pending, &tid, &p, BPF_ANY))
-		rt_account(loop, p.rules, 1);	/* no room to wait for its result */
+	if (bpf_map_update_elem(&rt_exec_pending, &tid, &p, BPF_ANY))	/* no room to wait */
+		rt_account(loop, p.rules, RT_ACCOUNT_MATCHED | RT_ACCOUNT_LOST);
 	return 0;
 }
 
@@ -751,7 +953,8 @@ static __always_inline struct rt_exec_event *rt_exec_start(__u64 rules, const ch
 
 	if (!ev)
 		return NULL;
-	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, bpf_get_current_pid_tgid(), comm);
+	rt_fill_hdr(&ev->hdr, RT_EVENT_EXEC, rules, bpf_ktime_get_ns(), bpf_get_current_pid_tgid(),
+		    comm);
 	task = (const void *)bpf_get_current_task();
 	bpf_probe_read_kernel(&parent, sizeof(parent), task + rt_task_real_parent_off);
 	__builtin_memset(ev->pcomm, 0, sizeof(ev->pcomm));
@@ -807,7 +1010,7 @@ static __always_inline void rt_exec_send(void *ctx, struct rt_exec_event *ev, in
 	if (size > sizeof(ev->data))
 		size = sizeof(ev->data);
 	size += __builtin_offsetof(struct rt_exec_event, data);
-	rt_account(loop, ev->hdr.rules, rt_emit(ctx, ev, size) < 0);
+	rt_send(ctx, loop, ev->hdr.rules, ev->hdr.ts_ns, size, RT_EVENT_EXEC, &ev->hdr, size);
 }
 
 /*
@@ -1183,7 +1386,7 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 	struct rt_syscall_event ev;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 nr = (__u32)ctx->args[1];
-	__u64 rules, counted, hashed;
+	__u64 rules, counted, hashed, ts;
 
 	c = rt_cache(pid_tgid);
 	if (!c)
@@ -1229,9 +1432,12 @@ static __always_inline int rt_on_sys_enter(struct bpf_raw_tracepoint_args *ctx, 
 	if (!rules)
 		return 0;
 
-	rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, pid_tgid, c->comm);
-	ev.nr = ctx->args[1];
-	rt_account(loop, rules, rt_emit(ctx, &ev, sizeof(ev)) < 0);
+	ts = bpf_ktime_get_ns();
+	if (!rt_use_ringbuf) {	/* one copy for every rule: built here */
+		rt_fill_hdr(&ev.hdr, RT_EVENT_SYSCALL, rules, ts, pid_tgid, c->comm);
+		ev.nr = ctx->args[1];
+	}
+	rt_send(ctx, loop, rules, ts, ctx->args[1], RT_EVENT_SYSCALL, &ev.hdr, sizeof(ev));
 	return 0;
 }
 
@@ -1274,6 +1480,20 @@ int rt_rename(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/* A descendant that rules would follow found the pid map full: counted per rule. */
+__noinline int rt_follow_full(__u64 rules)
+{
+	struct rt_rule_stats *st;
+	__u32 idx;
+
+	rt_for_each_rule(idx, rules) {
+		st = rt_rule_stats_of(idx);
+		if (st)
+			st->follow_full++;
+	}
+	return 0;
+}
+
 /*
  * Add child to filter set of the pid map when its parent is followed there by
  * rules of that set's ruleset. Counts a full map only for the live set.
@@ -1300,7 +1520,7 @@ static __always_inline void rt_follow_in(__u32 set, __u32 ptgid, __u32 ctgid, in
 	nv.flags = RT_FILTER_INHERITED;
 	if (bpf_map_update_elem(&rt_pid_filter, &ck, &nv, BPF_NOEXIST) &&
 	    !bpf_map_lookup_elem(&rt_pid_filter, &ck) && live)
-		rt_stat_inc(RT_STAT_FOLLOW_MAP_FULL);
+		rt_follow_full(nv.follow & rs->follow_rules);
 }
 
 /*

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
 
 #include <bpf/libbpf.h>
 
@@ -17,7 +19,9 @@ _Static_assert(sizeof(struct rt_event_hdr) == 48, "rt_event_hdr layout");
 _Static_assert(__builtin_offsetof(struct rt_exec_event, data) == 48 + 48,
 	       "rt_exec_event layout");
 _Static_assert(sizeof(struct rt_syscall_event) == 56, "rt_syscall_event layout");
-_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 16), "rt_ruleset layout");
+_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 17) +
+	       RT_MAX_RULES * sizeof(struct rt_rate), "rt_ruleset layout");
+_Static_assert(sizeof(struct rt_rule_stats) == 5 * 8, "rt_rule_stats layout");
 _Static_assert(sizeof(struct rt_filter_val) == 32, "rt_filter_val layout");
 _Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 16, "rt_count_key layout");
 _Static_assert(RT_MAX_RULES <= 64, "rule masks are __u64");
@@ -215,14 +219,43 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 	return 0;
 }
 
-void events_route(struct events *ev, const struct plan *p, struct sink *const *sinks)
+/* Read slot's events from the ring buffer map fd (-1: none), unless it does already. */
+static int events_map_ring(struct events *ev, unsigned slot, int fd, char *err, size_t errlen)
+{
+	struct ringbuf *rb = &ev->ring[slot];
+	struct epoll_event e = { .events = EPOLLIN, .data.u32 = slot };
+	int ret;
+
+	if (fd >= 0 && rb->data && rb->id == ringbuf_map_id(fd))
+		return 0;
+	/* Another ring, or none: the slot's last rule has no events left in this one. */
+	ringbuf_close(rb);
+	if (fd < 0)
+		return 0;
+	if ((ret = ringbuf_open(rb, fd)) != 0 ||
+	    (epoll_ctl(ev->epfd, EPOLL_CTL_ADD, rb->fd, &e) && (ret = -errno))) {
+		ringbuf_close(rb);
+		snprintf(err, errlen, "read the event ring buffer of rule slot %u: %s", slot,
+			 strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int events_route(struct events *ev, const struct plan *p, struct sink *const *sinks,
+		 const int *ring_fd, char *err, size_t errlen)
 {
 	size_t i, j;
+	int ret;
 
 	for (i = 0; i < p->rules.nrules; i++) {
 		const struct rules_rule *r = &p->rules.rules[i];
-		struct events_slot *sl = &ev->slot[p->rule[i].slot % RT_MAX_RULES];
+		unsigned slot = p->rule[i].slot % RT_MAX_RULES;
+		struct events_slot *sl = &ev->slot[slot];
 
+		if (ev->rings && (ret = events_map_ring(ev, slot, ring_fd[slot], err,
+							     errlen)) != 0)
+			return ret;
 		if (p->rule[i].change == PLAN_RULE_NEW || p->rule[i].change == PLAN_RULE_REPLACED)
 			memset(sl, 0, sizeof(*sl));
 		sl->rule = r->name;
@@ -233,6 +266,7 @@ void events_route(struct events *ev, const struct plan *p, struct sink *const *s
 		for (j = 0; j < r->noutputs; j++)
 			sl->sinks[sl->nsinks++] = sinks[r->outputs[j]];
 	}
+	return 0;
 }
 
 void events_retire(struct events *ev, unsigned slot, uint64_t owed)
@@ -287,7 +321,7 @@ static bool events_should_yield(struct events *ev)
 	return mono_seconds() >= ev->slice_end;
 }
 
-static int on_ringbuf(void *ctx, void *data, size_t size)
+static int on_ringbuf(void *ctx, const void *data, size_t size)
 {
 	struct events *ev = ctx;
 
@@ -333,30 +367,81 @@ static void on_perf_lost(void *ctx, int cpu, __u64 lost)
 	ev->perf_lost += lost;
 }
 
-int events_open(struct events *ev, int map_fd, const struct plan *p, char *err,
+int events_open(struct events *ev, int perf_fd, const struct plan *p, char *err,
 		size_t errlen)
 {
 	struct timespec mono, real;
-	bool ringbuf = p->ringbuf;
+	unsigned i;
 	int ret;
 
 	memset(ev, 0, sizeof(*ev));
+	for (i = 0; i < RT_MAX_RULES; i++)
+		ev->ring[i].fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
 	ev->mono_to_real_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL +
 			      (real.tv_nsec - mono.tv_nsec);
-	if (ringbuf)
-		ev->rb = ring_buffer__new(map_fd, on_ringbuf, ev, NULL);
-	else
-		ev->pb = perf_buffer__new(map_fd, p->buffer_size / 4096, on_perf, on_perf_lost,
-					  ev, NULL);
-	if (!ev->rb && !ev->pb) {
+	if (p->ringbuf) {
+		if ((ev->epfd = epoll_create1(EPOLL_CLOEXEC)) >= 0) {
+			ev->rings = true;
+			return 0;
+		}
 		ret = -errno;
-		snprintf(err, errlen, "open %s buffer: %s", ringbuf ? "ring" : "perf",
-			 strerror(-ret));
+		snprintf(err, errlen, "epoll_create1: %s", strerror(-ret));
+		return ret;
+	}
+	ev->pb = perf_buffer__new(perf_fd, p->buffer_size / 4096, on_perf, on_perf_lost, ev,
+				  NULL);
+	if (!ev->pb) {
+		ret = -errno;
+		snprintf(err, errlen, "open perf buffer: %s", strerror(-ret));
 		return ret;
 	}
 	return 0;
+}
+
+/*
+ * One fair pass over the rings: each in turn hands over at most EVENTS_RING_TURN
+ * records, round after round, until all are empty or the callback yields; the
+ * next pass starts with the ring after the one that yielded. Records taken.
+ */
+static int events_rings_pass(struct events *ev)
+{
+	int total = 0, got, n;
+	unsigned k, slot;
+	bool stopped;
+
+	do {
+		got = 0;
+		for (k = 0; k < RT_MAX_RULES; k++) {
+			slot = (ev->next_ring + k) % RT_MAX_RULES;
+			if (!ev->ring[slot].data)
+				continue;
+			n = ringbuf_consume(&ev->ring[slot], EVENTS_RING_TURN, on_ringbuf, ev,
+					    &stopped);
+			got += n;
+			if (stopped) {
+				ev->next_ring = (slot + 1) % RT_MAX_RULES;
+				return total + got;
+			}
+		}
+		total += got;
+	} while (got);
+	return total;
+}
+
+/* Wait up to timeout_ms (-1: not at all) for a ring to have records, then a pass. */
+static int events_rings_poll(struct events *ev, int timeout_ms)
+{
+	struct epoll_event e[RT_MAX_RULES];
+	int n = 0;
+
+	if (timeout_ms >= 0) {
+		n = epoll_wait(ev->epfd, e, RT_MAX_RULES, timeout_ms);
+		if (n < 0)
+			return errno == EINTR ? 0 : -errno;
+	}
+	return events_rings_pass(ev);
 }
 
 /* One bounded pass: a perf buffer pass is bounded by its size, a ring buffer's by yield. */
@@ -367,14 +452,10 @@ static int events_pass(struct events *ev, int timeout_ms, double slice_end)
 	ev->slice_end = slice_end;
 	ev->slice_events = 0;
 	ev->yielded = false;
-	if (ev->rb)
-		ret = timeout_ms >= 0 ? ring_buffer__poll(ev->rb, timeout_ms)
-				      : ring_buffer__consume(ev->rb);
-	else
-		ret = timeout_ms >= 0 ? perf_buffer__poll(ev->pb, timeout_ms)
-				      : perf_buffer__consume(ev->pb);
-	if (ret == EVENTS_YIELD && ev->yielded)
-		return 1;
+	if (ev->rings)
+		return events_rings_poll(ev, timeout_ms);
+	ret = timeout_ms >= 0 ? perf_buffer__poll(ev->pb, timeout_ms)
+			      : perf_buffer__consume(ev->pb);
 	return ret == -EINTR ? 0 : ret;
 }
 
@@ -410,8 +491,14 @@ int events_drain(struct events *ev, int limit_ms)
 
 void events_close(struct events *ev)
 {
-	ring_buffer__free(ev->rb);
+	unsigned i;
+
+	if (ev->rings) {
+		for (i = 0; i < RT_MAX_RULES; i++)
+			ringbuf_close(&ev->ring[i]);
+		close(ev->epfd);
+		ev->rings = false;
+	}
 	perf_buffer__free(ev->pb);
-	ev->rb = NULL;
 	ev->pb = NULL;
 }

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 #include "plan.h"
+#include "ringbuf.h"
 #include "sink.h"
 
-struct ring_buffer;
 struct perf_buffer;
 
 /* Where the events of one kernel rule slot go, and what became of them. */
@@ -30,8 +30,18 @@ struct events_slot {
 	uint64_t retired_seen;		/* arrived after its rule was removed */
 };
 
+/*
+ * Records each ring buffer may hand over in one turn of the consumer, before the
+ * next ring's turn: no rule's buffer waits longer than every other taking this
+ * many, however fast one of them fills.
+ */
+#define EVENTS_RING_TURN 256
+
 struct events {
-	struct ring_buffer *rb;
+	struct ringbuf ring[RT_MAX_RULES];	/* ring buffer runs: each stream rule's, by slot */
+	bool rings;			/* events come through them (not perf buffers) */
+	int epfd;			/* ... all of them, to wait on (when rings) */
+	unsigned next_ring;		/* the slot whose turn comes first next pass */
 	struct perf_buffer *pb;
 	struct events_slot slot[RT_MAX_RULES];
 	int64_t mono_to_real_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
@@ -52,19 +62,23 @@ struct events {
 };
 
 /*
- * Start consuming map_fd: the ring buffer or per-CPU perf buffers plan p chose.
- * 0 or -errno with the reason in err.
+ * Start consuming what plan p chose: ring buffers, one per stream rule, given by
+ * events_route; or the per-CPU perf buffers of perf_fd. 0 or -errno with the
+ * reason in err.
  */
-int events_open(struct events *ev, int map_fd, const struct plan *p, char *err,
+int events_open(struct events *ev, int perf_fd, const struct plan *p, char *err,
 		size_t errlen);
 
 /*
  * Route by plan p: each of its rules' slots to the sinks of the rule's outputs
- * (sinks[i] for output i). A slot that p takes anew starts its figures from 0.
- * Slots of rules p does not have keep their routes (and sinks) until
- * events_retire: what was buffered under them is still delivered.
+ * (sinks[i] for output i), and to be read from the ring buffer ring_fd[slot]
+ * (ring buffer runs; -1: the slot's rule sends no events). A slot that p takes
+ * anew starts its figures from 0. Slots of rules p does not have keep their
+ * routes (and sinks, and rings) until events_retire: what was buffered under them
+ * is still delivered. 0 or -errno with the reason in err (a ring not mapped).
  */
-void events_route(struct events *ev, const struct plan *p, struct sink *const *sinks);
+int events_route(struct events *ev, const struct plan *p, struct sink *const *sinks,
+		 const int *ring_fd, char *err, size_t errlen);
 
 /*
  * The rule on slot is gone: its sinks are no longer used. owed of its events

@@ -96,13 +96,24 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	/* One exec event per CPU: too large for a per-CPU array's value. */
 	bpf_map__set_max_entries(skel->maps.rt_exec_heap, (__u32)ncpus);
 	if (!p->ringbuf) {
-		/* Before 5.8: the seed's perf event array, one buffer per CPU. */
-		bpf_map__set_type(skel->maps.rt_events, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
-		bpf_map__set_key_size(skel->maps.rt_events, sizeof(int));
-		bpf_map__set_value_size(skel->maps.rt_events, sizeof(int));
-		bpf_map__set_max_entries(skel->maps.rt_events, 0);
+		/* Before 5.8 there is no ring buffer map, not even to hold the place of
+		 * the rules' own: their slots take plain arrays, never used. */
+		int inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "rt_no_ring", sizeof(__u32),
+					   sizeof(__u32), 1, NULL);
+
+		if (inner < 0 || bpf_map__set_inner_map_fd(skel->maps.rt_rings, inner)) {
+			ret = inner < 0 ? -errno : -EINVAL;
+			snprintf(err, errlen, "open BPF object: the rules' event rings: %s",
+				 strerror(-ret));
+			if (inner >= 0)
+				close(inner);
+			loader_stop(l);
+			return ret;
+		}
+		l->inner_fd = inner + 1;
 	} else {
-		bpf_map__set_max_entries(skel->maps.rt_events, p->buffer_size);
+		/* The perf event array is not used: one entry, not one per CPU. */
+		bpf_map__set_max_entries(skel->maps.rt_events, 1);
 	}
 	size_count_maps(skel, p->max_counters);
 
@@ -584,10 +595,70 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 	}
 }
 
+/* Take rule slot's ring buffer out of the kernel's table, and close it. */
+static void ring_remove(struct loader *l, __u32 slot)
+{
+	if (!l->ring_size[slot])
+		return;
+	bpf_map_delete_elem(bpf_map__fd(l->skel->maps.rt_rings), &slot);
+	close(l->ring_fd[slot]);
+	l->ring_fd[slot] = 0;
+	l->ring_size[slot] = 0;
+}
+
+/*
+ * Each stream rule of p gets a ring buffer of its size on its slot, before its
+ * rules go live. A slot's ring is replaced only when a new rule takes the slot
+ * (a rule whose size changes is a new rule: plan.c): then whatever its last rule
+ * left in it has been read (events_busy_slots). Count rules send no events.
+ */
+static int install_rings(struct loader *l, const struct plan *p, char *err, size_t errlen)
+{
+	int rings_fd = bpf_map__fd(l->skel->maps.rt_rings), fd;
+	size_t i;
+
+	if (!p->ringbuf)
+		return 0;
+	for (i = 0; i < p->rules.nrules; i++) {
+		const struct rules_rule *r = &p->rules.rules[i];
+		__u32 slot = p->rule[i].slot, size = plan_rule_buffer(p, i);
+
+		if (r->mode != RULES_MODE_STREAM) {
+			ring_remove(l, slot);
+			continue;
+		}
+		if (l->ring_size[slot] == size)
+			continue;
+		fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "rt_ring", 0, 0, size, NULL);
+		if (fd < 0 || bpf_map_update_elem(rings_fd, &slot, &fd, BPF_ANY)) {
+			int ret = -errno;
+
+			if (fd >= 0)
+				close(fd);
+			snprintf(err, errlen, "rule '%s': create its %u-byte ring buffer: %s",
+				 r->name, size, strerror(-ret));
+			return ret;
+		}
+		if (l->ring_size[slot])
+			close(l->ring_fd[slot]);
+		l->ring_fd[slot] = fd;
+		l->ring_size[slot] = size;
+	}
+	return 0;
+}
+
+int loader_ring_fd(const struct loader *l, unsigned slot)
+{
+	return slot < RT_MAX_RULES && l->ring_size[slot] ? l->ring_fd[slot] : -1;
+}
+
 int loader_apply(struct loader *l, const struct plan *p, char *err, size_t errlen)
 {
 	const struct settings *s = &p->settings;
 	int ret;
+
+	if ((ret = install_rings(l, p, err, errlen)) != 0)
+		return ret;
 
 	/* Programs attached before the switch find no rules for them and return. */
 	if ((ret = attach_needed(l, s, p->execve, s->execve_attach == RULES_ATTACH_AUTO, err,
@@ -731,17 +802,22 @@ static int read_stat(struct loader *l, __u32 k, int ncpus, __u64 *values, uint64
 	return 0;
 }
 
-/* One slot's rt_rule_stats, summed over ncpus, through values (2 * ncpus). */
+#define RULE_STATS_FIELDS (sizeof(struct rt_rule_stats) / sizeof(__u64))
+
+/* One slot's rt_rule_stats, summed over ncpus, through values (RULE_STATS_FIELDS * ncpus). */
 static int read_rule(struct loader *l, __u32 slot, int ncpus, __u64 *values,
 		     struct loader_rule_stats *st)
 {
-	__u64 v[2];
+	__u64 v[RULE_STATS_FIELDS];
 
 	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &slot, values))
 		return -errno;
-	sum_percpu(values, ncpus, 2, v);
-	st->matched = v[0];
-	st->lost = v[1];
+	sum_percpu(values, ncpus, RULE_STATS_FIELDS, v);
+	st->matched = v[offsetof(struct rt_rule_stats, matched) / sizeof(__u64)];
+	st->lost = v[offsetof(struct rt_rule_stats, lost) / sizeof(__u64)];
+	st->suppressed = v[offsetof(struct rt_rule_stats, suppressed) / sizeof(__u64)];
+	st->count_full = v[offsetof(struct rt_rule_stats, count_full) / sizeof(__u64)];
+	st->follow_full = v[offsetof(struct rt_rule_stats, follow_full) / sizeof(__u64)];
 	return 0;
 }
 
@@ -753,7 +829,7 @@ int loader_read_rule(struct loader *l, unsigned slot, struct loader_rule_stats *
 
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
-	values = xcalloc((size_t)ncpus * 2, sizeof(__u64));
+	values = xcalloc((size_t)ncpus * RULE_STATS_FIELDS, sizeof(__u64));
 	ret = read_rule(l, slot, ncpus, values, st);
 	free(values);
 	return ret;
@@ -769,13 +845,15 @@ int loader_read_counters(struct loader *l, struct loader_counters *c)
 	if (ncpus <= 0)
 		return ncpus ? ncpus : -EINVAL;
 	c->ncounts = 0;
-	values = xcalloc((size_t)ncpus * 2, sizeof(__u64));
-	for (slot = 0, ret = 0; slot < RT_MAX_RULES && !ret; slot++)
+	c->count_map_full = c->follow_map_full = 0;
+	values = xcalloc((size_t)ncpus * RULE_STATS_FIELDS, sizeof(__u64));
+	for (slot = 0, ret = 0; slot < RT_MAX_RULES && !ret; slot++) {
 		ret = read_rule(l, slot, ncpus, values, &c->rule[slot]);
+		c->count_map_full += c->rule[slot].count_full;
+		c->follow_map_full += c->rule[slot].follow_full;
+	}
 	if (!ret)
-		ret = read_stat(l, RT_STAT_COUNT_MAP_FULL, ncpus, values, &c->count_map_full);
-	if (!ret)
-		ret = read_stat(l, RT_STAT_FOLLOW_MAP_FULL, ncpus, values, &c->follow_map_full);
+		ret = read_stat(l, RT_STAT_RATE_CONTENDED, ncpus, values, &c->rate_contended);
 	if (!ret)
 		ret = read_slots(l, c, ncpus, values);
 	if (!ret)
@@ -825,12 +903,25 @@ void loader_forget_slot(struct loader *l, unsigned slot)
 			prev = NULL;
 	}
 	bpf_map_update_elem(bpf_map__fd(l->skel->maps.rt_rule_stats), &slot, zero, BPF_ANY);
+	/* The next rule on the slot starts with a full token bucket. */
+	bpf_map_update_elem(bpf_map__fd(l->skel->maps.rt_rate_tat), &slot, zero, BPF_ANY);
 	free(zero);
 	slots_release(l);
 }
 
 void loader_stop(struct loader *l)
 {
+	unsigned slot;
+
+	if (l->inner_fd)
+		close(l->inner_fd - 1);
+	l->inner_fd = 0;
+	for (slot = 0; slot < RT_MAX_RULES; slot++) {
+		if (l->ring_size[slot])
+			close(l->ring_fd[slot]);
+		l->ring_fd[slot] = 0;
+		l->ring_size[slot] = 0;
+	}
 	if (l->skel)
 		ruletrace_bpf__destroy(l->skel);
 	l->skel = NULL;

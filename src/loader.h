@@ -50,12 +50,20 @@ struct loader {
 	size_t nsys_keys[2];
 	uint32_t *limbo;		/* count slots of removed rules, not yet free */
 	size_t nlimbo;
+	/* Each stream rule's ring buffer (ring buffer runs), by slot: its bytes, 0
+	 * for none (then ring_fd means nothing). */
+	int ring_fd[RT_MAX_RULES];
+	uint32_t ring_size[RT_MAX_RULES];
+	int inner_fd;			/* perf buffer runs: 1 + the rings' stand-in map */
 };
 
-/* What the kernel counted for one rule slot. */
+/* What the kernel counted for one rule slot (struct rt_rule_stats). */
 struct loader_rule_stats {
 	uint64_t matched;		/* stream events the rule accepted */
 	uint64_t lost;			/* of those, dropped: event buffer full */
+	uint64_t suppressed;		/* of those, over its rate_limit */
+	uint64_t count_full;		/* syscalls not counted: count map full */
+	uint64_t follow_full;		/* descendants not followed: pid map full */
 };
 
 /* One counter of a count rule; the fields its rule does not group by are zero. */
@@ -74,6 +82,7 @@ struct loader_counters {
 	size_t ncounts, cap;
 	uint64_t count_map_full;	/* counts not kept: the count map was full */
 	uint64_t follow_map_full;	/* descendants not followed: the pid map was full */
+	uint64_t rate_contended;	/* rate checks that lost their race: suppressed */
 };
 
 /*
@@ -85,7 +94,8 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 		char *err, size_t errlen);
 
 /*
- * Make p the live rules: its filter contents are written beside the running
+ * Make p the live rules: each stream rule of it that has no ring buffer of its
+ * size gets one, its filter contents are written beside the running
  * ones and switched to together with its ruleset, then its probes are attached
  * and the unused ones detached. Under attach auto a failed kprobe attach falls
  * back to the tracepoint. 0 or -errno with the reason in err.
@@ -107,6 +117,9 @@ void loader_detach(struct loader *l);
 
 /* Read every counter into c (replacing what it held). 0 or -errno. */
 int loader_read_counters(struct loader *l, struct loader_counters *c);
+
+/* The ring buffer map of rule slot (ring buffer runs), or -1. */
+int loader_ring_fd(const struct loader *l, unsigned slot);
 
 /* Read the kernel's figures for one rule slot. 0 or -errno. */
 int loader_read_rule(struct loader *l, unsigned slot, struct loader_rule_stats *st);

@@ -541,8 +541,20 @@ static uint64_t still_buffered(struct run *run, unsigned slot, struct loader_rul
 
 	memset(st, 0, sizeof(*st));
 	loader_read_rule(&run->loader, slot, st);
-	out = es->delivered + es->past_max + st->lost;
+	out = es->delivered + es->past_max + st->lost + st->suppressed;
 	return st->matched > out ? st->matched - out : 0;
+}
+
+/* Route plan p's events to sinks, each stream rule's read from its own ring buffer. */
+static int route_events(struct run *run, const struct plan *p, struct sink *const *sinks,
+			char *err, size_t errlen)
+{
+	int fds[RT_MAX_RULES];
+	unsigned i;
+
+	for (i = 0; i < RT_MAX_RULES; i++)
+		fds[i] = loader_ring_fd(&run->loader, i);
+	return events_route(&run->ev, p, sinks, fds, err, errlen);
 }
 
 static uint64_t retire_slot(struct run *run, unsigned slot)
@@ -550,7 +562,8 @@ static uint64_t retire_slot(struct run *run, unsigned slot)
 	struct loader_rule_stats st;
 	uint64_t owed = still_buffered(run, slot, &st);
 
-	run->removed_lost += st.lost + owed;
+	/* Its figures leave the kernel with it: what it lost stays counted. */
+	run->removed_lost += st.lost + owed + st.count_full + st.follow_full;
 	events_retire(&run->ev, slot, owed);
 	loader_forget_slot(&run->loader, slot);
 	return owed;
@@ -669,10 +682,15 @@ static void report_reload(struct run *run, const struct plan *p, uint64_t swap_l
  */
 static void swap(struct run *run, struct plan *next, struct sink **sinks)
 {
+	char err[256];
 	uint64_t swap_lost;
 
 	sink_commit_all(sinks, next->rules.noutputs, false);
-	events_route(&run->ev, next, sinks);
+	if (route_events(run, next, sinks, err, sizeof(err))) {
+		/* The rule runs, its events are counted as lost when its ring fills. */
+		log_error("reload: %s", err);
+		run->failed = true;
+	}
 	swap_lost = retire_slots(run, next);
 	release_outputs(run, &next->rules, sinks);
 	sink_rebind(sinks, &next->rules);
@@ -884,7 +902,10 @@ static int start(struct run *run, struct rules *rules, char *err)
 		log_error("%s", err);
 		return EXIT_RUNTIME;
 	}
-	events_route(&run->ev, &run->plan, run->sinks);
+	if (route_events(run, &run->plan, run->sinks, err, ERRLEN)) {
+		log_error("%s", err);
+		return EXIT_RUNTIME;
+	}
 	run->ev.interrupted = signal_pending;
 	run->ev.max_events = o->max_events ? o->max_events : run->plan.rules.max_events;
 	/* Everything needing privileges is done: the rest runs as --user. */

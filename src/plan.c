@@ -41,9 +41,14 @@ static enum plan_change compare(const struct rules *rn, const struct rules_rule 
 	/* Counters keyed one way cannot be carried into counters keyed another. */
 	if (n->probe != p->probe || n->mode != p->mode || n->group_by != p->group_by)
 		return PLAN_RULE_REPLACED;
-	/* What a rule sees, which execs it reports, how much argv: no counter is keyed by it. */
+	/* A rule's ring buffer is made at its size: another size is another ring. */
+	if (n->buffer_size != p->buffer_size)
+		return PLAN_RULE_REPLACED;
+	/* What a rule sees, which execs it reports, how much argv, how many events a
+	 * second: no counter is keyed by it. */
 	if (n->attach != p->attach || n->follow != p->follow || n->result != p->result ||
 	    n->max_argv_bytes != p->max_argv_bytes ||
+	    memcmp(&n->rate, &p->rate, sizeof(n->rate)) ||
 	    !same_filter(&n->include, &p->include) || !same_filter(&n->exclude, &p->exclude) ||
 	    !same_outputs(rn, n, rp, p))
 		return PLAN_RULE_CHANGED;
@@ -184,6 +189,50 @@ static void choose_args_cap(struct plan *p)
 	}
 }
 
+uint32_t plan_rule_buffer(const struct plan *p, size_t i)
+{
+	uint32_t own = p->rules.rules[i].buffer_size;
+
+	return own && p->ringbuf ? own : p->buffer_size;
+}
+
+/*
+ * Whether the rules can run as built: an exec event (as large as the most argv
+ * any execve rule keeps makes it) must fit twice in each execve rule's buffer,
+ * and a rate limit needs the bpf_loop build. 0 or -EINVAL with the reason in err.
+ */
+static int check_rules_fit(const struct plan *p, char *err, size_t errlen)
+{
+	uint32_t args = p->settings.ruleset.exec_args_max, need, size;
+	size_t i;
+
+	if (args > p->args_cap)
+		args = p->args_cap;
+	need = 2 * (exec_event_fixed() + args);
+	for (i = 0; i < p->rules.nrules; i++) {
+		const struct rules_rule *r = &p->rules.rules[i];
+
+		size = plan_rule_buffer(p, i);
+		if (r->probe == RT_PROBE_EXECVE && size < need) {
+			snprintf(err, errlen, "%s:%u:%u: rule '%s': an event buffer of %u bytes "
+				 "%scannot hold two exec events of %u bytes (%u of argv, the "
+				 "most an execve rule keeps, and the longest filename): give it "
+				 "a buffer_size of at least %u", p->rules.path, r->mark.line,
+				 r->mark.column, r->name, size, p->ringbuf ? "" : "per CPU ",
+				 need / 2, args, need);
+			return -EINVAL;
+		}
+		if (r->rate.events && !p->loop) {
+			snprintf(err, errlen, "%s:%u:%u: rule '%s': rate_limit needs the "
+				 "programs built with bpf_loop (Linux 5.17 or later, and "
+				 "RULETRACE_NO_BPF_LOOP unset)", p->rules.path, r->mark.line,
+				 r->mark.column, r->name);
+			return -ENOTSUP;
+		}
+	}
+	return 0;
+}
+
 int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uint64_t busy,
 	       const struct plan_kernel *k, char *err, size_t errlen)
 {
@@ -239,6 +288,8 @@ int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uin
 					       err, errlen)) != 0)
 			return ret;
 	}
+	if ((ret = check_rules_fit(p, err, errlen)) != 0)
+		return ret;
 	probe_execve_why(&k->feat, p->settings.execve_attach, p->execve, p->execve_why,
 			 sizeof(p->execve_why));
 

@@ -57,8 +57,10 @@ struct plan {
 	enum probe_execve_mode execve;	/* NONE without an execve rule */
 	char execve_why[PROBE_REASON_LEN + 96];
 	bool loop;			/* the bpf_loop build of the looping programs */
-	bool ringbuf;			/* events through a ring buffer, else perf buffers */
-	uint32_t buffer_size;		/* its bytes (per CPU for perf buffers) */
+	bool ringbuf;			/* events through ring buffers, one per stream rule,
+					 * else through perf buffers shared by every rule */
+	uint32_t buffer_size;		/* the bytes of each, unless a rule's buffer_size
+					 * says (per CPU for perf buffers) */
 	uint32_t max_counters;		/* the count map's entries */
 	uint32_t args_cap;		/* the most argv bytes one exec event carries */
 	char args_cap_why[PLAN_WHY_LEN];	/* what sets args_cap, for the user */
@@ -77,6 +79,9 @@ struct plan {
  */
 int plan_build(struct plan *p, struct rules *rules, const struct plan *prev, uint64_t busy,
 	       const struct plan_kernel *k, char *err, size_t errlen);
+
+/* The bytes of the event buffer rule i of p sends to: its own ring buffer's. */
+uint32_t plan_rule_buffer(const struct plan *p, size_t i);
 
 /* The rule of p on kernel slot, or -1. */
 int plan_rule_of_slot(const struct plan *p, unsigned slot);

@@ -105,6 +105,13 @@ struct rules_filter {
 #define RULES_GROUP_PID		(1u << 1)
 #define RULES_GROUP_SYSCALL	(1u << 2)
 
+/* rate_limit: of a stream rule: at most events per per_ms, bursts up to burst. */
+struct rules_rate {
+	uint64_t events;	/* 0: no limit */
+	uint64_t per_ms;
+	uint64_t burst;		/* never 0 when events is: defaults to events */
+};
+
 struct rules_rule {
 	char name[RULES_NAME_MAX + 1];
 	enum rt_probe probe;
@@ -116,6 +123,8 @@ struct rules_rule {
 	enum rules_result result;	/* filter: result:; execve only (else the default) */
 	uint32_t max_argv_bytes;	/* execve only (else the default); never 0 once loaded */
 	unsigned group_by;		/* RULES_GROUP_*; count rules, default comm */
+	struct rules_rate rate;		/* stream rules only */
+	uint32_t buffer_size;		/* stream rules: bytes of its own event buffer; 0: the run's (--buffer-size) */
 	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
 	size_t noutputs;

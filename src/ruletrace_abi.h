@@ -57,11 +57,24 @@ enum rt_event_type {
 #define RT_EXEC_ARGS_MORE	(1u << 4)	/* a failed exec's argv went on past what was
 						 * read: argc and args_total are lower bounds */
 
-/* Indexes of the per-CPU rt_stats array: kernel-side losses, never silent. */
+/* Indexes of the per-CPU rt_stats array: kernel-side events that belong to no rule. */
 enum rt_stat {
-	RT_STAT_COUNT_MAP_FULL = 0,	/* a new counter did not fit: syscall not counted */
-	RT_STAT_FOLLOW_MAP_FULL = 1,	/* a descendant to follow did not fit in the pid map */
-	RT_STAT_MAX = 2,
+	RT_STAT_RATE_CONTENDED = 0,	/* a rate check that lost its race RT_RATE_TRIES times
+					 * in a row: suppressed (the limit is never exceeded) */
+	RT_STAT_MAX = 1,
+};
+
+#define RT_RATE_TRIES		16	/* compare-and-swap attempts of one rate check */
+
+/*
+ * A stream rule's rate_limit as the kernel applies it: a token bucket, as GCRA.
+ * Each event takes interval_ns of the rule's "theoretical arrival time" (its
+ * rt_rate_tat entry); an event that would take it more than tolerance_ns past now
+ * is over the limit. tolerance_ns = (burst - 1) * interval_ns. interval_ns 0: none.
+ */
+struct rt_rate {
+	__u64 interval_ns;
+	__u64 tolerance_ns;
 };
 
 /*
@@ -89,8 +102,10 @@ struct rt_ruleset {
 	__u64 follow_rules;		/* pid lists that take in descendants */
 	__u64 exec_ok_rules;		/* execve rules that report a successful exec */
 	__u64 exec_failed_rules;	/* execve rules that report a failed one */
+	__u64 rate_rules;		/* stream rules with a rate_limit */
 	__u32 exec_args_max;		/* argv bytes to read: the most an execve rule keeps */
 	__u32 pad;
+	struct rt_rate rate[RT_MAX_RULES];	/* by rule slot */
 };
 
 #define RT_FILTER_INHERITED	(1u << 0)	/* a followed descendant, not listed */
@@ -158,10 +173,13 @@ struct rt_count_key {
 	__u32 pad;
 };
 
-/* Per-rule per-CPU statistics kept by the kernel. */
+/* Per-rule per-CPU statistics kept by the kernel: where its events went. */
 struct rt_rule_stats {
 	__u64 matched;		/* stream events the rule accepted */
-	__u64 lost;		/* of those, not delivered: event buffer full */
+	__u64 lost;		/* of those, not sent: its event buffer was full */
+	__u64 suppressed;	/* of those, over its rate_limit: dropped before any copy */
+	__u64 count_full;	/* count rules: syscalls not counted, count map full */
+	__u64 follow_full;	/* descendants its pids did not take in: pid map full */
 };
 
 /* Common head of every event; rules holds the bits of every rule that matched. */

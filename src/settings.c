@@ -147,6 +147,27 @@ static int too_many(const struct rules *r, const char *kind, size_t n, char *err
 	return -EINVAL;
 }
 
+/* Far past any run: a burst too large to reach, without overflowing now + it. */
+#define SETTINGS_RATE_FOREVER	(1ULL << 62)
+
+/*
+ * A rate_limit as the kernel's token bucket (struct rt_rate): one token every
+ * per/events, rounded up to a whole nanosecond so the rate is never above the
+ * limit, and burst tokens at most.
+ */
+static struct rt_rate encode_rate(const struct rules_rate *r)
+{
+	uint64_t per_ns = r->per_ms * 1000000ULL;
+	struct rt_rate out;
+
+	out.interval_ns = (per_ns + r->events - 1) / r->events;
+	if (r->burst - 1 > SETTINGS_RATE_FOREVER / out.interval_ns)
+		out.tolerance_ns = SETTINGS_RATE_FOREVER;
+	else
+		out.tolerance_ns = (r->burst - 1) * out.interval_ns;
+	return out;
+}
+
 /* The masks one rule contributes to the ruleset. */
 static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_ruleset *rs)
 {
@@ -180,6 +201,10 @@ static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_rule
 		rs->sys_lookup_rules |= bit;
 	if (rule->follow)
 		rs->follow_rules |= bit;
+	if (rule->rate.events && rule->mode == RULES_MODE_STREAM) {
+		rs->rate_rules |= bit;
+		rs->rate[__builtin_ctzll(bit)] = encode_rate(&rule->rate);
+	}
 	if (rule->probe == RT_PROBE_EXECVE) {
 		if (rule->result != RULES_RESULT_FAILURE)
 			rs->exec_ok_rules |= bit;

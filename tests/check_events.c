@@ -23,7 +23,9 @@ static void setup(void)
 {
 	struct plan_kernel k = { .feat = { .ringbuf = true, .execve_tp = true } };
 	struct rules r = { 0 };
+	int no_rings[RT_MAX_RULES];
 	char yaml[1024];
+	unsigned i;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(yaml, sizeof(yaml),
@@ -47,7 +49,9 @@ static void setup(void)
 	p.rules.rules[2].max_argv_bytes = RT_ARGS_MAX;
 	p.rules.rules[3].max_argv_bytes = RT_ARGS_DEFAULT;
 	memset(&ev, 0, sizeof(ev));
-	events_route(&ev, &p, sinks);
+	for (i = 0; i < RT_MAX_RULES; i++)
+		no_rings[i] = -1;
+	ck_assert_msg(events_route(&ev, &p, sinks, no_rings, err, sizeof(err)) == 0, "%s", err);
 }
 
 static void teardown(void)
