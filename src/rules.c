@@ -149,7 +149,8 @@ static bool valid_name(const char *s, size_t max)
  * with M or MiB where max reaches a MiB (elsewhere it could only be out of range),
  * plain or quoted as a duration may be; no leading zero, which YAML 1.1 reads as
  * octal in a plain integer. key names it in messages; min and max are bytes, max
- * a whole number of KiB (of MiB where MiB is offered). Whether *out was set: it is left as it is when n is not one.
+ * a whole number of KiB (of MiB where MiB is offered). Whether *out was set: it
+ * is left as it is when n is not one.
  */
 static bool parse_size(struct ytree_ctx *c, const struct ytree_node *n, const char *key,
 		       uint32_t min, uint32_t max, uint32_t *out)

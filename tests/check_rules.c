@@ -856,7 +856,8 @@ START_TEST(test_rate_limit)
 	}
 	/* A sys_enter rule in stream mode has events to limit; one that counts has none. */
 	expect_ok("version: 1\nrules:\n"
-		  "  - { name: s, probe: sys_enter, mode: stream, rate_limit: { events: 2, per: 1s } }\n");
+		  "  - { name: s, probe: sys_enter, mode: stream,\n"
+		  "      rate_limit: { events: 2, per: 1s } }\n");
 	ck_assert_uint_eq(r.rules[0].rate.events, 2);
 	expect_error("version: 1\nrules:\n"
 		     "  - { name: s, probe: sys_enter, rate_limit: { events: 2, per: 1s } }\n",
