@@ -521,7 +521,7 @@ static void parse_argv_bytes(struct ytree_ctx *c, const struct ytree_node *n,
 		   &rule->max_argv_bytes);
 }
 
-/* Whether the rule has events: a count rule has none, only counters. */
+/* Whether the rule has events for key to act on; a count rule has none, only counters. */
 static bool check_stream(struct ytree_ctx *c, const struct ytree_node *n, const char *key,
 			 const char *why, const struct rules_rule *rule)
 {
@@ -532,13 +532,24 @@ static bool check_stream(struct ytree_ctx *c, const struct ytree_node *n, const 
 	return false;
 }
 
+/* A rate_limit's per: a duration of at most a day, *per_ms kept when n is not one. */
+static void parse_rate_per(struct ytree_ctx *c, const struct ytree_node *n, uint64_t *per_ms)
+{
+	uint64_t ms = 0;
+
+	ytree_get_duration(c, n, "per", &ms);
+	if (ms > RULES_MAX_RATE_PER_MS)
+		ytree_error(c, &n->mark, "'per' must be at most 24h");
+	else if (ms)
+		*per_ms = ms;
+}
+
 static void parse_rate_limit(struct ytree_ctx *c, const struct ytree_node *map,
 			     struct rules_rule *rule)
 {
 	static const char *const keys[] = { "events", "per", "burst", NULL };
 	const struct ytree_node *n;
 	unsigned long long v;
-	uint64_t ms = 0;
 
 	if (!check_stream(c, map, "rate_limit", "limit", rule) ||
 	    !ytree_expect_type(c, map, YTREE_MAP, "rate_limit"))
@@ -551,11 +562,7 @@ static void parse_rate_limit(struct ytree_ctx *c, const struct ytree_node *map,
 	if (!(n = ytree_map_get(map, "per")))
 		ytree_error(c, &map->mark, "rate_limit is missing 'per'");
 	else
-		ytree_get_duration(c, n, "per", &ms);
-	if (ms > RULES_MAX_RATE_PER_MS)
-		ytree_error(c, &n->mark, "'per' must be at most 24h");
-	else
-		rule->rate.per_ms = ms;
+		parse_rate_per(c, n, &rule->rate.per_ms);
 	/* Unless told, one per's worth at once: a quiet second lets 1000/1s burst 1000. */
 	rule->rate.burst = rule->rate.events;
 	if ((n = ytree_map_get(map, "burst")) &&
