@@ -55,6 +55,10 @@ _Static_assert(RT_COUNT_ENTRIES >= RULES_MIN_COUNTERS && RT_COUNT_ENTRIES <= RUL
 	       "the default max_counters is one a rule file may give");
 _Static_assert(RT_ARGS_DEFAULT >= RULES_MIN_ARGV_BYTES && RT_ARGS_DEFAULT <= RULES_MAX_ARGV_BYTES,
 	       "the default max_argv_bytes is one a rule file may give");
+_Static_assert(RULES_MIN_EXEC_BUFFER_SIZE / 2 >=
+	       offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN,
+	       "an execve rule's smallest buffer_size holds two exec events without arguments");
+_Static_assert(RULES_MAX_BUFFER_SIZE % (1024 * 1024) == 0, "the most buffer_size is said in MiB");
 _Static_assert(RULES_MAX_ARGV_BYTES % 1024 == 0, "the most max_argv_bytes is said in KiB too");
 _Static_assert(RULES_MAX_MESSAGE % 1024 == 0, "the most max_message is said in KiB too");
 _Static_assert(RULES_DEFAULT_MESSAGE >= RULES_MIN_MESSAGE &&
@@ -97,6 +101,38 @@ int rules_parse_duration(const char *s, uint64_t *ms)
 	return ytree_parse_duration(s, ms);
 }
 
+/* The largest unit that divides ms evenly: what a person would have written. */
+const char *rules_format_duration(uint64_t ms, char buf[RULES_DURATION_LEN])
+{
+	static const struct { const char *suffix; uint64_t ms; } units[] = {
+		{ "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (ms && ms % units[i].ms == 0) {
+			snprintf(buf, RULES_DURATION_LEN, "%llu%s",
+				 (unsigned long long)(ms / units[i].ms), units[i].suffix);
+			return buf;
+		}
+	}
+	snprintf(buf, RULES_DURATION_LEN, "%llums", (unsigned long long)ms);
+	return buf;
+}
+
+/*
+ * Rounded up, so that the kernel never lets through more than the file says; a
+ * rate of more than one event a nanosecond is therefore one a nanosecond.
+ */
+uint64_t rules_rate_interval_ns(const struct rules_rate *r)
+{
+	uint64_t per_ns = r->per_ms * 1000000;
+
+	if (!r->events)
+		return 0;
+	return (per_ns + r->events - 1) / r->events;
+}
+
 
 static bool valid_name(const char *s, size_t max)
 {
@@ -109,39 +145,45 @@ static bool valid_name(const char *s, size_t max)
 }
 
 /*
- * A size in bytes, or KiB with a K or KiB suffix (no k: SI's k is 1000), plain or
- * quoted as a duration may be; no leading zero, which YAML 1.1 reads as octal in a
- * plain integer. key names it in messages; min and max are bytes, max a whole
- * number of KiB. *out is left as it is when n is not one.
+ * A size in bytes, or KiB with a K or KiB suffix (no k: SI's k is 1000), or MiB
+ * with M or MiB where max reaches a MiB (elsewhere it could only be out of range),
+ * plain or quoted as a duration may be; no leading zero, which YAML 1.1 reads as
+ * octal in a plain integer. key names it in messages; min and max are bytes, max
+ * a whole number of KiB (of MiB where MiB is offered). Whether *out was set: it
+ * is left as it is when n is not one.
  */
-static void parse_size(struct ytree_ctx *c, const struct ytree_node *n, const char *key,
+static bool parse_size(struct ytree_ctx *c, const struct ytree_node *n, const char *key,
 		       uint32_t min, uint32_t max, uint32_t *out)
 {
 	static const struct { const char *suffix; unsigned shift; } units[] = {
-		{ "", 0 }, { "K", 10 }, { "KiB", 10 },
+		{ "", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 },
 	};
-	size_t digits = 0, u = ARRAY_SIZE(units);
+	const bool mib = max >= 1u << 20;
+	const size_t nunits = mib ? ARRAY_SIZE(units) : 3;
+	size_t digits = 0, u = nunits;
 	unsigned long long v;
 
 	if (n->type == YTREE_SCALAR && !memchr(n->value, '\0', n->len)) {
 		digits = strspn(n->value, "0123456789");
-		for (u = 0; u < ARRAY_SIZE(units); u++)
+		for (u = 0; u < nunits; u++)
 			if (!strcmp(n->value + digits, units[u].suffix))
 				break;
 	}
-	if (!digits || u == ARRAY_SIZE(units) || (digits > 1 && n->value[0] == '0')) {
-		ytree_error(c, &n->mark, "bad %s '%s' (use bytes or KiB, %u to %u: e.g. 8192, "
-			    "8K, 100KiB)", key,
-			    n->type == YTREE_SCALAR ? ytree_show(c, n->value) : "?", min, max);
-		return;
+	if (!digits || u == nunits || (digits > 1 && n->value[0] == '0')) {
+		ytree_error(c, &n->mark, "bad %s '%s' (use bytes%s, %u to %u: e.g. %s)", key,
+			    n->type == YTREE_SCALAR ? ytree_show(c, n->value) : "?",
+			    mib ? ", KiB or MiB" : " or KiB", min, max,
+			    mib ? "65536, 256K, 1M" : "8192, 8K, 100KiB");
+		return false;
 	}
 	if (!ytree_parse_uint(n->value, digits, max >> units[u].shift, &v) ||
 	    v << units[u].shift < min) {
-		ytree_error(c, &n->mark, "'%s' must be between %u and %u bytes (%uK)", key, min,
-			    max, max / 1024);
-		return;
+		ytree_error(c, &n->mark, "'%s' must be between %u and %u bytes (%u%c)", key, min,
+			    max, mib ? max >> 20 : max >> 10, mib ? 'M' : 'K');
+		return false;
 	}
 	*out = (uint32_t)(v << units[u].shift);
+	return true;
 }
 
 static void parse_syslog_keys(struct ytree_ctx *c, const struct ytree_node *map,
@@ -479,6 +521,75 @@ static void parse_argv_bytes(struct ytree_ctx *c, const struct ytree_node *n,
 		   &rule->max_argv_bytes);
 }
 
+/* Whether the rule has events for key to act on; a count rule has none, only counters. */
+static bool check_stream(struct ytree_ctx *c, const struct ytree_node *n, const char *key,
+			 const char *why, const struct rules_rule *rule)
+{
+	if (rule->mode == RULES_MODE_STREAM)
+		return true;
+	ytree_error(c, &n->mark, "'%s' applies only to stream rules: a count rule has no "
+		    "events to %s", key, why);
+	return false;
+}
+
+/* A rate_limit's per: a duration of at most a day, *per_ms kept when n is not one. */
+static void parse_rate_per(struct ytree_ctx *c, const struct ytree_node *n, uint64_t *per_ms)
+{
+	uint64_t ms = 0;
+
+	ytree_get_duration(c, n, "per", &ms);
+	if (ms > RULES_MAX_RATE_PER_MS)
+		ytree_error(c, &n->mark, "'per' must be at most 24h");
+	else if (ms)
+		*per_ms = ms;
+}
+
+static void parse_rate_limit(struct ytree_ctx *c, const struct ytree_node *map,
+			     struct rules_rule *rule)
+{
+	static const char *const keys[] = { "events", "per", "burst", NULL };
+	const struct ytree_node *n;
+	unsigned long long v;
+
+	if (!check_stream(c, map, "rate_limit", "limit", rule) ||
+	    !ytree_expect_type(c, map, YTREE_MAP, "rate_limit"))
+		return;
+	ytree_check_keys(c, map, "rate_limit", keys);
+	if (!(n = ytree_map_get(map, "events")))
+		ytree_error(c, &map->mark, "rate_limit is missing 'events'");
+	else if (ytree_get_uint(c, n, "events", false, 1, RULES_MAX_RATE_EVENTS, &v))
+		rule->rate.events = v;
+	if (!(n = ytree_map_get(map, "per")))
+		ytree_error(c, &map->mark, "rate_limit is missing 'per'");
+	else
+		parse_rate_per(c, n, &rule->rate.per_ms);
+	/* Unless told, one per's worth at once: a quiet second lets 1000/1s burst 1000. */
+	rule->rate.burst = rule->rate.events;
+	if ((n = ytree_map_get(map, "burst")) &&
+	    ytree_get_uint(c, n, "burst", false, 1, RULES_MAX_RATE_EVENTS, &v))
+		rule->rate.burst = v;
+}
+
+static void parse_buffer_size(struct ytree_ctx *c, const struct ytree_node *n,
+			      struct rules_rule *rule)
+{
+	uint32_t v;
+
+	if (!check_stream(c, n, "buffer_size", "buffer", rule) ||
+	    !parse_size(c, n, "buffer_size", RULES_MIN_BUFFER_SIZE, RULES_MAX_BUFFER_SIZE, &v))
+		return;
+	/* The kernel's ring buffer is a power of two; a perf buffer, of pages. */
+	if (v & (v - 1))
+		ytree_error(c, &n->mark, "'buffer_size' must be a power of two: 4K, 8K, 16K, "
+			    "... 1024M");
+	else if (rule->probe == RT_PROBE_EXECVE && v < RULES_MIN_EXEC_BUFFER_SIZE)
+		ytree_error(c, &n->mark, "an execve rule's 'buffer_size' must be at least %uK: "
+			    "room for two exec events without arguments",
+			    RULES_MIN_EXEC_BUFFER_SIZE / 1024);
+	else
+		rule->buffer_size = v;
+}
+
 static void parse_rule_outputs(struct ytree_ctx *c, const struct ytree_node *seq,
 			       const struct rules *r, struct rules_rule *rule)
 {
@@ -518,7 +629,8 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 		       struct rules_rule *rule)
 {
 	static const char *const keys[] = { "name", "probe", "attach", "mode", "filter",
-					    "group_by", "max_argv_bytes", "outputs", NULL };
+					    "group_by", "max_argv_bytes", "rate_limit",
+					    "buffer_size", "outputs", NULL };
 	const struct ytree_node *n;
 	const char *s;
 	int v;
@@ -571,6 +683,10 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 	rule->max_argv_bytes = RT_ARGS_DEFAULT;
 	if ((n = ytree_map_get(map, "max_argv_bytes")))
 		parse_argv_bytes(c, n, rule);
+	if ((n = ytree_map_get(map, "rate_limit")))
+		parse_rate_limit(c, n, rule);
+	if ((n = ytree_map_get(map, "buffer_size")))
+		parse_buffer_size(c, n, rule);
 	if ((n = ytree_map_get(map, "outputs")))
 		parse_rule_outputs(c, n, r, rule);
 	else if ((v = find_output(r, "stdout")) >= 0)

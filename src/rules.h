@@ -100,17 +100,28 @@ struct rules_filter {
 	size_t nsys;
 };
 
-/* What a count rule's counters are keyed by (group_by:), a bit each. */
-#define RULES_GROUP_COMM	(1u << 0)
-#define RULES_GROUP_PID		(1u << 1)
-#define RULES_GROUP_SYSCALL	(1u << 2)
-
 /* rate_limit: of a stream rule: at most events per per_ms, bursts up to burst. */
 struct rules_rate {
 	uint64_t events;	/* 0: no limit */
 	uint64_t per_ms;
 	uint64_t burst;		/* never 0 when events is: defaults to events */
 };
+
+#define RULES_MAX_RATE_EVENTS	1000000000ULL	/* events and burst of a rate_limit */
+#define RULES_MAX_RATE_PER_MS	(24ULL * 3600 * 1000)	/* its per: at most a day */
+
+/*
+ * buffer_size: of a stream rule, its own event buffer; a power of two, as
+ * --buffer-size is. An execve rule's holds two exec events without arguments.
+ */
+#define RULES_MIN_BUFFER_SIZE	(4u * 1024)
+#define RULES_MIN_EXEC_BUFFER_SIZE (16u * 1024)
+#define RULES_MAX_BUFFER_SIZE	(1024u * 1024 * 1024)
+
+/* What a count rule's counters are keyed by (group_by:), a bit each. */
+#define RULES_GROUP_COMM	(1u << 0)
+#define RULES_GROUP_PID		(1u << 1)
+#define RULES_GROUP_SYSCALL	(1u << 2)
 
 struct rules_rule {
 	char name[RULES_NAME_MAX + 1];
@@ -124,7 +135,8 @@ struct rules_rule {
 	uint32_t max_argv_bytes;	/* execve only (else the default); never 0 once loaded */
 	unsigned group_by;		/* RULES_GROUP_*; count rules, default comm */
 	struct rules_rate rate;		/* stream rules only */
-	uint32_t buffer_size;		/* stream rules: bytes of its own event buffer; 0: the run's (--buffer-size) */
+	uint32_t buffer_size;		/* stream rules: bytes of its own event buffer; 0: the
+					 * run's (--buffer-size) */
 	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
 	size_t noutputs;
@@ -167,6 +179,21 @@ void rules_free(struct rules *r);
 
 /* Parse "500ms", "30s", "2m", "1h" (a bare number is seconds) into milliseconds. */
 int rules_parse_duration(const char *s, uint64_t *ms);
+
+/* Room for rules_format_duration's answer: UINT64_MAX in digits, "ms" and a NUL. */
+#define RULES_DURATION_LEN 23
+
+/*
+ * ms as the rule file would say it, in the largest of h, m, s that divides it
+ * evenly, else in ms ("1h", "90s", "1500ms"); rules_parse_duration reads it back.
+ */
+const char *rules_format_duration(uint64_t ms, char buf[RULES_DURATION_LEN]);
+
+/*
+ * The kernel's refill interval of rate limit r: one token every per/events,
+ * rounded up to a whole nanosecond; 0 for no limit.
+ */
+uint64_t rules_rate_interval_ns(const struct rules_rate *r);
 
 /* Names of enum values, for messages and the summary. */
 const char *rules_probe_name(enum rt_probe p);

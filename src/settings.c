@@ -157,10 +157,9 @@ static int too_many(const struct rules *r, const char *kind, size_t n, char *err
  */
 static struct rt_rate encode_rate(const struct rules_rate *r)
 {
-	uint64_t per_ns = r->per_ms * 1000000ULL;
 	struct rt_rate out;
 
-	out.interval_ns = (per_ns + r->events - 1) / r->events;
+	out.interval_ns = rules_rate_interval_ns(r);
 	if (r->burst - 1 > SETTINGS_RATE_FOREVER / out.interval_ns)
 		out.tolerance_ns = SETTINGS_RATE_FOREVER;
 	else

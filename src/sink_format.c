@@ -217,8 +217,11 @@ void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 		    "\"run_seconds\":%.3f", rules_probe_name(rule->probe),
 		    rules_mode_name(rule->mode), sr->attach, sum->run_seconds);
 	if (rule->mode != RULES_MODE_COUNT) {
-		strbuf_addf(sb, ",\"delivered\":%llu,\"lost\":%llu}",
-			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
+		strbuf_addf(sb, ",\"delivered\":%llu,\"lost\":%llu,\"matched\":%llu,"
+			    "\"suppressed\":%llu,\"unread\":%llu}",
+			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost,
+			    (unsigned long long)sr->matched, (unsigned long long)sr->suppressed,
+			    (unsigned long long)sr->unread);
 		return;
 	}
 	strbuf_addf(sb, ",\"counted\":%llu,", (unsigned long long)sr->counted);
@@ -226,8 +229,10 @@ void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 	strbuf_addf(sb, ",\"count_map_full\":%llu}", (unsigned long long)sum->count_map_full);
 }
 
-/* The exec columns added last (result to argv_cut_bytes), empty in every other row. */
+/* The exec columns (result to argv_cut_bytes), empty in every other row. */
 #define CSV_NOT_EXEC ",,,,,"
+/* The last column, suppressed: a stream rule's summary row's, empty in every other row. */
+#define CSV_NOT_SUPPRESSED ","
 
 static void csv_field(struct strbuf *sb, const char *s, size_t n)
 {
@@ -252,7 +257,7 @@ static void csv_exec(struct strbuf *sb, const struct sink_exec *x)
 	strbuf_addf(sb, ",%d,,,%d,%s,", sink_exec_cut(x), x->filename_cut,
 		    sink_exec_result(x, res));
 	csv_field(sb, x->pcomm, escape_comm_len(x->pcomm, RT_COMM_LEN));
-	strbuf_addf(sb, "%u,%u,%u\r\n", x->argc, x->args_cut, x->bytes_cut);
+	strbuf_addf(sb, "%u,%u,%u" CSV_NOT_SUPPRESSED "\r\n", x->argc, x->args_cut, x->bytes_cut);
 }
 
 void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
@@ -271,7 +276,7 @@ void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 		csv_exec(sb, ev->exec);
 	} else {
 		strbuf_adds(sb, summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
-		strbuf_adds(sb, ",,,,,," CSV_NOT_EXEC "\r\n");
+		strbuf_adds(sb, ",,,,,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n");
 	}
 }
 
@@ -287,11 +292,12 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 	csv_time(sb, &now);
 	csv_field(sb, rule->name, strlen(rule->name));
 	if (rule->mode != RULES_MODE_COUNT) {
-		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu," CSV_NOT_EXEC "\r\n",
-			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
+		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu," CSV_NOT_EXEC ",%llu\r\n",
+			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost,
+			    (unsigned long long)sr->suppressed);
 		return;
 	}
-	strbuf_addf(sb, "summary,,,,,,,,,,%llu,," CSV_NOT_EXEC "\r\n",
+	strbuf_addf(sb, "summary,,,,,,,,,,%llu,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n",
 		    (unsigned long long)sr->counted);
 	for (i = 0; i < sr->ncounts; i++) {
 		const struct summary_count *c = &sr->counts[i];
@@ -306,7 +312,8 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 		csv_field(sb, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
 		if (rule->group_by & RULES_GROUP_SYSCALL)
 			strbuf_adds(sb, summary_count_syscall(c, nr));
-		strbuf_addf(sb, ",,,,%llu,," CSV_NOT_EXEC "\r\n", (unsigned long long)c->count);
+		strbuf_addf(sb, ",,,,%llu,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n",
+			    (unsigned long long)c->count);
 	}
 }
 
@@ -514,8 +521,10 @@ void sink_format_kv_summary(struct strbuf *sb, const struct summary *sum,
 		    rules_probe_name(rule->probe), rules_mode_name(rule->mode),
 		    sum->run_seconds);
 	if (rule->mode != RULES_MODE_COUNT)
-		strbuf_addf(sb, " delivered=%llu lost=%llu", (unsigned long long)sr->delivered,
-			    (unsigned long long)sr->lost);
+		strbuf_addf(sb, " delivered=%llu lost=%llu matched=%llu suppressed=%llu "
+			    "unread=%llu", (unsigned long long)sr->delivered,
+			    (unsigned long long)sr->lost, (unsigned long long)sr->matched,
+			    (unsigned long long)sr->suppressed, (unsigned long long)sr->unread);
 	else
 		strbuf_addf(sb, " counted=%llu comms=%zu", (unsigned long long)sr->counted,
 			    sr->ncounts);
@@ -557,7 +566,8 @@ void sink_format_csv_reload(struct strbuf *sb, const struct sink_reload *r)
 	csv_time(sb, &now);
 	strbuf_adds(sb, ",reload,,,,,,,,");
 	csv_field(sb, r->line, strlen(r->line));
-	strbuf_addf(sb, ",,%llu," CSV_NOT_EXEC "\r\n", (unsigned long long)r->swap_lost);
+	strbuf_addf(sb, ",,%llu," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n",
+		    (unsigned long long)r->swap_lost);
 }
 
 void sink_format_kv_reload(struct strbuf *sb, const struct sink_reload *r)

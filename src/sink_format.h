@@ -14,7 +14,7 @@
 /* Columns of the CSV sink, in order: the header row. New columns go last. */
 #define SINK_CSV_HEADER \
 	"time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost," \
-	"filename_truncated,result,pcomm,argc,argv_cut_args,argv_cut_bytes\r\n"
+	"filename_truncated,result,pcomm,argc,argv_cut_args,argv_cut_bytes,suppressed\r\n"
 
 /* An RFC 3339 UTC timestamp with microseconds, e.g. 2026-11-25T04:59:07.123456Z. */
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts);
@@ -76,7 +76,10 @@ void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 /* One event as a CSV row, CRLF-terminated (RFC 4180). */
 void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev);
 
-/* One rule's summary as CSV rows: a "summary" row, then a "count" row per comm. */
+/*
+ * One rule's summary as CSV rows: a "summary" row (a stream rule's with its
+ * suppressed events in the last column), then a "count" row per counter.
+ */
 void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 			     const struct summary_rule *sr);
 

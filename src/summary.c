@@ -16,8 +16,11 @@ void summary_init(struct summary *s, const struct rules *r)
 	s->top = r->summary_top ? r->summary_top : RULES_DEFAULT_TOP;
 	s->nrules = r->nrules;
 	s->rules = xcalloc(r->nrules + 1, sizeof(*s->rules));
-	for (i = 0; i < r->nrules; i++)
+	for (i = 0; i < r->nrules; i++) {
 		s->rules[i].rule = &r->rules[i];
+		s->rules[i].output_lost = xcalloc(r->noutputs + 1,
+						  sizeof(*s->rules[i].output_lost));
+	}
 	s->nsinks = r->noutputs;
 	s->sinks = xcalloc(r->noutputs + 1, sizeof(*s->sinks));
 	for (i = 0; i < r->noutputs; i++)
@@ -104,6 +107,16 @@ uint64_t summary_lost(const struct summary *s)
 	return lost;
 }
 
+uint64_t summary_suppressed(const struct summary *s)
+{
+	uint64_t suppressed = 0;
+	size_t i;
+
+	for (i = 0; i < s->nrules; i++)
+		suppressed += s->rules[i].suppressed;
+	return suppressed;
+}
+
 const char *summary_syscall_label(const char *name, uint64_t nr, char buf[SUMMARY_NR_LEN])
 {
 	if (name)
@@ -126,24 +139,82 @@ void summary_text_comm(struct strbuf *sb, const char *comm)
 		strbuf_addc(sb, ' ');
 }
 
-static void format_rule(const struct summary *s, const struct summary_rule *sr,
-			struct strbuf *out)
+/* "1000 per 1s, burst 2000": a rate_limit as the rule file could say it. */
+static void format_rate(struct strbuf *out, const struct rules_rate *rate)
+{
+	char per[RULES_DURATION_LEN];
+
+	strbuf_addf(out, "%llu per %s, burst %llu", (unsigned long long)rate->events,
+		    rules_format_duration(rate->per_ms, per), (unsigned long long)rate->burst);
+}
+
+/* Which of the rule's outputs did not write its events, and how many each. */
+static void format_outputs_lost(const struct summary *s, const struct summary_rule *sr,
+				struct strbuf *out)
+{
+	const char *sep = "";
+	size_t i;
+
+	strbuf_addf(out, "  not written by its outputs: %llu (",
+		    (unsigned long long)sr->outputs_lost);
+	for (i = 0; i < s->nsinks; i++) {
+		if (!sr->output_lost[i])
+			continue;
+		strbuf_addf(out, "%s%s %llu", sep, s->sinks[i].output->name,
+			    (unsigned long long)sr->output_lost[i]);
+		sep = ", ";
+	}
+	strbuf_adds(out, ")\n");
+}
+
+/*
+ * Where a stream rule's matched events went: delivered, suppressed, lost and
+ * those past --max-events add up to matched. Then what of those delivered its
+ * outputs did not write.
+ */
+static void format_stream(const struct summary *s, const struct summary_rule *sr,
+			  struct strbuf *out)
+{
+	const struct rules_rule *rule = sr->rule;
+	uint64_t lost = sr->lost + sr->unread;
+
+	strbuf_addf(out, "  events: matched %llu, delivered %llu, suppressed %llu, lost %llu\n",
+		    (unsigned long long)sr->matched, (unsigned long long)sr->delivered,
+		    (unsigned long long)sr->suppressed, (unsigned long long)lost);
+	if (rule->rate.events) {
+		strbuf_addf(out, "  suppressed: %llu over rate_limit ",
+			    (unsigned long long)sr->suppressed);
+		format_rate(out, &rule->rate);
+		strbuf_addc(out, '\n');
+	}
+	if (lost)
+		strbuf_addf(out, "  lost: %llu = event buffer %llu + unread at stop %llu\n",
+			    (unsigned long long)lost, (unsigned long long)sr->lost,
+			    (unsigned long long)sr->unread);
+	if (sr->past_max)
+		strbuf_addf(out, "  not delivered after --max-events: %llu\n",
+			    (unsigned long long)sr->past_max);
+	if (sr->outputs_lost)
+		format_outputs_lost(s, sr, out);
+}
+
+/* A count rule's total, and what its full count map kept out of it. */
+static void format_counted(const struct summary_rule *sr, struct strbuf *out)
+{
+	strbuf_addf(out, "  syscalls counted: %llu in %zu counters\n",
+		    (unsigned long long)sr->counted, sr->ncounts);
+	if (sr->count_full)
+		strbuf_addf(out, "  syscalls not counted (count map full): %llu\n",
+			    (unsigned long long)sr->count_full);
+}
+
+/* A count rule's top counters as a table. */
+static void format_counters(const struct summary *s, const struct summary_rule *sr,
+			    struct strbuf *out)
 {
 	const struct rules_rule *rule = sr->rule;
 	size_t i, shown;
 
-	strbuf_addf(out, "rule %s: %s, %s, %s\n", rule->name, rules_probe_name(rule->probe),
-		    rules_mode_name(rule->mode), sr->attach[0] ? sr->attach : "not attached");
-	if (rule->mode != RULES_MODE_COUNT) {
-		strbuf_addf(out, "  events: %llu delivered, %llu lost in kernel",
-			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost);
-		if (sr->unread)
-			strbuf_addf(out, ", %llu unread at stop", (unsigned long long)sr->unread);
-		strbuf_addc(out, '\n');
-		return;
-	}
-	strbuf_addf(out, "  syscalls counted: %llu in %zu counters\n",
-		    (unsigned long long)sr->counted, sr->ncounts);
 	if (!sr->ncounts)
 		return;
 	strbuf_adds(out, " ");
@@ -172,6 +243,24 @@ static void format_rule(const struct summary *s, const struct summary_rule *sr,
 	}
 	if (shown < sr->ncounts)
 		strbuf_addf(out, "  (%zu more counters)\n", sr->ncounts - shown);
+}
+
+static void format_rule(const struct summary *s, const struct summary_rule *sr,
+			struct strbuf *out)
+{
+	const struct rules_rule *rule = sr->rule;
+
+	strbuf_addf(out, "rule %s: %s, %s, %s\n", rule->name, rules_probe_name(rule->probe),
+		    rules_mode_name(rule->mode), sr->attach[0] ? sr->attach : "not attached");
+	if (rule->mode == RULES_MODE_COUNT)
+		format_counted(sr, out);
+	else
+		format_stream(s, sr, out);
+	if (sr->follow_full)
+		strbuf_addf(out, "  descendants not followed (pid map full): %llu\n",
+			    (unsigned long long)sr->follow_full);
+	if (rule->mode == RULES_MODE_COUNT)
+		format_counters(s, sr, out);
 }
 
 void summary_format_text(const struct summary *s, struct strbuf *out)
@@ -203,6 +292,9 @@ void summary_format_text(const struct summary *s, struct strbuf *out)
 		strbuf_addf(out, " (count map full: %llu syscalls not counted)",
 			    (unsigned long long)s->count_map_full);
 	strbuf_addc(out, '\n');
+	if (summary_suppressed(s))
+		strbuf_addf(out, "events suppressed by rate limits: %llu\n",
+			    (unsigned long long)summary_suppressed(s));
 	if (s->removed_lost)
 		strbuf_addf(out, "events lost by rules a reload removed: %llu\n",
 			    (unsigned long long)s->removed_lost);
@@ -221,8 +313,10 @@ void summary_free(struct summary *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nrules; i++)
+	for (i = 0; i < s->nrules; i++) {
 		free(s->rules[i].counts);
+		free(s->rules[i].output_lost);
+	}
 	free(s->rules);
 	free(s->sinks);
 	memset(s, 0, sizeof(*s));

@@ -21,6 +21,10 @@ struct summary_count {
 	uint64_t count;
 };
 
+/*
+ * One rule's figures. A stream rule's add up: matched = delivered + suppressed +
+ * lost + unread + past_max.
+ */
 struct summary_rule {
 	const struct rules_rule *rule;
 	char attach[96];		/* how its probe was attached */
@@ -29,6 +33,12 @@ struct summary_rule {
 	uint64_t lost;			/* kernel: of those, dropped (event buffer full) */
 	uint64_t unread;		/* still buffered when the stop's drain time ran out */
 	uint64_t past_max;		/* arrived after --max-events was met: not delivered */
+	uint64_t suppressed;		/* kernel: over its rate_limit, dropped before copying */
+	uint64_t count_full;		/* kernel: its syscalls not counted, count map full */
+	uint64_t follow_full;		/* kernel: descendants not followed, pid map full */
+	uint64_t outputs_lost;		/* its events that one of its outputs did not write */
+	uint64_t *output_lost;		/* of those, each output's by index in rules.outputs: nsinks
+					 * entries, from summary_init to summary_free */
 	uint64_t counted;		/* count rules: sum of counts */
 	struct summary_count *counts;	/* count rules: sorted, largest first */
 	size_t ncounts;
@@ -46,8 +56,9 @@ struct summary {
 	double run_seconds;
 	unsigned top;			/* rows of counts to show per rule */
 	uint64_t execs;			/* exec events delivered */
-	uint64_t count_map_full;	/* kernel: counts not kept, map full */
-	uint64_t follow_map_full;	/* kernel: descendants not followed, pid map full */
+	uint64_t count_map_full;	/* kernel: counts not kept, map full (rules' count_full) */
+	uint64_t follow_map_full;	/* kernel: descendants not followed, pid map full (the
+					 * rules' follow_full) */
 	uint64_t removed_lost;		/* lost by rules a reload removed, before it */
 	unsigned reloads;		/* rule files applied by SIGHUP */
 	double reload_at[8];		/* seconds into the run of the first 8 reloads */
@@ -67,8 +78,14 @@ void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, 
 /* Merge counters of equal keys, then sort each rule's: largest first, then by key. */
 void summary_sort(struct summary *s);
 
-/* Losses anywhere: kernel buffer, unread at stop, full count or pid map, sinks. */
+/*
+ * Losses anywhere: kernel buffer, unread at stop, full count or pid map, sinks.
+ * Never what a rate limit suppressed: that is what the rule file asked for.
+ */
 uint64_t summary_lost(const struct summary *s);
+
+/* Events every rule's rate_limit suppressed, together. */
+uint64_t summary_suppressed(const struct summary *s);
 
 /* Room for any syscall number in decimal, NUL included. */
 #define SUMMARY_NR_LEN 21

@@ -57,7 +57,61 @@ static void json_filter(struct strbuf *out, const struct rules_rule *rule)
 	strbuf_addc(out, '}');
 }
 
-static void json_rule(struct strbuf *out, const struct summary_rule *sr)
+/* "rate_limit":{"events":E,"per_ms":P,"burst":B}, or null for a rule without one. */
+static void json_rate(struct strbuf *out, const struct rules_rate *rate)
+{
+	if (!rate->events) {
+		strbuf_adds(out, ",\"rate_limit\":null");
+		return;
+	}
+	strbuf_addf(out, ",\"rate_limit\":{\"events\":%llu,\"per_ms\":%llu,\"burst\":%llu}",
+		    (unsigned long long)rate->events, (unsigned long long)rate->per_ms,
+		    (unsigned long long)rate->burst);
+}
+
+/* Each of the rule's outputs, by name: how many of its events that one did not write. */
+static void json_outputs_lost(struct strbuf *out, const struct summary *sum,
+			      const struct summary_rule *sr)
+{
+	const struct rules_rule *rule = sr->rule;
+	size_t i;
+
+	strbuf_adds(out, ",\"outputs_lost\":{");
+	for (i = 0; i < rule->noutputs; i++) {
+		const char *name = sum->sinks[rule->outputs[i]].output->name;
+
+		if (i)
+			strbuf_addc(out, ',');
+		escape_json_string(out, name, strlen(name));
+		strbuf_addf(out, ":%llu", (unsigned long long)sr->output_lost[rule->outputs[i]]);
+	}
+	strbuf_addc(out, '}');
+}
+
+/*
+ * A stream rule's figures: matched = events + suppressed + lost_in_kernel +
+ * unread_at_stop + not_delivered_after_max_events; then each loss by where.
+ */
+static void json_stream(struct strbuf *out, const struct summary *sum,
+			const struct summary_rule *sr)
+{
+	strbuf_addf(out, ",\"events\":%llu,\"matched\":%llu,\"lost_in_kernel\":%llu,"
+		    "\"unread_at_stop\":%llu,\"not_delivered_after_max_events\":%llu,"
+		    "\"suppressed\":%llu", (unsigned long long)sr->delivered,
+		    (unsigned long long)sr->matched, (unsigned long long)sr->lost,
+		    (unsigned long long)sr->unread, (unsigned long long)sr->past_max,
+		    (unsigned long long)sr->suppressed);
+	json_rate(out, &sr->rule->rate);
+	strbuf_addf(out, ",\"lost\":{\"event_buffer\":%llu,\"unread_at_stop\":%llu,"
+		    "\"follow_map_full\":%llu,\"outputs\":%llu}", (unsigned long long)sr->lost,
+		    (unsigned long long)sr->unread, (unsigned long long)sr->follow_full,
+		    (unsigned long long)sr->outputs_lost);
+	json_outputs_lost(out, sum, sr);
+	strbuf_addc(out, '}');
+}
+
+static void json_rule(struct strbuf *out, const struct summary *sum,
+		      const struct summary_rule *sr)
 {
 	const struct rules_rule *rule = sr->rule;
 	static const char *const groups[] = { "comm", "pid", "syscall" };
@@ -70,11 +124,7 @@ static void json_rule(struct strbuf *out, const struct summary_rule *sr)
 		    rules_probe_name(rule->probe), rules_mode_name(rule->mode), sr->attach);
 	json_filter(out, rule);
 	if (rule->mode == RULES_MODE_STREAM) {
-		strbuf_addf(out, ",\"events\":%llu,\"matched\":%llu,\"lost_in_kernel\":%llu,"
-			    "\"unread_at_stop\":%llu,\"not_delivered_after_max_events\":%llu}",
-			    (unsigned long long)sr->delivered, (unsigned long long)sr->matched,
-			    (unsigned long long)sr->lost, (unsigned long long)sr->unread,
-			    (unsigned long long)sr->past_max);
+		json_stream(out, sum, sr);
 		return;
 	}
 	strbuf_adds(out, ",\"group_by\":[");
@@ -86,7 +136,8 @@ static void json_rule(struct strbuf *out, const struct summary_rule *sr)
 	}
 	strbuf_addf(out, "],\"events\":%llu,", (unsigned long long)sr->counted);
 	sink_format_json_counts(out, sr);
-	strbuf_addc(out, '}');
+	strbuf_addf(out, ",\"lost\":{\"count_map_full\":%llu,\"follow_map_full\":%llu}}",
+		    (unsigned long long)sr->count_full, (unsigned long long)sr->follow_full);
 }
 
 static void json_time(struct strbuf *out, const char *key, const struct timespec *ts)
@@ -118,11 +169,12 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		strbuf_addf(out, "\"max_events\":%llu,", (unsigned long long)run->max_events);
 	else
 		strbuf_adds(out, "\"max_events\":null,");
-	strbuf_addf(out, "\"execs\":%llu,\"rules\":[", (unsigned long long)sum->execs);
+	strbuf_addf(out, "\"execs\":%llu,\"suppressed\":%llu,\"rules\":[",
+		    (unsigned long long)sum->execs, (unsigned long long)summary_suppressed(sum));
 	for (i = 0; i < sum->nrules; i++) {
 		if (i)
 			strbuf_addc(out, ',');
-		json_rule(out, &sum->rules[i]);
+		json_rule(out, sum, &sum->rules[i]);
 		kernel_lost += sum->rules[i].lost;
 		unread += sum->rules[i].unread;
 	}

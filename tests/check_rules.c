@@ -107,6 +107,10 @@ static const struct {
 	{ "bad-attach-sys-enter.yaml", "bad-attach-sys-enter.yaml:5:13: 'attach' applies only "
 	  "to probe execve\n" },
 	{ "bad-bool.yaml", "bad-bool.yaml:3:48: 'append' must be true or false\n" },
+	{ "bad-buffer-size-count.yaml", "bad-buffer-size-count.yaml:5:18: 'buffer_size' applies "
+	  "only to stream rules: a count rule has no events to buffer\n" },
+	{ "bad-buffer-size-power.yaml", "bad-buffer-size-power.yaml:5:18: 'buffer_size' must be a "
+	  "power of two: 4K, 8K, 16K, ... 1024M\n" },
 	{ "bad-comm-entry-type.yaml", "bad-comm-entry-type.yaml:5:28: 'comm' entries must be "
 	  "strings\n" },
 	{ "bad-comm-too-long.yaml", "bad-comm-too-long.yaml:5:28: comm 'sixteen-bytes-xx' is "
@@ -181,6 +185,10 @@ static const struct {
 	  "emerg, alert, crit, err, warning, notice, info or debug)\n" },
 	{ "bad-rule-name.yaml", "bad-rule-name.yaml:3:11: rule name 'has space' must be 1 to "
 	  "64 characters of A-Z a-z 0-9 _ . -\n" },
+	{ "bad-rate-limit-count.yaml", "bad-rate-limit-count.yaml:6:17: 'rate_limit' applies "
+	  "only to stream rules: a count rule has no events to limit\n" },
+	{ "bad-rate-limit-key.yaml", "bad-rate-limit-key.yaml:8:7: unknown key 'bursts' in "
+	  "rate_limit (expected one of: events, per, burst)\n" },
 	{ "bad-result-sys-enter.yaml", "bad-result-sys-enter.yaml:5:37: 'result' applies only "
 	  "to probe execve: a sys_enter rule sees a syscall before it has a result\n" },
 	{ "bad-result.yaml", "bad-result.yaml:6:23: unknown result 'failed' (expected success, "
@@ -207,7 +215,7 @@ static const struct {
 	  "exclude_comm, exclude_pid, exclude_uid, exclude_syscalls)\n" },
 	{ "bad-unknown-key.yaml", "bad-unknown-key.yaml:5:5: unknown key 'colour' in rule "
 	  "(expected one of: name, probe, attach, mode, filter, group_by, max_argv_bytes, "
-	  "outputs)\n" },
+	  "rate_limit, buffer_size, outputs)\n" },
 	{ "bad-unknown-output-type.yaml", "bad-unknown-output-type.yaml:3:16: unknown output "
 	  "type 'file' (expected stdout, csv, syslog or json)\n" },
 	{ "bad-unknown-output.yaml", "bad-unknown-output.yaml:5:23: unknown output 'nowhere'\n" },
@@ -360,6 +368,8 @@ START_TEST(test_full_schema)
 		"    mode: stream\n"
 		"    filter: { comm: [bash, curl, bash], pid: [1234, 1, 1234], exclude_comm: [x],\n"
 		"              exclude_pid: [7, 4194304] }\n"
+		"    rate_limit: { events: 50, per: 500ms, burst: 200 }\n"
+		"    buffer_size: 256K\n"
 		"    outputs: [console, audit, ops, feed]\n"
 		"  - name: s\n"
 		"    probe: sys_enter\n"
@@ -405,7 +415,13 @@ START_TEST(test_full_schema)
 	ck_assert_uint_eq(w->noutputs, 4);
 	ck_assert_uint_eq(w->outputs[0], 1);
 	ck_assert_uint_eq(w->outputs[3], 4);
+	ck_assert_uint_eq(w->rate.events, 50);
+	ck_assert_uint_eq(w->rate.per_ms, 500);
+	ck_assert_uint_eq(w->rate.burst, 200);
+	ck_assert_uint_eq(w->buffer_size, 256 * 1024);
 	ck_assert_int_eq(r.rules[1].mode, RULES_MODE_STREAM);
+	ck_assert_uint_eq(r.rules[1].rate.events, 0);
+	ck_assert_uint_eq(r.rules[1].buffer_size, 0);
 	ck_assert_uint_eq(r.rules[1].include.ncomm, 0);
 	ck_assert_uint_eq(r.rules[1].include.npid, 0);
 	ck_assert_uint_eq(r.summary_top, 3);
@@ -767,6 +783,226 @@ START_TEST(test_max_argv_bytes)
 }
 END_TEST
 
+/*
+ * rate_limit: of a stream rule, events (1 to 10^9) per a duration (1ms to 24h),
+ * burst as events unless given; each defect at its value, or at the mapping for
+ * a key it lacks.
+ */
+#define RATE_AT(col, msg) "t:5:" #col ": " msg "\n"
+START_TEST(test_rate_limit)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* NULL: accepted */
+		struct rules_rate want;
+	} cases[] = {
+		{ NULL, NULL, { 0, 0, 0 } },
+		{ "{ events: 1000, per: 1s }", NULL, { 1000, 1000, 1000 } },
+		{ "{ events: 1000, per: 1s, burst: 2000 }", NULL, { 1000, 1000, 2000 } },
+		{ "{ events: 10, per: 1m, burst: 1 }", NULL, { 10, 60000, 1 } },
+		{ "{ events: 1, per: 1ms }", NULL, { 1, 1, 1 } },
+		{ "{ events: 1000000000, per: 24h, burst: 1000000000 }", NULL,
+		  { 1000000000, 86400000, 1000000000 } },
+		{ "{ events: 5, per: '500ms' }", NULL, { 5, 500, 5 } },
+		{ "{ events: 5, per: 2 }", NULL, { 5, 2000, 5 } },
+		{ "{ burst: 9, per: 1s, events: 3 }", NULL, { 3, 1000, 9 } },
+		{ "{ per: 1s }", RATE_AT(17, "rate_limit is missing 'events'"), { 0 } },
+		{ "{ events: 5 }", RATE_AT(17, "rate_limit is missing 'per'"), { 0 } },
+		{ "{}", RATE_AT(17, "rate_limit is missing 'events'")
+			RATE_AT(17, "rate_limit is missing 'per'"), { 0 } },
+		{ "{ events: 0, per: 1s }",
+		  RATE_AT(27, "'events' must be between 1 and 1000000000"), { 0 } },
+		{ "{ events: 1000000001, per: 1s }",
+		  RATE_AT(27, "'events' must be between 1 and 1000000000"), { 0 } },
+		{ "{ events: '5', per: 1s }", RATE_AT(27, "'events' must be an integer"), { 0 } },
+		{ "{ events: 1K, per: 1s }", RATE_AT(27, "'events' must be an integer"), { 0 } },
+		{ "{ events: 5, per: 0s }",
+		  RATE_AT(35, "bad per '0s' (use e.g. 500ms, 30s, 2m, 1h)"), { 0 } },
+		{ "{ events: 5, per: 1d }",
+		  RATE_AT(35, "bad per '1d' (use e.g. 500ms, 30s, 2m, 1h)"), { 0 } },
+		{ "{ events: 5, per: [1s] }",
+		  RATE_AT(35, "bad per '?' (use e.g. 500ms, 30s, 2m, 1h)"), { 0 } },
+		{ "{ events: 5, per: 25h }", RATE_AT(35, "'per' must be at most 24h"), { 0 } },
+		{ "{ events: 5, per: 86401s }", RATE_AT(35, "'per' must be at most 24h"), { 0 } },
+		{ "{ events: 5, per: 1s, burst: 0 }",
+		  RATE_AT(46, "'burst' must be between 1 and 1000000000"), { 0 } },
+		{ "{ events: 5, per: 1s, burst: 1000000001 }",
+		  RATE_AT(46, "'burst' must be between 1 and 1000000000"), { 0 } },
+		{ "{ events: 5, per: 1s, rate: 3 }",
+		  RATE_AT(39, "unknown key 'rate' in rate_limit (expected one of: events, per, "
+			  "burst)"), { 0 } },
+		{ "5", RATE_AT(17, "'rate_limit' must be a mapping"), { 0 } },
+		{ "[5, 1s]", RATE_AT(17, "'rate_limit' must be a mapping"), { 0 } },
+	};
+	char yaml[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - name: x\n    probe: execve\n"
+			 "%s%s\n", cases[i].value ? "    rate_limit: " : "",
+			 cases[i].value ? cases[i].value : "");
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		ck_assert_msg(r.rules[0].rate.events == cases[i].want.events &&
+			      r.rules[0].rate.per_ms == cases[i].want.per_ms &&
+			      r.rules[0].rate.burst == cases[i].want.burst,
+			      "%s: %llu per %llu ms, burst %llu", cases[i].value ? cases[i].value :
+			      "(none)", (unsigned long long)r.rules[0].rate.events,
+			      (unsigned long long)r.rules[0].rate.per_ms,
+			      (unsigned long long)r.rules[0].rate.burst);
+	}
+	/* A sys_enter rule in stream mode has events to limit; one that counts has none. */
+	expect_ok("version: 1\nrules:\n"
+		  "  - { name: s, probe: sys_enter, mode: stream,\n"
+		  "      rate_limit: { events: 2, per: 1s } }\n");
+	ck_assert_uint_eq(r.rules[0].rate.events, 2);
+	expect_error("version: 1\nrules:\n"
+		     "  - { name: s, probe: sys_enter, rate_limit: { events: 2, per: 1s } }\n",
+		     "t:3:46: 'rate_limit' applies only to stream rules: a count rule has no "
+		     "events to limit\n");
+	expect_error("version: 1\nrules:\n"
+		     "  - { name: s, probe: sys_enter, mode: count, rate_limit: 7 }\n",
+		     "t:3:59: 'rate_limit' applies only to stream rules: a count rule has no "
+		     "events to limit\n");
+	/* Each rule its own; errors accumulate with the others'. */
+	expect_ok("version: 1\nrules:\n"
+		  "  - { name: a, probe: execve, rate_limit: { events: 100, per: 10s } }\n"
+		  "  - { name: b, probe: execve }\n");
+	ck_assert_uint_eq(r.rules[0].rate.per_ms, 10000);
+	ck_assert_uint_eq(r.rules[1].rate.events, 0);
+	expect_error("version: 1\nrules:\n"
+		     "  - name: a\n"
+		     "    probe: execve\n"
+		     "    rate_limit: { events: -1, per: 1s, burst: 2 }\n"
+		     "    max_argv_bytes: 1\n",
+		     "t:6:21: 'max_argv_bytes' must be between 256 and 131072 bytes (128K)\n"
+		     "t:5:27: 'events' must be an integer\n");
+}
+END_TEST
+
+/* The kernel's refill interval: per/events, rounded up to a whole nanosecond. */
+START_TEST(test_rate_interval)
+{
+	struct rules_rate rate = { 0 };
+
+	ck_assert_uint_eq(rules_rate_interval_ns(&rate), 0);
+	rate = (struct rules_rate){ .events = 1000, .per_ms = 1000, .burst = 1000 };
+	ck_assert_uint_eq(rules_rate_interval_ns(&rate), 1000000);
+	rate.events = 3;
+	ck_assert_uint_eq(rules_rate_interval_ns(&rate), 333333334);
+	rate.events = 1000000000;
+	rate.per_ms = 1;
+	ck_assert_uint_eq(rules_rate_interval_ns(&rate), 1);	/* never below 1 ns */
+	rate.events = 1;
+	rate.per_ms = RULES_MAX_RATE_PER_MS;
+	ck_assert_uint_eq(rules_rate_interval_ns(&rate), 86400000000000ULL);
+}
+END_TEST
+
+/*
+ * buffer_size: of a stream rule, a power of two from 4K to 1024M in bytes, KiB or
+ * MiB, at least 16K for an execve rule; 0 (the run's) unless given.
+ */
+#define BUFFER_AT(msg) "t:5:18: " msg "\n"
+#define BUFFER_RANGE BUFFER_AT("'buffer_size' must be between 4096 and 1073741824 bytes " \
+	"(1024M)")
+#define BUFFER_BAD(shown) BUFFER_AT("bad buffer_size '" shown "' (use bytes, KiB or MiB, " \
+	"4096 to 1073741824: e.g. 65536, 256K, 1M)")
+#define BUFFER_POWER BUFFER_AT("'buffer_size' must be a power of two: 4K, 8K, 16K, ... 1024M")
+#define BUFFER_EXEC BUFFER_AT("an execve rule's 'buffer_size' must be at least 16K: room " \
+	"for two exec events without arguments")
+START_TEST(test_buffer_size)
+{
+	static const struct {
+		const char *probe;
+		const char *value;
+		const char *error;	/* NULL: accepted */
+		uint32_t want;
+	} cases[] = {
+		{ "execve", NULL, NULL, 0 },
+		{ "execve", "16K", NULL, 16384 },
+		{ "execve", "16384", NULL, 16384 },
+		{ "execve", "64KiB", NULL, 65536 },
+		{ "execve", "1M", NULL, 1 << 20 },
+		{ "execve", "2MiB", NULL, 2 << 20 },
+		{ "execve", "'8M'", NULL, 8 << 20 },
+		{ "execve", "1024M", NULL, 1u << 30 },
+		{ "execve", "1048576K", NULL, 1u << 30 },
+		{ "execve", "1073741824", NULL, 1u << 30 },
+		{ "sys_enter\n    mode: stream", NULL, NULL, 0 },
+		{ "sys_enter\n    mode: stream", "4K", NULL, 4096 },
+		{ "sys_enter\n    mode: stream", "4096", NULL, 4096 },
+		{ "execve", "8K", BUFFER_EXEC, 0 },
+		{ "execve", "4K", BUFFER_EXEC, 0 },
+		{ "execve", "12K", BUFFER_POWER, 0 },
+		{ "execve", "3K", BUFFER_RANGE, 0 },
+		{ "execve", "24K", BUFFER_POWER, 0 },
+		{ "execve", "1000000", BUFFER_POWER, 0 },
+		{ "execve", "1023M", BUFFER_POWER, 0 },
+		{ "execve", "2048", BUFFER_RANGE, 0 },
+		{ "execve", "0", BUFFER_RANGE, 0 },
+		{ "execve", "0M", BUFFER_RANGE, 0 },
+		{ "execve", "2048M", BUFFER_RANGE, 0 },
+		{ "execve", "1073741825", BUFFER_RANGE, 0 },
+		{ "execve", "99999999999999999999999M", BUFFER_RANGE, 0 },
+		{ "execve", "1G", BUFFER_BAD("1G"), 0 },
+		{ "execve", "1m", BUFFER_BAD("1m"), 0 },
+		{ "execve", "1MB", BUFFER_BAD("1MB"), 0 },
+		{ "execve", "01M", BUFFER_BAD("01M"), 0 },
+		{ "execve", "-1M", BUFFER_BAD("-1M"), 0 },
+		{ "execve", "[1M]", BUFFER_BAD("?"), 0 },
+	};
+	char yaml[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - name: x\n    probe: %s\n"
+			 "%s%s\n", cases[i].probe, cases[i].value ? "    buffer_size: " : "",
+			 cases[i].value ? cases[i].value : "");
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		ck_assert_msg(r.rules[0].buffer_size == cases[i].want, "%s: %u",
+			      cases[i].value ? cases[i].value : "(none)", r.rules[0].buffer_size);
+	}
+	/* A count rule has no events to buffer. */
+	expect_error("version: 1\nrules:\n  - { name: s, probe: sys_enter, buffer_size: 64K }\n",
+		     "t:3:47: 'buffer_size' applies only to stream rules: a count rule has no "
+		     "events to buffer\n");
+	/* max_message and max_argv_bytes still have no MiB: theirs is under one. */
+	expect_error("version: 1\nrules:\n  - { name: e, probe: execve, max_argv_bytes: 1M }\n",
+		     "t:3:47: bad max_argv_bytes '1M' (use bytes or KiB, 256 to 131072: e.g. "
+		     "8192, 8K, 100KiB)\n");
+}
+END_TEST
+
+/* A duration as the file would say it, and read back to the same. */
+START_TEST(test_format_duration)
+{
+	static const struct { uint64_t ms; const char *want; } cases[] = {
+		{ 1, "1ms" }, { 500, "500ms" }, { 1000, "1s" }, { 1500, "1500ms" },
+		{ 90000, "90s" }, { 120000, "2m" }, { 5400000, "90m" }, { 3600000, "1h" },
+		{ 86400000, "24h" }, { 8760ULL * 3600000, "8760h" },
+	};
+	char buf[RULES_DURATION_LEN];
+	uint64_t ms;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_str_eq(rules_format_duration(cases[i].ms, buf), cases[i].want);
+		ck_assert_int_eq(rules_parse_duration(buf, &ms), 0);
+		ck_assert_uint_eq(ms, cases[i].ms);
+	}
+	ck_assert_str_eq(rules_format_duration(0, buf), "0ms");
+	ck_assert_str_eq(rules_format_duration(UINT64_MAX, buf), "18446744073709551615ms");
+}
+END_TEST
+
 /* The new keys' errors accumulate with the others, each at its own place. */
 START_TEST(test_exec_key_errors)
 {
@@ -798,7 +1034,8 @@ START_TEST(test_many_errors)
 		     "  - { name: b, probe: execve, mode: count, colour: 1 }\n",
 		     "t:3:23: unknown probe 'nope' (expected execve or sys_enter)\n"
 		     "t:4:44: unknown key 'colour' in rule (expected one of: name, probe, attach, "
-		     "mode, filter, group_by, max_argv_bytes, outputs)\n"
+		     "mode, filter, group_by, max_argv_bytes, rate_limit, buffer_size, "
+		     "outputs)\n"
 		     "t:4:37: mode 'count' is not available for probe execve\n");
 }
 END_TEST
@@ -1215,6 +1452,10 @@ int main(void)
 	tcase_add_test(tc, test_result);
 	tcase_add_test(tc, test_max_argv_bytes);
 	tcase_add_test(tc, test_max_message);
+	tcase_add_test(tc, test_rate_limit);
+	tcase_add_test(tc, test_rate_interval);
+	tcase_add_test(tc, test_buffer_size);
+	tcase_add_test(tc, test_format_duration);
 	tcase_add_test(tc, test_exec_key_errors);
 	tcase_add_test(tc, test_many_errors);
 	tcase_add_test(tc, test_integers);

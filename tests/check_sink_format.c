@@ -3,8 +3,9 @@
  * check_sink_format.c - exec records as the kernel sends them, viewed under a
  * rule's argument limit, in every form: the text line, the JSON object, the CSV
  * row and the syslog body, hostile bytes included; what is cut and how it is
- * counted; CSV rows all as wide as the header; count rows of unnamed syscalls;
- * syslog messages cut to fit an output's max_message, and sent through a socket.
+ * counted; CSV rows all as wide as the header; each rule's summary record;
+ * count rows of unnamed syscalls; syslog messages cut to fit an output's
+ * max_message, and sent through a socket.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -130,7 +131,7 @@ START_TEST(test_exec_forms)
 	ck_assert_str_eq(JSON(), JSON_OK "\"filename\":\"/bin/ls\",\"filename_truncated\":false,"
 			 "\"argc\":2,\"argv\":[\"ls\",\"-l\"],\"argv_truncated\":false,"
 			 "\"argv_cut\":null,\"argv_unread\":false}");
-	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/ls,ls -l,0,,,0,ok,bash,2,0,0\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/ls,ls -l,0,,,0,ok,bash,2,0,0,\r\n");
 	ck_assert_str_eq(KV(), KV_OK "filename=\"/bin/ls\" argc=2 argv=\"ls -l\" truncated=0 "
 			 "filename_truncated=0 argv_cut_args=0 argv_cut_bytes=0");
 }
@@ -145,13 +146,13 @@ START_TEST(test_exec_failed)
 						    "ENOENT ") "/nope nope\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), ",\"pcomm\":\"bash\",\"result\":\"ENOENT\","
 				     "\"filename\":\"/nope\","));
-	ck_assert_str_eq(CSV(), CSV_EXEC "/nope,nope,0,,,0,ENOENT,bash,1,0,0\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/nope,nope,0,,,0,ENOENT,bash,1,0,0,\r\n");
 	ck_assert_ptr_nonnull(strstr(KV(), " pcomm=\"bash\" result=ENOENT filename=\"/nope\" "));
 	ex.result = -4000;
 	ck_assert_str_eq(text(), TEXT_HEAD TEXT_ROW("c               ", "bash            ",
 						    "E4000  ") "/nope nope\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), ",\"result\":\"E4000\","));
-	ck_assert_ptr_nonnull(strstr(CSV(), ",0,E4000,bash,1,0,0\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), ",0,E4000,bash,1,0,0,\r\n"));
 	ck_assert_ptr_nonnull(strstr(KV(), " result=E4000 "));
 	/* E2BIG, the longest name execve gives: it still fits RESULT's 7. */
 	ex.result = -7;
@@ -199,7 +200,7 @@ START_TEST(test_200_args)
 	strbuf_adds(&want, CSV_EXEC "/bin/echo,");
 	for (i = 0; i < 200; i++)
 		strbuf_addf(&want, "%sa%u", i ? " " : "", i);
-	strbuf_adds(&want, ",0,,,0,ok,bash,200,0,0\r\n");
+	strbuf_adds(&want, ",0,,,0,ok,bash,200,0,0,\r\n");
 	ck_assert_str_eq(CSV(), want.buf);
 
 	strbuf_reset(&want);
@@ -269,7 +270,7 @@ START_TEST(test_100k_whole)
 	strbuf_adds(&want, "],\"argv_truncated\":false,\"argv_cut\":null,\"argv_unread\":false}");
 	ck_assert_str_eq(JSON(), want.buf);
 
-	ck_assert_ptr_nonnull(strstr(CSV(), "zzz,0,,,0,ok,bash,101,0,0\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), "zzz,0,,,0,ok,bash,101,0,0,\r\n"));
 	ck_assert_uint_eq(x.args_len, BIG_LEN);
 	ck_assert_uint_eq(x.args_shown, BIG_ARGC);
 	ck_assert(!x.last_partial);
@@ -301,7 +302,7 @@ START_TEST(test_100k_cut)
 	strbuf_adds(&want, CSV_EXEC "/bin/prog,prog");
 	add_run(" ", 7, 1023, 'y', "");
 	add_run(" ", 1, 1019, 'y', "");
-	strbuf_adds(&want, "...,1,,,0,ok,bash,101,93,94208\r\n");
+	strbuf_adds(&want, "...,1,,,0,ok,bash,101,93,94208,\r\n");
 	ck_assert_str_eq(CSV(), want.buf);
 
 	strbuf_reset(&want);
@@ -339,7 +340,8 @@ START_TEST(test_partial_last_arg)
 	ck_assert_ptr_nonnull(strstr(JSON(), "\"argc\":2,\"argv\":[\"ls\",\"hello \"],"
 				     "\"argv_truncated\":true,\"argv_cut\":{\"args\":1,\"bytes\":6,"
 				     "\"exact\":true},\"argv_unread\":false}"));
-	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/ls,\"ls \"\"hello \"\"...\",1,,,0,ok,bash,2,1,6\r\n");
+	ck_assert_str_eq(CSV(),
+			 CSV_EXEC "/bin/ls,\"ls \"\"hello \"\"...\",1,,,0,ok,bash,2,1,6,\r\n");
 	ck_assert_ptr_nonnull(strstr(KV(), " argc=2 argv=\"ls \\\"hello \\\"...\" truncated=1 "
 				     "filename_truncated=0 argv_cut_args=1 argv_cut_bytes=6"));
 	/* Nothing of the second but its first byte. */
@@ -365,7 +367,7 @@ START_TEST(test_args_more)
 	ck_assert_ptr_nonnull(strstr(JSON(), "\"argc\":2,\"argv\":[\"a\",\"bbbb\"],"
 				     "\"argv_truncated\":true,\"argv_cut\":{\"args\":1,\"bytes\":2,"
 				     "\"exact\":false},\"argv_unread\":false}"));
-	ck_assert_str_eq(CSV(), CSV_EXEC "/x,a bbbb...,1,,,0,E2BIG,bash,2,1,2\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/x,a bbbb...,1,,,0,E2BIG,bash,2,1,2,\r\n");
 	ck_assert_ptr_nonnull(strstr(KV(), " argv=\"a bbbb...\" truncated=1 filename_truncated=0 "
 				     "argv_cut_args=1 argv_cut_bytes=2"));
 	/* Every argument read whole, but more of them: cut, by at least nothing known. */
@@ -375,7 +377,7 @@ START_TEST(test_args_more)
 			 "/x a bbbbb [cut: at least 0 args, 0 bytes]\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), "\"argv_truncated\":true,\"argv_cut\":{\"args\":0,"
 				     "\"bytes\":0,\"exact\":false}"));
-	ck_assert_ptr_nonnull(strstr(CSV(), ",a bbbbb,1,,,0,E2BIG,bash,2,0,0\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), ",a bbbbb,1,,,0,E2BIG,bash,2,0,0,\r\n"));
 }
 END_TEST
 
@@ -386,7 +388,7 @@ START_TEST(test_unreadable)
 	ex.flags = RT_EXEC_FILENAME_FAULT;
 	ck_assert_str_eq(text(), TEXT_OK "? x\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), ",\"filename\":null,\"filename_truncated\":false,"));
-	ck_assert_str_eq(CSV(), CSV_EXEC ",x,0,,,0,ok,bash,1,0,0\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC ",x,0,,,0,ok,bash,1,0,0,\r\n");
 	ck_assert_ptr_nonnull(strstr(KV(), " filename=\"\" argc=1 argv=\"x\" "));
 	/* Unread and "cut" both set: unread wins, the name is not called cut. */
 	ex.flags = RT_EXEC_FILENAME_FAULT | RT_EXEC_FILENAME_TRUNCATED;
@@ -401,7 +403,7 @@ START_TEST(test_unreadable)
 	ck_assert_ptr_nonnull(strstr(JSON(), "\"argc\":3,\"argv\":[],\"argv_truncated\":true,"
 				     "\"argv_cut\":{\"args\":3,\"bytes\":30,\"exact\":true},"
 				     "\"argv_unread\":true}"));
-	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/x,,1,,,0,ok,bash,3,3,30\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/x,,1,,,0,ok,bash,3,3,30,\r\n");
 	ck_assert_ptr_nonnull(strstr(KV(), " argc=3 argv=\"\" truncated=1 filename_truncated=0 "
 				     "argv_cut_args=3 argv_cut_bytes=30"));
 	/* A failed exec whose argv[1] faulted: what was read, then the mark alone. */
@@ -429,7 +431,7 @@ START_TEST(test_filename_truncated)
 	ck_assert_ptr_nonnull(strstr(text(), "ddd... x\n"));
 	ck_assert_ptr_nonnull(strstr(JSON(), "dd\",\"filename_truncated\":true,\"argc\":1,"
 				     "\"argv\":[\"x\"]"));
-	ck_assert_ptr_nonnull(strstr(CSV(), "dd,x,0,,,1,ok,bash,1,0,0\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), "dd,x,0,,,1,ok,bash,1,0,0,\r\n"));
 	ck_assert_ptr_nonnull(strstr(KV(), "dd\" argc=1 argv=\"x\" truncated=0 "
 				     "filename_truncated=1 "));
 	ck_assert_uint_eq(x.filename_len, RT_FILENAME_LEN - 1);
@@ -481,7 +483,7 @@ START_TEST(test_hostile_csv)
 		"2025-11-25T04:59:07.123456Z,r,exec,42,42,7,1000,"
 		"\"'=a,\"\"b\"\"\n\\x1b[1m%n\",,\"/bin/e\"\"ch o\","
 		"\"/bin/echo =1+2 a,b \"\"q\\\"\"q\"\" line\nbreak \\xff\\xfe %n%s \"\"\"\"\","
-		"0,,,0,ok,\"p\"\"q,\r\\xff\\\",8,0,0\r\n");
+		"0,,,0,ok,\"p\"\"q,\r\\xff\\\",8,0,0,\r\n");
 }
 END_TEST
 
@@ -573,9 +575,9 @@ START_TEST(test_csv_columns)
 
 	ck_assert_str_eq(SINK_CSV_HEADER, "time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,"
 			 "argv,truncated,count,lost,filename_truncated,result,pcomm,argc,"
-			 "argv_cut_args,argv_cut_bytes\r\n");
+			 "argv_cut_args,argv_cut_bytes,suppressed\r\n");
 	width = csv_fields(SINK_CSV_HEADER);
-	ck_assert_uint_eq(width, 20);
+	ck_assert_uint_eq(width, 21);
 
 	make_exec("c", "/x", ARGS("x"), 1);
 	ck_assert_uint_eq(csv_fields(CSV()), width);
@@ -596,19 +598,70 @@ START_TEST(test_csv_columns)
 	ev.rule = "s";
 	ev.syscall_name = "read";
 	CSV();
-	ck_assert_str_eq(sb.buf, "1970-01-01T00:00:00.000000Z,s,syscall,0,0,,0,,read,,,,,,,,,,,\r\n");
+	ck_assert_str_eq(sb.buf,
+			 "1970-01-01T00:00:00.000000Z,s,syscall,0,0,,0,,read,,,,,,,,,,,,\r\n");
 	ck_assert_uint_eq(csv_rows_as_wide(width), 1);
 
 	summary_add_count(&sr[1], comm, 0, 0, 4);
 	summary_add_count(&sr[1], comm2, 0, 1, 2);
+	sr[0].delivered = 7;
+	sr[0].lost = 1;
+	sr[0].suppressed = 90;
 	strbuf_reset(&sb);
 	sink_format_csv_summary(&sb, &sum, &sr[0]);
 	sink_format_csv_summary(&sb, &sum, &sr[1]);
 	sink_format_csv_reload(&sb, &r);
 	ck_assert_uint_eq(csv_rows_as_wide(width), 5);
+	/* A stream rule's summary: delivered in count, lost in lost, suppressed last. */
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,st,summary,,,,,,,,,,7,1,,,,,,,90\r\n"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,co,summary,,,,,,,,,,6,,,,,,,,\r\n"));
 	/* The report in the argv column, the events lost in the swap in the lost column. */
 	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,,reload,,,,,,,,\"reload: +1 -0 ~0 rules, a,b\","
-				     ",,3,,,,,,\r\n"));
+				     ",,3,,,,,,,\r\n"));
+	free(sr[1].counts);
+}
+END_TEST
+
+/*
+ * Each rule's summary record: a stream rule's figures add up, matched =
+ * delivered + suppressed + lost + unread (+ past --max-events); a count rule's
+ * as they were.
+ */
+START_TEST(test_summary_records)
+{
+	struct rules_rule stream = { .name = "st", .probe = RT_PROBE_EXECVE,
+				     .mode = RULES_MODE_STREAM };
+	struct rules_rule count = { .name = "co", .probe = RT_PROBE_SYS_ENTER,
+				    .mode = RULES_MODE_COUNT, .group_by = RULES_GROUP_COMM };
+	struct summary_rule sr[2] = {
+		{ .rule = &stream, .attach = "tracepoint", .matched = 100, .delivered = 7,
+		  .suppressed = 90, .lost = 2, .unread = 1 },
+		{ .rule = &count, .attach = "raw_tracepoint" },
+	};
+	struct summary sum = { .rules = sr, .nrules = 2, .run_seconds = 1.5,
+			       .count_map_full = 3 };
+	char comm[RT_COMM_LEN] = "sh";
+
+	summary_add_count(&sr[1], comm, 0, 0, 4);
+	sink_format_json_summary(&sb, &sum, &sr[0]);
+	ck_assert_str_eq(sb.buf, "{\"event\":\"summary\",\"rule\":\"st\",\"probe\":\"execve\","
+			 "\"mode\":\"stream\",\"attach\":\"tracepoint\",\"run_seconds\":1.500,"
+			 "\"delivered\":7,\"lost\":2,\"matched\":100,\"suppressed\":90,"
+			 "\"unread\":1}");
+	strbuf_reset(&sb);
+	sink_format_json_summary(&sb, &sum, &sr[1]);
+	ck_assert_str_eq(sb.buf, "{\"event\":\"summary\",\"rule\":\"co\",\"probe\":\"sys_enter\","
+			 "\"mode\":\"count\",\"attach\":\"raw_tracepoint\",\"run_seconds\":1.500,"
+			 "\"counted\":4,\"counts\":[{\"comm\":\"sh\",\"count\":4}],"
+			 "\"count_map_full\":3}");
+	strbuf_reset(&sb);
+	sink_format_kv_summary(&sb, &sum, &sr[0]);
+	ck_assert_str_eq(sb.buf, "rule=\"st\" event=summary probe=execve mode=stream "
+			 "run_seconds=1.500 delivered=7 lost=2 matched=100 suppressed=90 unread=1");
+	strbuf_reset(&sb);
+	sink_format_kv_summary(&sb, &sum, &sr[1]);
+	ck_assert_str_eq(sb.buf, "rule=\"co\" event=summary probe=sys_enter mode=count "
+			 "run_seconds=1.500 counted=4 comms=1");
 	free(sr[1].counts);
 }
 END_TEST
@@ -1130,7 +1183,7 @@ START_TEST(test_count_unknown_syscall)
 	sink_format_csv_summary(&sb, &sum, &sr);
 	row = strstr(sb.buf, "\r\n");
 	ck_assert_ptr_nonnull(row);
-	ck_assert_ptr_nonnull(strstr(row, "Z,n,count,9,,,,,99999,,,,4,,,,,,,\r\n"));
+	ck_assert_ptr_nonnull(strstr(row, "Z,n,count,9,,,,,99999,,,,4,,,,,,,,\r\n"));
 	free(sr.counts);
 }
 END_TEST
@@ -1160,6 +1213,7 @@ int main(void)
 	tcase_add_test(tc, test_hostile_kv);
 	tcase_add_test(tc, test_json_syscall);
 	tcase_add_test(tc, test_csv_columns);
+	tcase_add_test(tc, test_summary_records);
 	tcase_add_test(tc, test_argv_none);
 	tcase_add_test(tc, test_argv_empty_arg);
 	tcase_add_test(tc, test_argv_cut);

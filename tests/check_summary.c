@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* check_summary.c - summary sorting, loss totals, the text form and syscall naming. */
+/*
+ * check_summary.c - summary sorting, loss totals, the text and JSON forms of
+ * each rule's figures (suppressed, lost by where) and syscall naming.
+ */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +10,7 @@
 
 #include "rules.h"
 #include "summary.h"
+#include "summary_json.h"
 #include "check_run.h"
 
 static struct rules r;
@@ -64,6 +68,7 @@ START_TEST(test_text)
 	add("sshd", 90);
 	add("a\x1b[2Jb", 10);	/* a hostile comm never reaches the terminal raw */
 	add("cron", 1);
+	sum.rules[0].matched = 5;
 	sum.rules[0].delivered = 3;
 	sum.rules[0].lost = 2;
 	sum.execs = 3;
@@ -77,7 +82,8 @@ START_TEST(test_text)
 		"\n--- ruletrace summary ---\n"
 		"run time: 1.500 s\n"
 		"rule execs: execve, stream, tracepoint\n"
-		"  events: 3 delivered, 2 lost in kernel\n"
+		"  events: matched 5, delivered 3, suppressed 0, lost 2\n"
+		"  lost: 2 = event buffer 2 + unread at stop 0\n"
 		"rule counts: sys_enter, count, raw_tracepoint\n"
 		"  syscalls counted: 101 in 3 counters\n"
 		"  COMM                    COUNT\n"
@@ -97,6 +103,146 @@ START_TEST(test_lost)
 	sum.count_map_full = 5;
 	sum.sinks[0].lost = 6;
 	ck_assert_uint_eq(summary_lost(&sum), 15);
+	/* Suppressed is what the file asked for; a rule's output losses are the sinks'. */
+	sum.rules[0].suppressed = 100;
+	sum.rules[0].outputs_lost = 6;
+	sum.rules[0].output_lost[0] = 6;
+	ck_assert_uint_eq(summary_lost(&sum), 15);
+	ck_assert_uint_eq(summary_suppressed(&sum), 100);
+}
+END_TEST
+
+/*
+ * Rules with a rate limit and losses in every place, as the collector fills them:
+ * the globals are the sums of the rules' map-full figures. matched = delivered +
+ * suppressed + lost + unread + past_max.
+ */
+static const char rated_yaml[] =
+	"version: 1\n"
+	"outputs:\n"
+	"  audit: { type: csv, path: /tmp/a.csv }\n"
+	"  ops: { type: syslog }\n"
+	"rules:\n"
+	"  - name: execs\n"
+	"    probe: execve\n"
+	"    filter: { pid: [1], follow: true }\n"
+	"    rate_limit: { events: 1000, per: 1s, burst: 2000 }\n"
+	"    outputs: [stdout, audit, ops]\n"
+	"  - { name: calls, probe: sys_enter, mode: stream,\n"
+	"      rate_limit: { events: 3, per: 1500ms } }\n"
+	"  - { name: quiet, probe: execve }\n"
+	"  - { name: counts, probe: sys_enter, filter: { pid: [1], follow: true } }\n";
+
+static void load_rated(void)
+{
+	struct summary_rule *execs, *calls, *counts;
+	char err[512];
+
+	summary_free(&sum);
+	rules_free(&r);
+	ck_assert_msg(rules_load_buffer("t.yaml", rated_yaml, sizeof(rated_yaml) - 1, &r, err,
+					sizeof(err)) == 0, "%s", err);
+	summary_init(&sum, &r);
+	execs = &sum.rules[0];
+	calls = &sum.rules[1];
+	counts = &sum.rules[3];
+	strcpy(execs->attach, "tracepoint");
+	execs->matched = 10014;
+	execs->delivered = 1000;
+	execs->suppressed = 9000;
+	execs->lost = 10;
+	execs->unread = 2;
+	execs->past_max = 2;
+	execs->follow_full = 4;
+	execs->outputs_lost = 5;
+	execs->output_lost[1] = 3;	/* audit */
+	execs->output_lost[2] = 2;	/* ops */
+	calls->matched = 7;
+	calls->delivered = 7;
+	counts->count_full = 6;
+	counts->follow_full = 1;
+	summary_add_count(counts, "sh", 0, 0, 9);
+	sum.count_map_full = 6;
+	sum.follow_map_full = 5;
+	sum.execs = 1000;
+	sum.sinks[1].written = 997;
+	sum.sinks[1].lost = 3;
+	sum.sinks[2].written = 998;
+	sum.sinks[2].lost = 2;
+	sum.sinks[2].dropped = 2;
+	summary_sort(&sum);
+}
+
+/* Each stream rule's events by where they went, the rate and the losses said once each. */
+START_TEST(test_text_rate_limit)
+{
+	struct strbuf sb;
+
+	load_rated();
+	strbuf_init(&sb);
+	summary_format_text(&sum, &sb);
+	ck_assert_str_eq(sb.buf,
+		"\n--- ruletrace summary ---\n"
+		"run time: 0.000 s\n"
+		"rule execs: execve, stream, tracepoint\n"
+		"  events: matched 10014, delivered 1000, suppressed 9000, lost 12\n"
+		"  suppressed: 9000 over rate_limit 1000 per 1s, burst 2000\n"
+		"  lost: 12 = event buffer 10 + unread at stop 2\n"
+		"  not delivered after --max-events: 2\n"
+		"  not written by its outputs: 5 (audit 3, ops 2)\n"
+		"  descendants not followed (pid map full): 4\n"
+		"rule calls: sys_enter, stream, not attached\n"
+		"  events: matched 7, delivered 7, suppressed 0, lost 0\n"
+		"  suppressed: 0 over rate_limit 3 per 1500ms, burst 3\n"
+		"rule quiet: execve, stream, not attached\n"
+		"  events: matched 0, delivered 0, suppressed 0, lost 0\n"
+		"rule counts: sys_enter, count, not attached\n"
+		"  syscalls counted: 9 in 1 counters\n"
+		"  syscalls not counted (count map full): 6\n"
+		"  descendants not followed (pid map full): 1\n"
+		"  COMM                    COUNT\n"
+		"  sh                          9\n"
+		"output audit: 997 events written\n"
+		"output ops: 998 events written, 2 dropped (not taken by the destination)\n"
+		"execs: 1000\n"
+		"events lost: 28 (count map full: 6 syscalls not counted)\n"
+		"events suppressed by rate limits: 9000\n"
+		"descendants not followed (pid map full): 5\n");
+	strbuf_free(&sb);
+}
+END_TEST
+
+/* The same in --summary-json: per rule and in total, suppressed beside the losses. */
+START_TEST(test_json_rate_limit)
+{
+	struct summary_json_run run = { .rules_path = "t.yaml", .exit_status = 3 };
+	struct strbuf sb;
+
+	load_rated();
+	strbuf_init(&sb);
+	summary_json_format(&sb, &sum, &run);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"execs\":1000,\"suppressed\":9000,\"rules\":["));
+	ck_assert_ptr_nonnull(strstr(sb.buf,
+		"\"events\":1000,\"matched\":10014,\"lost_in_kernel\":10,\"unread_at_stop\":2,"
+		"\"not_delivered_after_max_events\":2,\"suppressed\":9000,"
+		"\"rate_limit\":{\"events\":1000,\"per_ms\":1000,\"burst\":2000},"
+		"\"lost\":{\"event_buffer\":10,\"unread_at_stop\":2,\"follow_map_full\":4,"
+		"\"outputs\":5},\"outputs_lost\":{\"stdout\":0,\"audit\":3,\"ops\":2}}"));
+	ck_assert_ptr_nonnull(strstr(sb.buf,
+		"\"suppressed\":0,\"rate_limit\":{\"events\":3,\"per_ms\":1500,\"burst\":3},"
+		"\"lost\":{\"event_buffer\":0,\"unread_at_stop\":0,\"follow_map_full\":0,"
+		"\"outputs\":0},\"outputs_lost\":{\"stdout\":0}}"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"name\":\"quiet\""));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"rate_limit\":null,"));
+	ck_assert_ptr_nonnull(strstr(sb.buf,
+		"\"counts\":[{\"comm\":\"sh\",\"count\":9}],"
+		"\"lost\":{\"count_map_full\":6,\"follow_map_full\":1}}"));
+	/* The totals as before: outputs' losses once, through the outputs. */
+	ck_assert_ptr_nonnull(strstr(sb.buf,
+		"\"lost\":{\"total\":28,\"event_buffer\":10,\"unread_at_stop\":2,"
+		"\"count_map_full\":6,\"follow_map_full\":5,\"outputs\":5,\"removed_rules\":0}"));
+	ck_assert_uint_eq(sb.buf[sb.len - 1], '\n');
+	strbuf_free(&sb);
 }
 END_TEST
 
@@ -168,6 +314,8 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_text);
 	tcase_add_test(tc, test_lost);
+	tcase_add_test(tc, test_text_rate_limit);
+	tcase_add_test(tc, test_json_rate_limit);
 	tcase_add_test(tc, test_syscall_label);
 	tcase_add_test(tc, test_text_unknown_syscall);
 	tcase_add_test(tc, test_text_comm);
