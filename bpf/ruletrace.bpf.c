@@ -769,7 +769,7 @@ static __always_inline int rt_rate_over(__u32 idx, __u64 now)
 
 /* One event for the rules of an rt_send, as each rule's copy is built. */
 struct rt_emit_arg {
-	__u64 rules;
+	__u64 rules;		/* every rule it goes to */
 	__u64 allowed;		/* perf buffers: the rules the one copy goes to */
 	__u64 ts;
 	__u64 what;		/* a syscall event: its number; an exec event: its bytes */
@@ -780,11 +780,12 @@ struct rt_emit_arg {
 /*
  * Rule idx's copy of the event into its own ring buffer: a syscall event built
  * here from this CPU's task cache, an exec event from this CPU's rt_exec_heap
- * entry. 0, or negative when it could not be sent (ring full, or none).
+ * entry. Its rules are all the rules it went to: which ring it is read from says
+ * whose copy it is. 0, or negative when it could not be sent (ring full, or none).
  */
 static __always_inline long rt_ring_send(const struct rt_emit_arg *a, __u32 idx)
 {
-	__u64 bit = 1ULL << (idx & (RT_MAX_RULES - 1)), size = a->what;
+	__u64 size = a->what;
 	struct rt_syscall_event sev;
 	struct rt_exec_event *ev;
 	struct rt_task_cache *c;
@@ -798,8 +799,8 @@ static __always_inline long rt_ring_send(const struct rt_emit_arg *a, __u32 idx)
 		c = bpf_map_lookup_elem(&rt_cpu_cache, &zero);
 		if (!c)
 			return -1;
-		rt_fill_hdr(&sev.hdr, RT_EVENT_SYSCALL, bit, a->ts, bpf_get_current_pid_tgid(),
-			    c->comm);
+		rt_fill_hdr(&sev.hdr, RT_EVENT_SYSCALL, a->rules, a->ts,
+			    bpf_get_current_pid_tgid(), c->comm);
 		sev.nr = a->what;
 		return bpf_ringbuf_output(ring, &sev, sizeof(sev), 0);
 	}
@@ -807,7 +808,6 @@ static __always_inline long rt_ring_send(const struct rt_emit_arg *a, __u32 idx)
 	ev = bpf_map_lookup_elem(&rt_exec_heap, &cpu);
 	if (!ev)
 		return -1;
-	ev->hdr.rules = bit;
 	if (size > sizeof(*ev))
 		size = sizeof(*ev);
 	return bpf_ringbuf_output(ring, ev, size, 0);
@@ -816,25 +816,43 @@ static __always_inline long rt_ring_send(const struct rt_emit_arg *a, __u32 idx)
 /*
  * The event for rule idx: matched; over its rate limit (limit: checked in this
  * build) suppressed; else sent to its ring buffer, or lost. With perf buffers the
- * one copy is sent by rt_send, to the rules gathered in allowed.
+ * one copy is sent by rt_send: 1 when rule idx takes it.
  */
-static __always_inline void rt_emit_one(struct rt_emit_arg *a, __u32 idx, int limit)
+static __always_inline int rt_emit_one(const struct rt_emit_arg *a, __u32 idx, int limit)
 {
 	struct rt_rule_stats *st = rt_rule_stats_of(idx);
 
 	if (!st)
-		return;
+		return 0;
 	st->matched++;
 	if (limit && rt_rate_over(idx, a->ts)) {
 		st->suppressed++;
-		return;
+		return 0;
 	}
-	if (!rt_use_ringbuf) {
-		a->allowed |= 1ULL << (idx & (RT_MAX_RULES - 1));
-		return;
-	}
+	if (!rt_use_ringbuf)
+		return 1;
 	if (rt_ring_send(a, idx) < 0)
 		st->lost++;
+	return 0;
+}
+
+/*
+ * rt_emit_one as global functions, verified once each rather than once per rule
+ * of the loops that call them; the one with rate limits only from the bpf_loop
+ * build (its compare-and-swap is older than bpf_loop, newer than some kernels).
+ */
+__noinline int rt_emit_rule_limited(__u32 idx, __u64 rules, __u64 ts, __u64 what, __u32 type)
+{
+	struct rt_emit_arg a = { .rules = rules, .ts = ts, .what = what, .type = type };
+
+	return rt_emit_one(&a, idx, 1);
+}
+
+__noinline int rt_emit_rule(__u32 idx, __u64 rules, __u64 ts, __u64 what, __u32 type)
+{
+	struct rt_emit_arg a = { .rules = rules, .ts = ts, .what = what, .type = type };
+
+	return rt_emit_one(&a, idx, 0);
 }
 
 static long rt_emit_cb(__u32 n, void *arg)
@@ -844,8 +862,9 @@ static long rt_emit_cb(__u32 n, void *arg)
 	n += a->base;
 	if (n >= RT_MAX_RULES || !(a->rules >> n))
 		return 1;
-	if ((a->rules >> n) & 1)
-		rt_emit_one(a, n, 1);
+	if (((a->rules >> n) & 1) &&
+	    rt_emit_rule_limited(n, a->rules, a->ts, a->what, a->type))
+		a->allowed |= 1ULL << n;
 	return 0;
 }
 
@@ -864,12 +883,13 @@ __noinline __u64 rt_emit_loop(__u64 rules, __u64 ts, __u64 what, __u32 type)
 /* The same without bpf_loop, and so without rate limits. */
 __noinline __u64 rt_emit_unrolled(__u64 rules, __u64 ts, __u64 what, __u32 type)
 {
-	struct rt_emit_arg a = { .ts = ts, .what = what, .type = type };
+	__u64 all = rules, allowed = 0;
 	__u32 n;
 
 	rt_for_each_rule(n, rules)
-		rt_emit_one(&a, n, 0);
-	return a.allowed;
+		if (rt_emit_rule(n, all, ts, what, type))
+			allowed |= 1ULL << n;
+	return allowed;
 }
 
 /*

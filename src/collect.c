@@ -19,6 +19,14 @@ static void collect_rule(struct summary_rule *sr, const struct collect_run *run,
 	sr->past_max = es->past_max;
 	sr->matched = k->rule[slot].matched;
 	sr->lost = k->rule[slot].lost;
+	sr->suppressed = k->rule[slot].suppressed;
+	sr->count_full = k->rule[slot].count_full;
+	sr->follow_full = k->rule[slot].follow_full;
+	/* Where its events were lost after delivery: each of its outputs. */
+	for (c = 0; c < run->plan->rules.noutputs; c++) {
+		sr->output_lost[c] = run->sinks[c]->lost_by_slot[slot];
+		sr->outputs_lost += sr->output_lost[c];
+	}
 	for (c = 0; c < k->ncounts; c++)
 		if (k->counts[c].slot == slot)
 			summary_add_count(sr, k->counts[c].comm, k->counts[c].pid,

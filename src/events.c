@@ -34,10 +34,9 @@ static void event_wall_time(const struct events *ev, __u64 ts_ns, struct timespe
 	wall->tv_nsec = real % 1000000000;
 }
 
-/* Add one to the field at off of each slot that hdr's event matched. */
-static void events_count_slots(struct events *ev, const struct rt_event_hdr *hdr, size_t off)
+/* Add one to the field at off of each slot of rules. */
+static void events_count_slots(struct events *ev, __u64 rules, size_t off)
 {
-	__u64 rules = hdr->rules;
 	size_t i;
 
 	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1)
@@ -98,6 +97,7 @@ void events_exec_view(struct sink_exec *x, const struct rt_exec_event *e,
 		      uint32_t max_argv_bytes)
 {
 	memset(x, 0, sizeof(*x));
+	x->view_limit = max_argv_bytes;
 	x->ppid = e->ppid;
 	x->result = e->result;
 	x->pcomm = e->pcomm;
@@ -150,47 +150,59 @@ static int events_decode(const struct events *ev, const void *data, size_t size,
 }
 
 /*
- * Hand se to each sink in to[], as the rule by[] of the same index shows it: an
- * exec is viewed anew only when that rule's argument limit is not the last one's.
+ * Hand se to each output of the rule on slot sl, as that rule shows it: its name,
+ * and an exec cut to its argument limit (x, viewed anew only when the limit is not
+ * the one it was last viewed for).
  */
 static void events_write(struct sink_event *se, const struct rt_exec_event *exec,
-			 struct sink *const *to, const struct events_slot *const *by, size_t n)
+			 struct sink_exec *x, const struct events_slot *sl)
 {
-	struct sink_exec x;
-	uint32_t viewed = 0;
 	size_t k;
 
-	for (k = 0; k < n; k++) {
-		se->rule = by[k]->rule;
-		if (exec && (!se->exec || by[k]->max_argv_bytes != viewed)) {
-			viewed = by[k]->max_argv_bytes;
-			events_exec_view(&x, exec, viewed);
-			se->exec = &x;
-		}
-		sink_write(to[k], se);
+	se->rule = sl->rule;
+	se->slot = sl->index;
+	if (exec && (!se->exec || x->view_limit != sl->max_argv_bytes)) {
+		events_exec_view(x, exec, sl->max_argv_bytes);
+		se->exec = x;
 	}
+	for (k = 0; k < sl->nsinks; k++)
+		sink_write(sl->sinks[k], se);
 }
 
-int events_deliver(struct events *ev, const void *data, size_t size)
+/*
+ * Deliver to the rules of only that took the event: a ring buffer's copy is its
+ * rule's alone (its header names every rule it went to), a perf buffer's is for
+ * them all. An exec is counted once, as its lowest rule's copy.
+ */
+static int events_deliver_to(struct events *ev, const void *data, size_t size, __u64 only)
 {
 	const struct rt_exec_event *exec;
 	struct sink_event se;
-	struct sink *to[RULES_MAX_OUTPUTS * 2];
-	const struct events_slot *by[RULES_MAX_OUTPUTS * 2];
-	size_t nto = 0, i, j, k;
+	struct sink_exec x;
+	bool delivered = false, first;
 	__u64 rules;
+	size_t i;
 
 	if (events_decode(ev, data, size, &se, &exec)) {
 		ev->malformed++;
 		return -EINVAL;
 	}
+	if (!(se.hdr->rules & only)) {
+		ev->malformed++;
+		return -EINVAL;
+	}
 	if (events_done(ev)) {
 		ev->past_max++;
-		events_count_slots(ev, se.hdr, offsetof(struct events_slot, past_max));
+		events_count_slots(ev, se.hdr->rules & only, offsetof(struct events_slot, past_max));
 		return 0;
 	}
-	/* Each sink gets the event once, as the first rule routing it there shows it. */
-	rules = se.hdr->rules;
+	/*
+	 * Each rule that took it, to each of its outputs, under its own name (with
+	 * ring buffers each rule has its own copy; with perf buffers one copy names
+	 * them all): two rules sharing an output write it there twice.
+	 */
+	rules = se.hdr->rules & only;
+	first = !(se.hdr->rules & ((rules & -rules) - 1));	/* none below its lowest */
 	for (i = 0; i < RT_MAX_RULES && rules; i++, rules >>= 1) {
 		struct events_slot *sl = &ev->slot[i];
 
@@ -201,22 +213,20 @@ int events_deliver(struct events *ev, const void *data, size_t size)
 			continue;
 		}
 		sl->delivered++;
-		for (j = 0; j < sl->nsinks; j++) {
-			for (k = 0; k < nto && to[k] != sl->sinks[j]; k++)
-				;
-			if (k == nto && nto < ARRAY_SIZE(to)) {
-				to[nto] = sl->sinks[j];
-				by[nto++] = sl;
-			}
-		}
+		events_write(&se, exec, &x, sl);
+		delivered = delivered || sl->nsinks;
 	}
-	events_write(&se, exec, to, by, nto);
-	if (nto) {
+	if (delivered) {
 		ev->delivered++;
-		if (exec)
+		if (exec && first)
 			ev->execs++;
 	}
 	return 0;
+}
+
+int events_deliver(struct events *ev, const void *data, size_t size)
+{
+	return events_deliver_to(ev, data, size, ~0ULL);
 }
 
 /* Read slot's events from the ring buffer map fd (-1: none), unless it does already. */
@@ -256,9 +266,14 @@ int events_route(struct events *ev, const struct plan *p, struct sink *const *si
 		if (ev->rings && (ret = events_map_ring(ev, slot, ring_fd[slot], err,
 							     errlen)) != 0)
 			return ret;
-		if (p->rule[i].change == PLAN_RULE_NEW || p->rule[i].change == PLAN_RULE_REPLACED)
+		if (p->rule[i].change == PLAN_RULE_NEW || p->rule[i].change == PLAN_RULE_REPLACED) {
 			memset(sl, 0, sizeof(*sl));
+			/* What outputs lost of the slot's last rule is not this one's. */
+			for (j = 0; j < p->rules.noutputs; j++)
+				sinks[j]->lost_by_slot[slot] = 0;
+		}
 		sl->rule = r->name;
+		sl->index = slot;
 		/* Never 0 once loaded; a rule made otherwise shows the default. */
 		sl->max_argv_bytes = r->max_argv_bytes ? r->max_argv_bytes : RT_ARGS_DEFAULT;
 		sl->retired = false;
@@ -300,14 +315,16 @@ bool events_done(const struct events *ev)
 #define EVENTS_YIELD (-ECANCELED)
 
 /* An event left unread at stop: counted against every rule it matched. */
-static void events_count_unread(struct events *ev, const void *data, size_t size)
+static void events_count_unread(struct events *ev, const void *data, size_t size,
+				__u64 only)
 {
 	if (size < sizeof(struct rt_event_hdr)) {
 		ev->malformed++;
 		return;
 	}
 	ev->unread++;
-	events_count_slots(ev, data, offsetof(struct events_slot, unread));
+	events_count_slots(ev, ((const struct rt_event_hdr *)data)->rules & only,
+			   offsetof(struct events_slot, unread));
 }
 
 /* Whether the consumer should hand the loop back: its slice is over or a signal came. */
@@ -324,14 +341,15 @@ static bool events_should_yield(struct events *ev)
 static int on_ringbuf(void *ctx, const void *data, size_t size)
 {
 	struct events *ev = ctx;
+	__u64 only = 1ULL << ev->reading;
 
 	if (ev->counting) {
-		events_count_unread(ev, data, size);
+		events_count_unread(ev, data, size, only);
 		return 0;
 	}
 	/* A malformed event is counted, not a reason to stop. */
-	events_deliver(ev, data, size);
-	/* libbpf has consumed this event already when the callback stops it. */
+	events_deliver_to(ev, data, size, only);
+	/* The ring has taken this record back already when the callback stops it. */
 	if (events_should_yield(ev)) {
 		ev->yielded = true;
 		return EVENTS_YIELD;
@@ -345,7 +363,7 @@ static void on_perf(void *ctx, int cpu, void *data, __u32 size)
 
 	(void)cpu;
 	if (ev->counting) {
-		events_count_unread(ev, data, size);
+		events_count_unread(ev, data, size, ~0ULL);
 		return;
 	}
 	if ((uintptr_t)data % _Alignof(struct rt_event_hdr)) {
@@ -417,6 +435,7 @@ static int events_rings_pass(struct events *ev)
 			slot = (ev->next_ring + k) % RT_MAX_RULES;
 			if (!ev->ring[slot].data)
 				continue;
+			ev->reading = slot;
 			n = ringbuf_consume(&ev->ring[slot], EVENTS_RING_TURN, on_ringbuf, ev,
 					    &stopped);
 			got += n;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * events.h - the consumer of the kernel's event buffer (ring buffer, or per-CPU
- * perf buffers on old kernels): decode each event and hand it to the sinks of
- * every rule that matched it, once per sink.
+ * events.h - the consumer of the kernel's event buffers (a ring buffer per stream
+ * rule, read in turns; or per-CPU perf buffers shared by every rule on old
+ * kernels): decode each event and hand it to the outputs of each rule that took it,
+ * under that rule's name.
  */
 #ifndef EVENTS_H
 #define EVENTS_H
@@ -19,6 +20,7 @@ struct perf_buffer;
 /* Where the events of one kernel rule slot go, and what became of them. */
 struct events_slot {
 	const char *rule;		/* the rule on it; NULL: none */
+	unsigned index;			/* which slot it is */
 	uint32_t max_argv_bytes;	/* of an exec's argument area, the most its rule shows */
 	struct sink *sinks[RULES_MAX_OUTPUTS];
 	size_t nsinks;
@@ -42,6 +44,7 @@ struct events {
 	bool rings;			/* events come through them (not perf buffers) */
 	int epfd;			/* ... all of them, to wait on (when rings) */
 	unsigned next_ring;		/* the slot whose turn comes first next pass */
+	unsigned reading;		/* the slot whose ring is being read */
 	struct perf_buffer *pb;
 	struct events_slot slot[RT_MAX_RULES];
 	int64_t mono_to_real_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */

@@ -27,7 +27,7 @@
 #include "util.h"
 
 #define ERRLEN 4096
-#define EXPLAIN_MAX_MAPS 24
+#define EXPLAIN_MAX_MAPS 28
 
 #define MEMORY_NOTE "an estimate of the data: entries x (key + value), the value once per " \
 	"possible CPU in per-CPU maps, the event buffer's bytes for the events map; " \
@@ -85,6 +85,18 @@ static struct explain_map *map_add(struct explain *e, const char *name, enum bpf
 	return m;
 }
 
+/* The bytes of the stream rules' ring buffers, together. */
+static uint64_t explain_ring_bytes(const struct plan *p)
+{
+	uint64_t bytes = 0;
+	size_t i;
+
+	for (i = 0; i < p->rules.nrules; i++)
+		if (p->rules.rules[i].mode == RULES_MODE_STREAM)
+			bytes += plan_rule_buffer(p, i);
+	return bytes;
+}
+
 /*
  * The one table of the object's maps and their sizes: every map of
  * bpf/ruletrace.bpf.c, in its order, sized as loader_open sizes it for the plan
@@ -113,15 +125,23 @@ static void explain_maps(struct explain *e)
 		sizeof(struct rt_rule_stats), RT_MAX_RULES);
 	map_add(e, "rt_stats", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64),
 		RT_STAT_MAX);
-	/* The events map: its bytes are the buffer's, one per CPU for perf buffers. */
+	/*
+	 * The event buffers: with ring buffers each stream rule's own, held by
+	 * rt_rings (their bytes counted there); else perf buffers, one per CPU.
+	 */
 	if (p->ringbuf) {
-		ev = map_add(e, "rt_events", BPF_MAP_TYPE_RINGBUF, 0, 0, p->buffer_size);
-		ev->bytes = p->buffer_size;
+		map_add(e, "rt_events", BPF_MAP_TYPE_PERF_EVENT_ARRAY, sizeof(int), sizeof(int), 1);
+		ev = map_add(e, "rt_rings", BPF_MAP_TYPE_ARRAY_OF_MAPS, sizeof(__u32),
+			     sizeof(__u32), RT_MAX_RULES);
+		ev->bytes = explain_ring_bytes(p);
 	} else {
 		ev = map_add(e, "rt_events", BPF_MAP_TYPE_PERF_EVENT_ARRAY, sizeof(int),
 			     sizeof(int), (uint32_t)e->ncpus);
 		ev->bytes = (uint64_t)p->buffer_size * (uint64_t)e->ncpus;
+		map_add(e, "rt_rings", BPF_MAP_TYPE_ARRAY_OF_MAPS, sizeof(__u32), sizeof(__u32),
+			RT_MAX_RULES);
 	}
+	map_add(e, "rt_rate_tat", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), RT_MAX_RULES);
 	map_add(e, "rt_slot_counts", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64),
 		p->max_counters);
 	map_add(e, "rt_slot_of", BPF_MAP_TYPE_HASH, sizeof(struct rt_count_key), sizeof(__u32),
@@ -555,9 +575,17 @@ static void text_format(struct strbuf *sb, const struct explain *e)
 	strbuf_adds(sb, "\nbuffers:\n");
 	strbuf_addf(sb, "  " LABEL, "events:");
 	if (p->ringbuf) {
-		strbuf_adds(sb, "ring buffer, ");
-		text_bytes(sb, p->buffer_size);
-		strbuf_adds(sb, ", shared by every CPU\n");
+		strbuf_adds(sb, "a ring buffer per stream rule, shared by every CPU: ");
+		text_bytes(sb, explain_ring_bytes(p));
+		strbuf_adds(sb, " together\n");
+		for (i = 0; i < p->rules.nrules; i++) {
+			if (p->rules.rules[i].mode != RULES_MODE_STREAM)
+				continue;
+			strbuf_addf(sb, "  " LABEL, "");
+			strbuf_addf(sb, "rule %s: ", p->rules.rules[i].name);
+			text_bytes(sb, plan_rule_buffer(p, i));
+			strbuf_addc(sb, '\n');
+		}
 	} else {
 		strbuf_addf(sb, "perf buffers, %u bytes per CPU x %d possible CPUs = ",
 			    p->buffer_size, e->ncpus);
@@ -737,7 +765,7 @@ static void json_format(struct strbuf *sb, const struct explain *e)
 	strbuf_addf(sb, "  ],\n  \"buffers\": {\"events\": \"%s\", \"bytes\": %u, \"per_cpu\": %s, "
 		    "\"cpus\": %d, \"total_bytes\": %llu, \"args_cap\": %u, \"args_cap_why\": ",
 		    p->ringbuf ? "ringbuf" : "perf_buffer", p->buffer_size, json_bool(!p->ringbuf),
-		    e->ncpus, (unsigned long long)(p->ringbuf ? p->buffer_size :
+		    e->ncpus, (unsigned long long)(p->ringbuf ? explain_ring_bytes(p) :
 						   (uint64_t)p->buffer_size * (uint64_t)e->ncpus),
 		    p->args_cap);
 	json_cstr(sb, p->args_cap_why);

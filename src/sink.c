@@ -142,6 +142,11 @@ bool sink_in(const struct sink *s, struct sink *const *set, size_t n)
 /* Events of s not yet wholly written, from here on lost. */
 static void sink_lose_pending(struct sink *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->nrecs; i++)
+		if (s->recs[s->rec_head + i].event)
+			s->lost_by_slot[s->recs[s->rec_head + i].slot % RT_MAX_RULES]++;
 	s->lost += s->pending;
 	s->pending = 0;
 	strbuf_reset(&s->buf);
@@ -158,7 +163,7 @@ static void sink_fail(struct sink *s, int err)
 		  s->cfg->name, s->ops->type, strerror(-err));
 }
 
-static void sink_push_record(struct sink *s, bool event)
+static void sink_push_record(struct sink *s, bool event, unsigned slot)
 {
 	if (s->rec_head + s->nrecs == s->rec_cap) {
 		if (s->rec_head) {	/* room at the front: move down */
@@ -171,6 +176,7 @@ static void sink_push_record(struct sink *s, bool event)
 	}
 	s->recs[s->rec_head + s->nrecs].end = s->buf.len;
 	s->recs[s->rec_head + s->nrecs].event = event;
+	s->recs[s->rec_head + s->nrecs].slot = (uint8_t)slot;
 	s->nrecs++;
 }
 
@@ -198,7 +204,7 @@ static void sink_claim_tail(struct sink *s)
 	size_t last = s->nrecs ? s->recs[s->rec_head + s->nrecs - 1].end : s->off;
 
 	if (s->buf.len > last)
-		sink_push_record(s, false);
+		sink_push_record(s, false, 0);
 }
 
 /* Bytes off..len of buf went out: count the records they completed. */
@@ -280,13 +286,14 @@ static int sink_flush(struct sink *s)
 	return 0;
 }
 
-static void sink_drop(struct sink *s, bool said)
+static void sink_drop(struct sink *s, bool said, unsigned slot)
 {
 	if (!s->dropped && !said)
 		log_error("output '%s' (%s): destination not keeping up; events it "
 			  "drops are counted as lost", s->cfg->name, s->ops->type);
 	s->dropped++;
 	s->lost++;
+	s->lost_by_slot[slot % RT_MAX_RULES]++;
 }
 
 int sink_add_text(struct sink *s, const char *text, size_t n)
@@ -315,7 +322,7 @@ void sink_add_reload(struct sink *s, const struct sink_reload *r)
 		return;
 	}
 	if (s->buf.len > before)
-		sink_push_record(s, false);
+		sink_push_record(s, false, 0);
 	sink_flush(s);
 }
 
@@ -343,26 +350,28 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 		sink_flush(s);
 	if (s->error) {
 		s->lost++;
+		s->lost_by_slot[ev->slot % RT_MAX_RULES]++;
 		return;
 	}
 	if (s->buf.len - s->off >= SINK_BACKLOG_MAX) {
-		sink_drop(s, false);
+		sink_drop(s, false, ev->slot);
 		return;
 	}
 	sink_claim_tail(s);	/* a header before it is not this event */
 	before = s->buf.len;
 	ret = s->ops->write_event(s, ev);
 	if (ret == SINK_DROPPED || ret == SINK_REFUSED) {
-		sink_drop(s, ret == SINK_REFUSED);
+		sink_drop(s, ret == SINK_REFUSED, ev->slot);
 		return;
 	}
 	if (ret) {
 		s->pending++;	/* this event is lost with whatever was buffered */
+		s->lost_by_slot[ev->slot % RT_MAX_RULES]++;
 		sink_fail(s, ret);
 		return;
 	}
 	if (s->buf.len > before) {
-		sink_push_record(s, true);
+		sink_push_record(s, true, ev->slot);
 		s->pending++;
 	} else {
 		s->written++;

@@ -44,6 +44,7 @@ struct sink_exec {
 	__u32 bytes_cut;		/* bytes of the argument area (NULs included) not shown */
 	bool exact;			/* false: argc, args_cut and bytes_cut are lower bounds */
 	bool args_unread;		/* the arguments, or their rest, could not be read */
+	uint32_t view_limit;		/* the max_argv_bytes it was viewed for */
 };
 
 /* A decoded event as the sinks see it. */
@@ -54,6 +55,7 @@ struct sink_event {
 	const char *syscall_name;		/* NULL when unknown */
 	struct timespec wall;			/* CLOCK_REALTIME of the event */
 	const char *rule;			/* the (first) rule that routed it here */
+	unsigned slot;				/* ... its kernel rule slot */
 };
 
 /* A reload's change report, as the outputs record it. */
@@ -100,6 +102,7 @@ struct sink_ops {
 struct sink_record {
 	size_t end;		/* offset in buf just past it */
 	bool event;		/* an event (else a header or summary line) */
+	uint8_t slot;		/* an event's rule slot: whose loss it is if lost */
 };
 
 struct sink {
@@ -120,6 +123,7 @@ struct sink {
 	uint64_t written;	/* events that reached the destination */
 	uint64_t lost;		/* events that did not: dropped, or after a failure */
 	uint64_t dropped;	/* of those, dropped while the sink stayed up */
+	uint64_t lost_by_slot[RT_MAX_RULES];	/* lost, by the rule slot of the event */
 	int error;		/* first -errno while running, 0 if none */
 };
 

@@ -131,15 +131,18 @@ eq("buffers", j["buffers"], {"events": "ringbuf", "bytes": 4194304, "per_cpu": F
    "args_cap_why": "ARG_MAX, the most a rule may ask for"})
 eq("max_counters", j["max_counters"], int(env["WANT_COUNTERS"]))
 maps = {m["name"]: m for m in j["maps"]}
-eq("events map", maps["rt_events"], {"name": "rt_events", "type": "ringbuf", "key_size": 0,
-   "value_size": 0, "entries": 4194304, "per_cpu": False, "bytes": 4194304})
+# The one stream rule's own ring buffer, held by rt_rings; the perf array unused.
+eq("event rings", maps["rt_rings"], {"name": "rt_rings", "type": "array_of_maps",
+   "key_size": 4, "value_size": 4, "entries": 64, "per_cpu": False, "bytes": 4194304})
+eq("perf events map", maps["rt_events"], {"name": "rt_events", "type": "perf_event_array",
+   "key_size": 4, "value_size": 4, "entries": 1, "per_cpu": False, "bytes": 8})
 for name in ("rt_counts", "rt_slot_counts", "rt_slot_of", "rt_free_slots"):
     eq(f"{name} entries", maps[name]["entries"], int(env["WANT_COUNTERS"]))
 eq("filter map entries (two sets each)", [maps[n]["entries"] for n in
    ("rt_comm_filter", "rt_pid_filter", "rt_uid_filter", "rt_sys_filter")],
    [2 * 1024, 2 * 16384, 2 * 1024, 2 * 1024])
 for m in j["maps"]:
-    if m["name"] != "rt_events":
+    if m["name"] != "rt_rings":
         copies = ncpus if m["per_cpu"] else 1
         eq(f"{m['name']} bytes", m["bytes"],
            m["entries"] * (m["key_size"] + m["value_size"] * copies))
@@ -180,7 +183,8 @@ for line in "rules file:          $TMP/rules.yaml" \
 	"                     pid exclude: 1" \
 	"  filters:           syscall include: getppid ($(nr getppid)), openat ($(nr openat))" \
 	"  outputs:           stdout (stdout), audit (csv $TMP/audit.csv)" \
-	"  events:            ring buffer, 4194304 bytes (4.0 MiB), shared by every CPU" \
+	"  events:            a ring buffer per stream rule, shared by every CPU: 4194304 bytes (4.0 MiB) together" \
+	"                     rule execs: 4194304 bytes (4.0 MiB)" \
 	"  count map:         $want_counters entries (max_counters)" \
 	"  attach:            raw_tracepoint sys_enter"; do
 	grep -qxF -- "$line" "$TMP/text" || fail "text lacks: $line"

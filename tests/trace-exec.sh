@@ -37,7 +37,7 @@ for path in "ring buffer" "perf buffer"; do
 	expect_eq "$path: lines with ppid, uid, comm, filename and args" "$good" 7
 	expect_eq "$path: lines from rt-other" "$(grep -c 'rt-other' "$TMP/out")" 0
 	grep -q "^execs: 7$" "$TMP/out" || fail "$path: summary execs"
-	grep -q "events: 7 delivered, 0 lost in kernel" "$TMP/out" || fail "$path: summary events"
+	grep -q "events: matched 7, delivered 7, suppressed 0, lost 0" "$TMP/out" || fail "$path: summary events"
 done
 
 # Whole: 40 arguments and one of 300 bytes, as the new programs got them; and a
