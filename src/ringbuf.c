@@ -12,7 +12,8 @@
 #include "ringbuf.h"
 
 /* Records taken between two stores of our position: each store is a cache line
- * the producing CPUs read, so not one per record. */
+ * the producing CPUs read, so not one per record; but never more than a sixteenth
+ * of the ring held back from the kernel (exec records are large). */
 #define RINGBUF_RELEASE_EVERY 64
 
 uint32_t ringbuf_map_id(int map_fd)
@@ -74,13 +75,13 @@ bool ringbuf_pending(const struct ringbuf *rb)
 
 int ringbuf_consume(struct ringbuf *rb, int max, ringbuf_fn fn, void *ctx, bool *stopped)
 {
-	unsigned long cons, prod;
+	unsigned long cons, prod, released;
 	int taken = 0, since = 0, ret = 0;
 
 	*stopped = false;
 	if (!rb->data)
 		return 0;
-	cons = __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
+	cons = released = __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
 	prod = __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE);
 	while (taken < max) {
 		const __u32 *hdr;
@@ -106,9 +107,10 @@ int ringbuf_consume(struct ringbuf *rb, int max, ringbuf_fn fn, void *ctx, bool 
 			*stopped = true;
 			break;
 		}
-		if (++since == RINGBUF_RELEASE_EVERY) {
+		if (++since == RINGBUF_RELEASE_EVERY || cons - released >= rb->size / 16) {
 			/* The record is read: the kernel may write over it now. */
 			__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
+			released = cons;
 			since = 0;
 		}
 	}

@@ -41,10 +41,12 @@ rt_start -n 5000 -j "$TMP/s.json" "$TMP/rules.yaml"
 "$WORKLOAD" --comm rt-fig-b --getppid 100000
 for _ in $(seq 1 100); do kill -0 "$RT_PID" 2>/dev/null || break; sleep 0.05; done
 rt_stop INT
-# The run ends at 5000: the kernel matched what it saw until the detach.
+# The run ends at 5000 delivered, each rule's copy one of them (the rules' rings
+# are read in turns): the kernel matched what it saw until the detach.
+total=$(jq "[.rules[].matched] | add" "$TMP/s.json")
+[ "$total" -ge 5000 ] || fail "-n 5000: matched $total in all"
 for r in 0 1; do
 	matched=$(jq ".rules[$r].matched" "$TMP/s.json")
-	[ "$matched" -ge 5000 ] || fail "-n 5000, rule $r: matched $matched"
 	expect_eq "-n 5000, rule $r: events + lost + unread + past max" \
 		"$(jq ".rules[$r] | .events + .lost_in_kernel + .unread_at_stop + .not_delivered_after_max_events" "$TMP/s.json")" "$matched"
 done
