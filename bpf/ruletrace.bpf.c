@@ -886,9 +886,10 @@ __noinline __u64 rt_emit_unrolled(__u64 rules, __u64 ts, __u64 what, __u32 type)
 	__u64 all = rules, allowed = 0;
 	__u32 n;
 
+	/* No branch on the result: the verifier of an unrolled loop would walk both
+	 * sides of it for every rule, and the paths would never merge. */
 	rt_for_each_rule(n, rules)
-		if (rt_emit_rule(n, all, ts, what, type))
-			allowed |= 1ULL << n;
+		allowed |= (__u64)(rt_emit_rule(n, all, ts, what, type) & 1) << n;
 	return allowed;
 }
 
