@@ -227,7 +227,7 @@ static int check_rules_fit(const struct plan *p, char *err, size_t errlen)
 				 "programs built with bpf_loop (Linux 5.17 or later, and "
 				 "RULETRACE_NO_BPF_LOOP unset)", p->rules.path, r->mark.line,
 				 r->mark.column, r->name);
-			return -ENOTSUP;
+			return -EINVAL;	/* a rule this build cannot run, as a run refuses it: exit 2 */
 		}
 	}
 	return 0;
