@@ -627,12 +627,24 @@ static uint64_t retire_slots(struct run *run, const struct plan *next)
 	return swap_lost;
 }
 
+/* What from lost of the events of each rule of p that keeps its counts, to to. */
+static void hand_on_lost_by_slot(const struct plan *p, struct sink *to, const struct sink *from)
+{
+	size_t i;
+
+	for (i = 0; i < p->rules.nrules; i++)
+		if (p->rule[i].change != PLAN_RULE_NEW && p->rule[i].change != PLAN_RULE_REPLACED)
+			to->lost_by_slot[p->rule[i].slot % RT_MAX_RULES] +=
+				from->lost_by_slot[p->rule[i].slot % RT_MAX_RULES];
+}
+
 /*
  * The running outputs that next does not keep: flushed (briefly), their losses
  * kept, their figures handed on to an output of the same name, then closed.
  */
-static void release_outputs(struct run *run, const struct rules *next, struct sink **sinks)
+static void release_outputs(struct run *run, const struct plan *plan, struct sink **sinks)
 {
+	const struct rules *next = &plan->rules;
 	size_t i, j, nrun = run->plan.rules.noutputs;
 
 	for (i = 0; i < nrun; i++) {
@@ -653,6 +665,7 @@ static void release_outputs(struct run *run, const struct rules *next, struct si
 		sinks[j]->written += old->written;
 		sinks[j]->lost += old->lost;
 		sinks[j]->dropped += old->dropped;
+		hand_on_lost_by_slot(plan, sinks[j], old);
 	}
 	sink_close_all(run->sinks, nrun, sinks, next->noutputs);
 }
@@ -692,7 +705,7 @@ static void swap(struct run *run, struct plan *next, struct sink **sinks)
 		run->failed = true;
 	}
 	swap_lost = retire_slots(run, next);
-	release_outputs(run, &next->rules, sinks);
+	release_outputs(run, next, sinks);
 	sink_rebind(sinks, &next->rules);
 	plan_free(&run->plan);
 	run->plan = *next;
