@@ -36,18 +36,19 @@ static bool same_outputs(const struct rules *ra, const struct rules_rule *a,
 }
 
 static enum plan_change compare(const struct rules *rn, const struct rules_rule *n,
-				const struct rules *rp, const struct rules_rule *p)
+				const struct rules *rp, const struct rules_rule *p, bool rings)
 {
 	/* Counters keyed one way cannot be carried into counters keyed another. */
 	if (n->probe != p->probe || n->mode != p->mode || n->group_by != p->group_by)
 		return PLAN_RULE_REPLACED;
-	/* A rule's ring buffer is made at its size: another size is another ring. */
-	if (n->buffer_size != p->buffer_size)
+	/* A rule's ring buffer is made at its size: another size is another ring.
+	 * Perf buffers are shared, and buffer_size is not used. */
+	if (rings && n->buffer_size != p->buffer_size)
 		return PLAN_RULE_REPLACED;
 	/* What a rule sees, which execs it reports, how much argv, how many events a
 	 * second: no counter is keyed by it. */
 	if (n->attach != p->attach || n->follow != p->follow || n->result != p->result ||
-	    n->max_argv_bytes != p->max_argv_bytes ||
+	    n->max_argv_bytes != p->max_argv_bytes || n->buffer_size != p->buffer_size ||
 	    memcmp(&n->rate, &p->rate, sizeof(n->rate)) ||
 	    !same_filter(&n->include, &p->include) || !same_filter(&n->exclude, &p->exclude) ||
 	    !same_outputs(rn, n, rp, p))
@@ -79,7 +80,7 @@ static int assign_slots(struct plan *p, const struct plan *prev, uint64_t busy, 
 			if (strcmp(r->rules[i].name, prev->rules.rules[j].name))
 				continue;
 			p->rule[i].change = compare(r, &r->rules[i], &prev->rules,
-						    &prev->rules.rules[j]);
+						    &prev->rules.rules[j], prev->ringbuf);
 			p->rule[i].prev_slot = prev->rule[j].slot;
 			if (p->rule[i].change != PLAN_RULE_REPLACED) {
 				p->rule[i].slot = prev->rule[j].slot;
