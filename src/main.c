@@ -109,6 +109,12 @@ static bool signal_pending(void)
 	return stop_count != stop_acked || reload_signal;
 }
 
+/* At stop only a further SIGINT or SIGTERM cuts the delivery short: no reload comes. */
+static bool stop_pending(void)
+{
+	return stop_count != stop_acked;
+}
+
 static void on_reload_signal(int sig)
 {
 	(void)sig;
@@ -943,6 +949,7 @@ static int finish(struct run *run)
 	/* The stop is acted on: from here a further signal cuts the drain short. */
 	stop_acked = stop_count;
 	reload_signal = 0;
+	run->ev.interrupted = stop_pending;
 	loader_detach(&run->loader);
 	if ((ret = events_drain(&run->ev, STOP_DRAIN_MS)) < 0) {
 		log_error("drain events: %s", strerror(-ret));
