@@ -36,14 +36,18 @@ static bool same_outputs(const struct rules *ra, const struct rules_rule *a,
 }
 
 static enum plan_change compare(const struct rules *rn, const struct rules_rule *n,
-				const struct rules *rp, const struct rules_rule *p, bool rings)
+				const struct rules *rp, const struct rules_rule *p,
+				const struct plan *run)
 {
+	uint32_t ring_n = n->buffer_size ? n->buffer_size : run->buffer_size;
+	uint32_t ring_p = p->buffer_size ? p->buffer_size : run->buffer_size;
+
 	/* Counters keyed one way cannot be carried into counters keyed another. */
 	if (n->probe != p->probe || n->mode != p->mode || n->group_by != p->group_by)
 		return PLAN_RULE_REPLACED;
 	/* A rule's ring buffer is made at its size: another size is another ring.
 	 * Perf buffers are shared, and buffer_size is not used. */
-	if (rings && n->buffer_size != p->buffer_size)
+	if (run->ringbuf && ring_n != ring_p)
 		return PLAN_RULE_REPLACED;
 	/* What a rule sees, which execs it reports, how much argv, how many events a
 	 * second: no counter is keyed by it. */
@@ -80,7 +84,7 @@ static int assign_slots(struct plan *p, const struct plan *prev, uint64_t busy, 
 			if (strcmp(r->rules[i].name, prev->rules.rules[j].name))
 				continue;
 			p->rule[i].change = compare(r, &r->rules[i], &prev->rules,
-						    &prev->rules.rules[j], prev->ringbuf);
+						    &prev->rules.rules[j], prev);
 			p->rule[i].prev_slot = prev->rule[j].slot;
 			if (p->rule[i].change != PLAN_RULE_REPLACED) {
 				p->rule[i].slot = prev->rule[j].slot;
