@@ -109,6 +109,12 @@ static bool signal_pending(void)
 	return stop_count != stop_acked || reload_signal;
 }
 
+/* At stop only a further SIGINT or SIGTERM cuts the delivery short: no reload comes. */
+static bool stop_pending(void)
+{
+	return stop_count != stop_acked;
+}
+
 static void on_reload_signal(int sig)
 {
 	(void)sig;
@@ -627,12 +633,24 @@ static uint64_t retire_slots(struct run *run, const struct plan *next)
 	return swap_lost;
 }
 
+/* What from lost of the events of each rule of p that keeps its counts, to to. */
+static void hand_on_lost_by_slot(const struct plan *p, struct sink *to, const struct sink *from)
+{
+	size_t i;
+
+	for (i = 0; i < p->rules.nrules; i++)
+		if (p->rule[i].change != PLAN_RULE_NEW && p->rule[i].change != PLAN_RULE_REPLACED)
+			to->lost_by_slot[p->rule[i].slot % RT_MAX_RULES] +=
+				from->lost_by_slot[p->rule[i].slot % RT_MAX_RULES];
+}
+
 /*
  * The running outputs that next does not keep: flushed (briefly), their losses
  * kept, their figures handed on to an output of the same name, then closed.
  */
-static void release_outputs(struct run *run, const struct rules *next, struct sink **sinks)
+static void release_outputs(struct run *run, const struct plan *plan, struct sink **sinks)
 {
+	const struct rules *next = &plan->rules;
 	size_t i, j, nrun = run->plan.rules.noutputs;
 
 	for (i = 0; i < nrun; i++) {
@@ -653,6 +671,7 @@ static void release_outputs(struct run *run, const struct rules *next, struct si
 		sinks[j]->written += old->written;
 		sinks[j]->lost += old->lost;
 		sinks[j]->dropped += old->dropped;
+		hand_on_lost_by_slot(plan, sinks[j], old);
 	}
 	sink_close_all(run->sinks, nrun, sinks, next->noutputs);
 }
@@ -692,7 +711,7 @@ static void swap(struct run *run, struct plan *next, struct sink **sinks)
 		run->failed = true;
 	}
 	swap_lost = retire_slots(run, next);
-	release_outputs(run, &next->rules, sinks);
+	release_outputs(run, next, sinks);
 	sink_rebind(sinks, &next->rules);
 	plan_free(&run->plan);
 	run->plan = *next;
@@ -930,6 +949,7 @@ static int finish(struct run *run)
 	/* The stop is acted on: from here a further signal cuts the drain short. */
 	stop_acked = stop_count;
 	reload_signal = 0;
+	run->ev.interrupted = stop_pending;
 	loader_detach(&run->loader);
 	if ((ret = events_drain(&run->ev, STOP_DRAIN_MS)) < 0) {
 		log_error("drain events: %s", strerror(-ret));

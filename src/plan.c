@@ -36,18 +36,23 @@ static bool same_outputs(const struct rules *ra, const struct rules_rule *a,
 }
 
 static enum plan_change compare(const struct rules *rn, const struct rules_rule *n,
-				const struct rules *rp, const struct rules_rule *p)
+				const struct rules *rp, const struct rules_rule *p,
+				const struct plan *run)
 {
+	uint32_t ring_n = n->buffer_size ? n->buffer_size : run->buffer_size;
+	uint32_t ring_p = p->buffer_size ? p->buffer_size : run->buffer_size;
+
 	/* Counters keyed one way cannot be carried into counters keyed another. */
 	if (n->probe != p->probe || n->mode != p->mode || n->group_by != p->group_by)
 		return PLAN_RULE_REPLACED;
-	/* A rule's ring buffer is made at its size: another size is another ring. */
-	if (n->buffer_size != p->buffer_size)
+	/* A rule's ring buffer is made at its size: another size is another ring.
+	 * Perf buffers are shared, and buffer_size is not used. */
+	if (run->ringbuf && ring_n != ring_p)
 		return PLAN_RULE_REPLACED;
 	/* What a rule sees, which execs it reports, how much argv, how many events a
 	 * second: no counter is keyed by it. */
 	if (n->attach != p->attach || n->follow != p->follow || n->result != p->result ||
-	    n->max_argv_bytes != p->max_argv_bytes ||
+	    n->max_argv_bytes != p->max_argv_bytes || n->buffer_size != p->buffer_size ||
 	    memcmp(&n->rate, &p->rate, sizeof(n->rate)) ||
 	    !same_filter(&n->include, &p->include) || !same_filter(&n->exclude, &p->exclude) ||
 	    !same_outputs(rn, n, rp, p))
@@ -79,7 +84,7 @@ static int assign_slots(struct plan *p, const struct plan *prev, uint64_t busy, 
 			if (strcmp(r->rules[i].name, prev->rules.rules[j].name))
 				continue;
 			p->rule[i].change = compare(r, &r->rules[i], &prev->rules,
-						    &prev->rules.rules[j]);
+						    &prev->rules.rules[j], prev);
 			p->rule[i].prev_slot = prev->rule[j].slot;
 			if (p->rule[i].change != PLAN_RULE_REPLACED) {
 				p->rule[i].slot = prev->rule[j].slot;
@@ -227,7 +232,7 @@ static int check_rules_fit(const struct plan *p, char *err, size_t errlen)
 				 "programs built with bpf_loop (Linux 5.17 or later, and "
 				 "RULETRACE_NO_BPF_LOOP unset)", p->rules.path, r->mark.line,
 				 r->mark.column, r->name);
-			return -ENOTSUP;
+			return -EINVAL;	/* a rule this build cannot run, as a run refuses it: exit 2 */
 		}
 	}
 	return 0;

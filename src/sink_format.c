@@ -226,7 +226,7 @@ void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 	}
 	strbuf_addf(sb, ",\"counted\":%llu,", (unsigned long long)sr->counted);
 	sink_format_json_counts(sb, sr);
-	strbuf_addf(sb, ",\"count_map_full\":%llu}", (unsigned long long)sum->count_map_full);
+	strbuf_addf(sb, ",\"count_map_full\":%llu}", (unsigned long long)sr->count_full);
 }
 
 /* The exec columns (result to argv_cut_bytes), empty in every other row. */

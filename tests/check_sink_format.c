@@ -636,10 +636,11 @@ START_TEST(test_summary_records)
 	struct summary_rule sr[2] = {
 		{ .rule = &stream, .attach = "tracepoint", .matched = 100, .delivered = 7,
 		  .suppressed = 90, .lost = 2, .unread = 1 },
-		{ .rule = &count, .attach = "raw_tracepoint" },
+		{ .rule = &count, .attach = "raw_tracepoint", .count_full = 3 },
 	};
+	/* The run's count_map_full is every rule's: the record gives the rule's own. */
 	struct summary sum = { .rules = sr, .nrules = 2, .run_seconds = 1.5,
-			       .count_map_full = 3 };
+			       .count_map_full = 5 };
 	char comm[RT_COMM_LEN] = "sh";
 
 	summary_add_count(&sr[1], comm, 0, 0, 4);
