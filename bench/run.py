@@ -10,6 +10,10 @@ fails: it prints a table. Run as root from a built tree: make bench.
 The peers: a bare per-CPU counter (bench/ref.bpf.c), bpftrace, and libbpf-tools'
 syscount -P (W1, syscall counting) and execsnoop (W2, fork+exec); a missing peer
 is skipped with a note (scripts/deps.sh --bench installs them on Debian 12).
+
+--base-binary runs a second ruletrace (say, a copy of the build before a change)
+beside this one: each ruletrace row gets a "[base]" twin measured in the same
+interleaved rounds, and the streaming sweep offers each rate to both, in turn.
 """
 import argparse
 import json
@@ -37,7 +41,15 @@ def parse_args():
     p.add_argument("--sweep-rates", type=lambda s: [int(x) for x in s.split(",")],
                    default=[200000, 400000, 800000, 1200000, 1600000, 2400000, 3200000],
                    help="streaming sweep: offered getppid calls a second")
-    return p.parse_args()
+    p.add_argument("--sweep-rounds", type=int, default=1,
+                   help="streaming sweep: passes over the rates")
+    p.add_argument("--base-binary", default=None,
+                   help="another ruletrace to measure beside this one, in the same rounds")
+    p.add_argument("--parts", default="w1,w2,sweep",
+                   help="comma-separated parts to run: w1, w2, sweep")
+    args = p.parse_args()
+    args.parts = set(args.parts.split(","))
+    return args
 
 
 def write(path, text):
@@ -158,22 +170,48 @@ def syscount_counted(output):
     return None
 
 
+def ruletraces(args):
+    """(label suffix, binary) of each ruletrace measured: this build's, and the base."""
+    rts = [("", os.path.join(args.builddir, "ruletrace"))]
+    if args.base_binary:
+        rts.append((" [base]", args.base_binary))
+    return rts
+
+
+def twin(rows, rts, make):
+    """Each of rows once per ruletrace of rts, the base's marked: (name, make(name, binary))."""
+    for name in rows:
+        for mark, rt in rts:
+            yield (name + mark, make(name, rt))
+
+
 def configs(args, tmp):
-    rt = os.path.join(args.builddir, "ruletrace")
+    rts = ruletraces(args)
     ref = os.path.join(args.builddir, "bench", "bench-ref")
     count, by_pid, reject, many, stream, execs = rules_files(tmp)
+    stdout_stream = write(f"{tmp}/stream-stdout.yaml",
+                          "version: 1\noutputs:\n  o: { type: stdout, format: json }\n"
+                          "rules:\n  - { name: s, probe: sys_enter, mode: stream,"
+                          " filter: { comm: [rt-bench], syscalls: [getppid] }, outputs: [o] }\n")
     ready = "stop with Ctrl-C"
     summary = ["-j", f"{tmp}/summary.json"]
+    rt_rows = {
+        "4 ruletrace count": lambda b: Tracer([b, *summary, count], ready),
+        "4 ruletrace count by pid": lambda b: Tracer([b, *summary, by_pid], ready),
+        "5 ruletrace count, rejected": lambda b: Tracer([b, *summary, reject], ready),
+        "6 ruletrace count, 64 rules": lambda b: Tracer([b, *summary, many], ready),
+        "7 ruletrace stream to file": lambda b: Tracer([b, "--allow-loss", *summary, stream],
+                                                       ready),
+        # JSON lines on stdout, stdout /dev/null: the formatting without the file system.
+        "7 ruletrace stream to /dev/null": lambda b: Tracer(
+            [b, "--allow-loss", *summary, stdout_stream], ready, stdout=os.devnull),
+    }
     c = [
         ("1 baseline", None),
         ("2 seed design", Tracer([ref, "seed"], "attached")),
         ("3 floor: percpu array", Tracer([ref, "floor_prog"], "attached")),
         ("3 plain percpu comm hash", Tracer([ref, "comm_hash"], "attached")),
-        ("4 ruletrace count", Tracer([rt, *summary, count], ready)),
-        ("4 ruletrace count by pid", Tracer([rt, *summary, by_pid], ready)),
-        ("5 ruletrace count, rejected", Tracer([rt, *summary, reject], ready)),
-        ("6 ruletrace count, 64 rules", Tracer([rt, *summary, many], ready)),
-        ("7 ruletrace stream to file", Tracer([rt, "--allow-loss", *summary, stream], ready)),
+        *twin(rt_rows, rts, lambda name, b: rt_rows[name](b)),
     ]
     bpftrace = shutil.which("bpftrace")
     if bpftrace:
@@ -195,7 +233,8 @@ def configs(args, tmp):
     if args.only:
         wanted = args.only.split(",")
         c = [x for x in c if x[0] == "1 baseline" or any(w in x[0] for w in wanted)]
-    w2 = [("ruletrace execve stream", Tracer([rt, *summary, execs], ready))]
+    w2 = list(twin(["ruletrace execve stream"], rts,
+                   lambda name, b: Tracer([b, *summary, execs], ready)))
     if execsnoop:
         # It prints its header before it opens its perf buffer, and its output goes
         # to a file (block-buffered, as anyone redirecting it gets): attached and
@@ -203,7 +242,9 @@ def configs(args, tmp):
         w2.append(("libbpf-tools execsnoop",
                    Tracer([execsnoop], blocked_in("232", "281", "441"),
                           stdout=f"{tmp}/execsnoop.out")))
-    return c, w2, Tracer([rt, "--allow-loss", *summary, stream], ready)
+    sweep = [(mark.strip() or "this build",
+              Tracer([b, "--allow-loss", *summary, stream], ready)) for mark, b in rts]
+    return c, w2, sweep
 
 
 def libbpf_tool(name):
@@ -233,7 +274,7 @@ def run_workload(args, kind, n, *more, want_pid=False):
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, argv)
     fields = dict(line.split() for line in out.splitlines())
-    value = int(fields["calls"]) if kind == "paced" else int(fields["ns"])
+    value = (int(fields["calls"]), int(fields["ns"])) if kind == "paced" else int(fields["ns"])
     # The workload's pid: its children's parent, to pick its execs from a log.
     return (value, proc.pid) if want_pid else value
 
@@ -336,25 +377,42 @@ def execsnoop_children(path, ppid):
     return n
 
 
-def stream_sweep(args, tmp, tracer):
+def stream_sweep(args, tmp, tracers):
     """Streaming to a file at offered rates: where losses start, and that every
-    event past that rate is either delivered or counted as lost."""
+    event past that rate is either delivered or counted as lost. With a base
+    binary, each rate goes to each ruletrace in turn (the order alternating),
+    so both see the same machine at the same time."""
     print(f"\nStreaming sweep: sys_enter stream of one comm's getppid to a JSON lines "
-          f"file, {args.sweep_seconds} s per rate, default 1 MiB ring buffer")
-    print(f"  {'offered/s':>10} {'calls':>10} {'delivered':>10} {'lost':>10} "
-          f"{'delivered/s':>12}  delivered + lost = calls")
-    best = 0
-    for rate in args.sweep_rates:
-        tracer.start(tmp)
-        calls = run_workload(args, "paced", rate, args.sweep_seconds)
-        tracer.stop()
-        ev, lost = summary_events(tmp)
-        exact = "yes" if ev is not None and ev + lost == calls else "NO"
-        if ev is not None and lost == 0 and ev == calls:
-            best = max(best, rate)
-        print(f"  {rate:>10} {calls:>10} {ev:>10} {lost:>10} "
-              f"{ev / args.sweep_seconds:>12.0f}  {exact}")
-    print(f"  highest offered rate with nothing lost: {best}/s")
+          f"file, {args.sweep_seconds} s per rate, default 1 MiB ring buffer, "
+          f"{args.sweep_rounds} pass(es)")
+    # A producer slowed by the tracer (its wakeups) takes longer than the
+    # nominal seconds: rates are per second of the workload's own wall time.
+    print(f"  {'tracer':10} {'offered/s':>10} {'calls':>10} {'delivered':>10} {'lost':>10} "
+          f"{'achieved/s':>11} {'delivered/s':>12}  delivered + lost = calls")
+    best = {name: [] for name, _ in tracers}
+    for rnd in range(args.sweep_rounds):
+        # The highest offered rate with nothing lost, and what the workload achieved there.
+        top = {name: (0, 0) for name, _ in tracers}
+        for i, rate in enumerate(args.sweep_rates):
+            order = tracers if (i + rnd) % 2 == 0 else tracers[::-1]
+            for name, tracer in order:
+                tracer.start(tmp)
+                calls, ns = run_workload(args, "paced", rate, args.sweep_seconds)
+                tracer.stop()
+                ev, lost = summary_events(tmp)
+                exact = "yes" if ev is not None and ev + lost == calls else "NO"
+                secs = ns / 1e9
+                if ev is not None and lost == 0 and ev == calls and rate > top[name][0]:
+                    top[name] = (rate, calls / secs)
+                print(f"  {name:10} {rate:>10} {calls:>10} {ev:>10} {lost:>10} "
+                      f"{calls / secs:>11.0f} {ev / secs:>12.0f}  {exact}")
+        for name, _ in tracers:
+            best[name].append(top[name])
+    for name, _ in tracers:
+        b = best[name]
+        passes = ", ".join(f"{r} (achieved {a:.0f})" for r, a in b)
+        print(f"  {name}: highest offered rate with nothing lost: {int(med([r for r, _ in b]))}/s"
+              f" (median of {len(b)} pass(es): {passes})")
 
 
 def machine():
@@ -414,11 +472,11 @@ def run():
     print(machine())
     print("command: " + " ".join(sys.argv))
     print(f"load average at start: {loadavg()}")
-    cfgs, w2, stream_tracer = configs(args, tmp)
+    cfgs, w2, sweep = configs(args, tmp)
     res = {name: {"ns": [], "cpu": [], "attach": [], "rss": [], "events": [], "lost": [],
-                  "counted": []}
+                  "counted": [], "rate": [], "cpu_ev": []}
            for name, _ in cfgs}
-    for rnd in range(args.rounds):
+    for rnd in range(args.rounds if "w1" in args.parts else 0):
         for name, tracer in cfgs:
             if tracer:
                 try:
@@ -440,12 +498,29 @@ def run():
                     if ev is not None:
                         r["events"].append(ev)
                         r["lost"].append(lost)
+                        if "stream" in name and ev:
+                            # Delivered a second of the workload, and the tracer's
+                            # CPU an event: what the consumer keeps up with.
+                            r["rate"].append(ev / (ns / 1e9))
+                            r["cpu_ev"].append(cpu * 1e9 / ev)
                 elif "syscount" in name:
                     n = syscount_counted(tracer.output)
                     if n is not None:
                         r["counted"].append(n)
         print(f"round {rnd + 1}/{args.rounds} done", file=sys.stderr)
 
+    if "w1" in args.parts:
+        w1_table(args, cfgs, res)
+    if "w2" in args.parts:
+        exec_stream(args, tmp, w2)
+    if "sweep" in args.parts:
+        stream_sweep(args, tmp, sweep)
+    # Anything else running on the machine meanwhile widens the spreads.
+    print(f"\nload average at end: {loadavg()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def w1_table(args, cfgs, res):
     base = med(res["1 baseline"]["ns"])
     floor_name = "3 floor: percpu array"
     floor = med(res[floor_name]["ns"]) - base if floor_name in res else float("nan")
@@ -467,14 +542,11 @@ def run():
         ev = f"{int(med(r['events']))} / {int(med(r['lost']))}" if r["events"] else ""
         if r["counted"]:
             ev = f"rt-bench: {int(med(r['counted']))} counted"
+        if r["rate"]:
+            ev += (f"; delivered/s {med(r['rate']) / 1e6:.3f} M ({spread(r['rate'], '{:.0f}')}),"
+                   f" CPU ns/event {med(r['cpu_ev']):.0f} ({spread(r['cpu_ev'])})")
         print(f"{name:32} {ns:8.1f} {spread(r['ns']):>11} {added:7.1f} {ratio:>7} "
               f"{cpu:>6} {attach:>9} {rss:>6}  {ev}")
-
-    exec_stream(args, tmp, w2)
-    stream_sweep(args, tmp, stream_tracer)
-    # Anything else running on the machine meanwhile widens the spreads.
-    print(f"\nload average at end: {loadavg()}")
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def loadavg():

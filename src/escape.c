@@ -111,6 +111,20 @@ void escape_syslog_value(struct strbuf *sb, const char *s, size_t n)
 	strbuf_addc(sb, '"');
 }
 
+/*
+ * How many bytes from s on are printable ASCII other than the quote and the
+ * backslash: what JSON and CSV both take as they are (a comm, a rule name, most
+ * paths and arguments are nothing else).
+ */
+static size_t plain_ascii_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 void escape_json(struct strbuf *sb, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -120,6 +134,13 @@ void escape_json(struct strbuf *sb, const char *str, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 
+		/* Plain bytes in one copy: the byte-by-byte path below is for the rest. */
+		len = plain_ascii_run(s + i, n - i);
+		if (len) {
+			strbuf_add(sb, s + i, len);
+			i += len;
+			continue;
+		}
 		len = utf8_seq(s + i, n - i, &cp);
 		if (len == 0) {
 			add_hex(sb, "\\\\x", c);	/* decodes to the text \xNN */
@@ -166,12 +187,27 @@ void escape_json(struct strbuf *sb, const char *str, size_t n)
 	}
 }
 
+/*
+ * Whether escape_csv_field writes the n bytes at s as they are: plain ASCII with
+ * no comma (nothing to quote) and no formula's first character.
+ */
+static bool csv_plain(const char *s, size_t n)
+{
+	if (n && strchr("=+-@", s[0]))
+		return false;
+	return plain_ascii_run((const unsigned char *)s, n) == n && !memchr(s, ',', n);
+}
+
 void escape_csv_field(struct strbuf *sb, const char *s, size_t n)
 {
 	struct strbuf v;
 	size_t i;
 	bool quote;
 
+	if (csv_plain(s, n)) {
+		strbuf_add(sb, s, n);	/* the common case, without the copy below */
+		return;
+	}
 	strbuf_init(&v);
 	if (n && s[0] && strchr("=+-@\t\r", s[0]))
 		strbuf_addc(&v, '\'');

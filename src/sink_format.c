@@ -11,11 +11,71 @@
 #include "events.h"
 #include "sink_format.h"
 
+/* "YYYY-MM-DDTHH:MM:SS": the part of a timestamp that one second's events share. */
+#define RFC3339_SECOND_LEN 19
+
+struct rfc3339_second {
+	time_t sec;
+	bool valid;
+	char text[RFC3339_SECOND_LEN];
+};
+
+/* v as width decimal digits, zero-padded, at p: v < 10^width. */
+static void put_digits(char *p, unsigned long v, int width)
+{
+	while (width--) {
+		p[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * Put second t in c, unless it is there already: false for a year that is not
+ * four digits (printf's %04d would write more, or a sign).
+ */
+static bool rfc3339_second_of(struct rfc3339_second *c, time_t t)
+{
+	struct tm tm;
+
+	if (c->valid && c->sec == t)
+		return true;
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
+		return false;
+	put_digits(c->text, (unsigned long)(tm.tm_year + 1900), 4);
+	c->text[4] = '-';
+	put_digits(c->text + 5, (unsigned long)tm.tm_mon + 1, 2);
+	c->text[7] = '-';
+	put_digits(c->text + 8, (unsigned long)tm.tm_mday, 2);
+	c->text[10] = 'T';
+	put_digits(c->text + 11, (unsigned long)tm.tm_hour, 2);
+	c->text[13] = ':';
+	put_digits(c->text + 14, (unsigned long)tm.tm_min, 2);
+	c->text[16] = ':';
+	put_digits(c->text + 17, (unsigned long)tm.tm_sec, 2);
+	c->sec = t;
+	c->valid = true;
+	return true;
+}
+
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts)
 {
+	/*
+	 * The last second formatted: a stream's events come thousands to a second,
+	 * and gmtime_r (libc's timezone lock) and a printf cost more than the rest
+	 * of a JSON line. Per thread, so a formatter stays callable from any.
+	 */
+	static _Thread_local struct rfc3339_second last;
 	struct tm tm;
 	time_t t = ts->tv_sec;
 
+	if (ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000 && rfc3339_second_of(&last, t)) {
+		strbuf_add(sb, last.text, RFC3339_SECOND_LEN);
+		strbuf_addc(sb, '.');
+		strbuf_addu_width(sb, (uint64_t)ts->tv_nsec / 1000, 6);
+		strbuf_addc(sb, 'Z');
+		return;
+	}
+	/* Out of the fixed widths: whatever printf makes of it, as ever. */
 	gmtime_r(&t, &tm);
 	strbuf_addf(sb, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
 		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
@@ -102,15 +162,30 @@ static void escaped_argv(struct strbuf *sb, const struct sink_exec *x, sink_esca
 	strbuf_free(&argv);
 }
 
+/* ,"key": for a key that needs no escaping (a literal). */
+static inline void json_key(struct strbuf *sb, const char *key)
+{
+	strbuf_add(sb, ",\"", 2);
+	strbuf_adds(sb, key);
+	strbuf_add(sb, "\":", 2);
+}
+
 static void json_str(struct strbuf *sb, const char *key, const char *s, size_t n)
 {
-	strbuf_addf(sb, ",\"%s\":", key);
+	json_key(sb, key);
 	escape_json_string(sb, s, n);
+}
+
+static void json_uint(struct strbuf *sb, const char *key, uint64_t v)
+{
+	json_key(sb, key);
+	strbuf_addu(sb, v);
 }
 
 static void json_bool(struct strbuf *sb, const char *key, bool v)
 {
-	strbuf_addf(sb, ",\"%s\":%s", key, v ? "true" : "false");
+	json_key(sb, key);
+	strbuf_adds(sb, v ? "true" : "false");
 }
 
 /* What of the argument list the rule does not show: null when it shows it all. */
@@ -120,8 +195,11 @@ static void json_argv_cut(struct strbuf *sb, const struct sink_exec *x)
 		strbuf_adds(sb, ",\"argv_cut\":null");
 		return;
 	}
-	strbuf_addf(sb, ",\"argv_cut\":{\"args\":%u,\"bytes\":%u,\"exact\":%s}", x->args_cut,
-		    x->bytes_cut, x->exact ? "true" : "false");
+	strbuf_adds(sb, ",\"argv_cut\":{\"args\":");
+	strbuf_addu(sb, x->args_cut);
+	strbuf_adds(sb, ",\"bytes\":");
+	strbuf_addu(sb, x->bytes_cut);
+	strbuf_adds(sb, x->exact ? ",\"exact\":true}" : ",\"exact\":false}");
 }
 
 /* The keys only an exec has, after "comm". */
@@ -131,13 +209,17 @@ static void json_exec(struct strbuf *sb, const struct sink_exec *x)
 	struct sink_argv a;
 
 	json_str(sb, "pcomm", x->pcomm, escape_comm_len(x->pcomm, RT_COMM_LEN));
-	strbuf_addf(sb, ",\"result\":\"%s\"", sink_exec_result(x, res));
+	json_key(sb, "result");
+	strbuf_addc(sb, '"');
+	strbuf_adds(sb, sink_exec_result(x, res));	/* "ok" or an errno's name */
+	strbuf_addc(sb, '"');
 	if (x->filename_unread)
 		strbuf_adds(sb, ",\"filename\":null");
 	else
 		json_str(sb, "filename", x->filename, x->filename_len);
 	json_bool(sb, "filename_truncated", x->filename_cut);
-	strbuf_addf(sb, ",\"argc\":%u,\"argv\":[", x->argc);
+	json_uint(sb, "argc", x->argc);
+	strbuf_adds(sb, ",\"argv\":[");
 	for (sink_argv_begin(&a, x); sink_argv_next(&a);) {
 		if (a.index)
 			strbuf_addc(sb, ',');
@@ -149,6 +231,23 @@ static void json_exec(struct strbuf *sb, const struct sink_exec *x)
 	json_bool(sb, "argv_unread", x->args_unread);
 }
 
+/* The keys only a syscall has, after "comm": a name from the syscall table, no escaping. */
+static void json_syscall(struct strbuf *sb, const struct sink_event *ev)
+{
+	if (ev->syscall_name) {
+		strbuf_adds(sb, ",\"syscall\":\"");
+		strbuf_adds(sb, ev->syscall_name);
+		strbuf_addc(sb, '"');
+	} else {
+		strbuf_adds(sb, ",\"syscall\":null");
+	}
+	json_uint(sb, "nr", ev->sys->nr);
+}
+
+/*
+ * Every field without printf: formatting is most of what a streamed event costs
+ * the consumer, and a printf per field was most of that.
+ */
 void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 {
 	const struct rt_event_hdr *h = ev->hdr;
@@ -157,21 +256,17 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 	sink_format_rfc3339(sb, &ev->wall);
 	strbuf_addc(sb, '"');
 	json_str(sb, "rule", ev->rule, strlen(ev->rule));
-	strbuf_addf(sb, ",\"event\":\"%s\",\"pid\":%u,\"tid\":%u", ev->exec ? "exec" : "syscall",
-		    h->pid, h->tid);
+	strbuf_adds(sb, ev->exec ? ",\"event\":\"exec\"" : ",\"event\":\"syscall\"");
+	json_uint(sb, "pid", h->pid);
+	json_uint(sb, "tid", h->tid);
 	if (ev->exec)
-		strbuf_addf(sb, ",\"ppid\":%u", ev->exec->ppid);
-	strbuf_addf(sb, ",\"uid\":%u", h->uid);
+		json_uint(sb, "ppid", ev->exec->ppid);
+	json_uint(sb, "uid", h->uid);
 	json_str(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
-	if (ev->exec) {
+	if (ev->exec)
 		json_exec(sb, ev->exec);
-	} else {
-		if (ev->syscall_name)
-			strbuf_addf(sb, ",\"syscall\":\"%s\"", ev->syscall_name);
-		else
-			strbuf_adds(sb, ",\"syscall\":null");
-		strbuf_addf(sb, ",\"nr\":%llu", (unsigned long long)ev->sys->nr);
-	}
+	else
+		json_syscall(sb, ev);
 	strbuf_addc(sb, '}');
 }
 
@@ -267,10 +362,16 @@ void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 
 	csv_time(sb, &ev->wall);
 	csv_field(sb, ev->rule, strlen(ev->rule));
-	strbuf_addf(sb, "%s,%u,%u,", ev->exec ? "exec" : "syscall", h->pid, h->tid);
+	strbuf_adds(sb, ev->exec ? "exec," : "syscall,");
+	strbuf_addu(sb, h->pid);
+	strbuf_addc(sb, ',');
+	strbuf_addu(sb, h->tid);
+	strbuf_addc(sb, ',');
 	if (ev->exec)
-		strbuf_addf(sb, "%u", ev->exec->ppid);
-	strbuf_addf(sb, ",%u,", h->uid);
+		strbuf_addu(sb, ev->exec->ppid);
+	strbuf_addc(sb, ',');
+	strbuf_addu(sb, h->uid);
+	strbuf_addc(sb, ',');
 	csv_field(sb, h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
 	if (ev->exec) {
 		csv_exec(sb, ev->exec);

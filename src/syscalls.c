@@ -9,7 +9,14 @@ const char *syscalls_name(unsigned long nr)
 {
 	size_t lo = 0, hi = syscalls_table_len;
 
-	/* Binary search: this runs once per streamed syscall event. */
+	/*
+	 * This runs once per streamed syscall event. The table has one entry a number,
+	 * in order: where the numbers run from 0 with no gap up to nr (x86-64's first
+	 * 335 do), entry nr is nr's.
+	 */
+	if (nr < syscalls_table_len && syscalls_table[nr].nr == nr)
+		return syscalls_table[nr].name;
+	/* Else a binary search: the table is sorted by number. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

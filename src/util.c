@@ -91,35 +91,76 @@ void strbuf_reset(struct strbuf *sb)
 	sb->buf[0] = '\0';
 }
 
-static void strbuf_grow(struct strbuf *sb, size_t extra)
+void strbuf_reserve(struct strbuf *sb, size_t n)
 {
-	size_t need = sb->len + extra + 1;
+	size_t need = sb->len + n + 1;
 
 	if (need <= sb->cap)
 		return;
+	if (!sb->cap)	/* freed, then used again */
+		sb->cap = 64;
 	while (sb->cap < need)
 		sb->cap *= 2;
 	sb->buf = xrealloc(sb->buf, sb->cap);
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t n)
+/* Decimal digits of v. */
+static size_t decimal_len(uint64_t v)
 {
-	strbuf_grow(sb, n);
-	memcpy(sb->buf + sb->len, data, n);
+	uint64_t ten = 10;
+	size_t n = 1;
+
+	/* Compares, no divisions: 10^19 is the last power of ten a uint64_t holds. */
+	while (n < 20 && v >= ten) {
+		ten *= 10;
+		n++;
+	}
+	return n;
+}
+
+/* "00" to "99": the two digits of each number below 100. */
+static const char digit_pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+void strbuf_addu_width(struct strbuf *sb, uint64_t v, size_t width)
+{
+	size_t n = decimal_len(v);
+	char *start, *p;
+
+	if (n < width)
+		n = width;
+	if (sb->cap - sb->len <= n)
+		strbuf_reserve(sb, n);
+	/* Straight into the buffer, from the last digit on: no printf, no copy. */
+	start = sb->buf + sb->len;
+	p = start + n;
+	*p = '\0';
+	/* Two digits a division: each waits on the one before, so there are half as many. */
+	while (v >= 100) {
+		const char *d = digit_pairs + 2 * (v % 100);
+
+		v /= 100;
+		*--p = d[1];
+		*--p = d[0];
+	}
+	if (v >= 10) {
+		*--p = digit_pairs[2 * v + 1];
+		*--p = digit_pairs[2 * v];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	while (p > start)
+		*--p = '0';
 	sb->len += n;
-	sb->buf[sb->len] = '\0';
 }
 
-void strbuf_addc(struct strbuf *sb, char c)
+void strbuf_addu(struct strbuf *sb, uint64_t v)
 {
-	strbuf_grow(sb, 1);
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = '\0';
-}
-
-void strbuf_adds(struct strbuf *sb, const char *s)
-{
-	strbuf_add(sb, s, strlen(s));
+	strbuf_addu_width(sb, v, 1);
 }
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
@@ -133,7 +174,7 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	if (n < 0)
 		return;
 	if ((size_t)n >= sb->cap - sb->len) {
-		strbuf_grow(sb, (size_t)n);
+		strbuf_reserve(sb, (size_t)n);
 		vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
 	}
 	sb->len += (size_t)n;

@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -30,9 +32,42 @@ struct strbuf {
 void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
-void strbuf_add(struct strbuf *sb, const void *data, size_t n);
-void strbuf_addc(struct strbuf *sb, char c);
-void strbuf_adds(struct strbuf *sb, const char *s);
+
+/* Make room for n more bytes and the NUL, so that adding them does not reallocate. */
+void strbuf_reserve(struct strbuf *sb, size_t n);
+
+/*
+ * The appends are inline: an event's formatter makes a few dozen of them, and
+ * given a string literal the compiler folds strbuf_adds' strlen into a constant.
+ */
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t n)
+{
+	if (sb->cap - sb->len <= n)
+		strbuf_reserve(sb, n);
+	memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void strbuf_addc(struct strbuf *sb, char c)
+{
+	if (sb->cap - sb->len <= 1)
+		strbuf_reserve(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+/* v in decimal, as printf's %llu (or %u) writes it. */
+void strbuf_addu(struct strbuf *sb, uint64_t v);
+
+/* v in decimal, zero-padded to at least width digits: printf's %0*llu. */
+void strbuf_addu_width(struct strbuf *sb, uint64_t v, size_t width);
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
