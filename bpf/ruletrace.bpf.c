@@ -780,17 +780,20 @@ struct rt_emit_arg {
 /*
  * Rule idx's copy of the event into its own ring buffer: a syscall event built
  * here from this CPU's task cache, an exec event from this CPU's rt_exec_heap
- * entry. Its rules are all the rules it went to: which ring it is read from says
- * whose copy it is. 0, or negative when it could not be sent (ring full, or none).
+ * entry with no more argv than the rule shows. Its rules are all the rules it
+ * goes to: which ring it is read from says whose copy it is. 0, or negative when
+ * it could not be sent (ring full, or none).
  */
 static __always_inline long rt_ring_send(const struct rt_emit_arg *a, __u32 idx)
 {
-	__u64 size = a->what;
+	const struct rt_ruleset *rs;
 	struct rt_syscall_event sev;
 	struct rt_exec_event *ev;
 	struct rt_task_cache *c;
-	__u32 zero = 0, cpu;
+	__u32 zero = 0, cpu, full, off;
+	__u64 n, size;
 	void *ring;
+	long ret;
 
 	ring = bpf_map_lookup_elem(&rt_rings, &idx);
 	if (!ring)
@@ -806,91 +809,131 @@ static __always_inline long rt_ring_send(const struct rt_emit_arg *a, __u32 idx)
 	}
 	cpu = bpf_get_smp_processor_id();
 	ev = bpf_map_lookup_elem(&rt_exec_heap, &cpu);
-	if (!ev)
+	rs = rt_active();
+	if (!ev || !rs)
 		return -1;
-	if (size > sizeof(*ev))
-		size = sizeof(*ev);
-	return bpf_ringbuf_output(ring, ev, size, 0);
+	/* args_total says how much there was: the rule's view counts what is cut. */
+	full = ev->args_len;
+	n = rs->exec_args[idx & (RT_MAX_RULES - 1)];
+	if (n > full)
+		n = full;
+	if (n > RT_ARGS_MAX)
+		n = RT_ARGS_MAX;
+	off = ev->filename_len;
+	if (off > RT_FILENAME_LEN)
+		off = RT_FILENAME_LEN;
+	size = __builtin_offsetof(struct rt_exec_event, data) + off + n;
+	ev->hdr.rules = a->rules;
+	ev->args_len = n;
+	ret = bpf_ringbuf_output(ring, ev, size, 0);
+	ev->args_len = full;
+	return ret;
 }
 
 /*
- * The event for rule idx: matched; over its rate limit (limit: checked in this
- * build) suppressed; else sent to its ring buffer, or lost. With perf buffers the
- * one copy is sent by rt_send: 1 when rule idx takes it.
+ * The verdict of rule idx on the event: matched; over its rate limit (limit:
+ * checked in this build) suppressed, 0; else 1, it takes a copy.
  */
-static __always_inline int rt_emit_one(const struct rt_emit_arg *a, __u32 idx, int limit)
+static __always_inline int rt_take_one(__u32 idx, __u64 ts, int limit)
 {
 	struct rt_rule_stats *st = rt_rule_stats_of(idx);
 
 	if (!st)
 		return 0;
 	st->matched++;
-	if (limit && rt_rate_over(idx, a->ts)) {
+	if (limit && rt_rate_over(idx, ts)) {
 		st->suppressed++;
 		return 0;
 	}
-	if (!rt_use_ringbuf)
-		return 1;
-	if (rt_ring_send(a, idx) < 0)
+	return 1;
+}
+
+/*
+ * rt_take_one as global functions, verified once each rather than once per rule
+ * of the loops that call them; the one with rate limits only from the bpf_loop
+ * build (its compare-and-swap is older than bpf_loop, newer than some kernels).
+ */
+__noinline int rt_take_limited(__u32 idx, __u64 ts)
+{
+	return rt_take_one(idx, ts, 1);
+}
+
+__noinline int rt_take(__u32 idx, __u64 ts)
+{
+	return rt_take_one(idx, ts, 0);
+}
+
+/* Rule idx's copy into its ring buffer; lost when there was no room. */
+__noinline int rt_deliver_rule(__u32 idx, __u64 rules, __u64 ts, __u64 what, __u32 type)
+{
+	struct rt_emit_arg a = { .rules = rules, .ts = ts, .what = what, .type = type };
+	struct rt_rule_stats *st;
+
+	if (rt_ring_send(&a, idx) < 0 && (st = rt_rule_stats_of(idx)))
 		st->lost++;
 	return 0;
 }
 
-/*
- * rt_emit_one as global functions, verified once each rather than once per rule
- * of the loops that call them; the one with rate limits only from the bpf_loop
- * build (its compare-and-swap is older than bpf_loop, newer than some kernels).
- */
-__noinline int rt_emit_rule_limited(__u32 idx, __u64 rules, __u64 ts, __u64 what, __u32 type)
-{
-	struct rt_emit_arg a = { .rules = rules, .ts = ts, .what = what, .type = type };
-
-	return rt_emit_one(&a, idx, 1);
-}
-
-__noinline int rt_emit_rule(__u32 idx, __u64 rules, __u64 ts, __u64 what, __u32 type)
-{
-	struct rt_emit_arg a = { .rules = rules, .ts = ts, .what = what, .type = type };
-
-	return rt_emit_one(&a, idx, 0);
-}
-
-static long rt_emit_cb(__u32 n, void *arg)
+static long rt_take_cb(__u32 n, void *arg)
 {
 	struct rt_emit_arg *a = arg;
 
 	n += a->base;
 	if (n >= RT_MAX_RULES || !(a->rules >> n))
 		return 1;
-	if (((a->rules >> n) & 1) &&
-	    rt_emit_rule_limited(n, a->rules, a->ts, a->what, a->type))
+	if (((a->rules >> n) & 1) && rt_take_limited(n, a->ts))
 		a->allowed |= 1ULL << n;
 	return 0;
 }
 
-/* Each rule of rules, lowest first; the rules a perf buffer copy goes to. */
+static long rt_deliver_cb(__u32 n, void *arg)
+{
+	struct rt_emit_arg *a = arg;
+
+	n += a->base;
+	if (n >= RT_MAX_RULES || !(a->allowed >> n))
+		return 1;
+	if ((a->allowed >> n) & 1)
+		rt_deliver_rule(n, a->allowed, a->ts, a->what, a->type);
+	return 0;
+}
+
+/*
+ * Each rule of rules, lowest first: its verdict, then (ring buffers) its copy to
+ * each rule that takes it. The rules that take it, for a perf buffer's one copy.
+ * The verdicts come first so that every copy names the same rules.
+ */
 __noinline __u64 rt_emit_loop(__u64 rules, __u64 ts, __u64 what, __u32 type)
 {
 	struct rt_emit_arg a = { .rules = rules, .ts = ts, .what = what, .type = type };
 	__u64 rest = rules;
 
+	if (!rules)
+		return 0;
 	a.base = rt_skip_empty(&rest);
-	if (rules)
-		bpf_loop(RT_MAX_RULES, rt_emit_cb, &a, 0);
+	bpf_loop(RT_MAX_RULES, rt_take_cb, &a, 0);
+	if (rt_use_ringbuf && a.allowed) {
+		rest = a.allowed;
+		a.base = rt_skip_empty(&rest);
+		bpf_loop(RT_MAX_RULES, rt_deliver_cb, &a, 0);
+	}
 	return a.allowed;
 }
 
-/* The same without bpf_loop, and so without rate limits. */
+/* The same without bpf_loop, and so without rate limits: every rule takes it. */
 __noinline __u64 rt_emit_unrolled(__u64 rules, __u64 ts, __u64 what, __u32 type)
 {
-	__u64 all = rules, allowed = 0;
+	__u64 all = rules;
 	__u32 n;
 
-	/* No branch on the result: the verifier of an unrolled loop would walk both
+	/* No branch on a verdict: the verifier of an unrolled loop would walk both
 	 * sides of it for every rule, and the paths would never merge. */
-	rt_for_each_rule(n, rules)
-		allowed |= (__u64)(rt_emit_rule(n, all, ts, what, type) & 1) << n;
-	return allowed;
+	rt_for_each_rule(n, rules) {
+		rt_take(n, ts);
+		if (rt_use_ringbuf)
+			rt_deliver_rule(n, all, ts, what, type);
+	}
+	return all;
 }
 
 /*

@@ -45,6 +45,7 @@ void collect_summary(struct summary *s, const struct collect_run *run)
 	s->count_map_full = run->kernel->count_map_full;
 	s->follow_map_full = run->kernel->follow_map_full;
 	s->removed_lost = run->removed_lost;
+	s->removed_suppressed = run->removed_suppressed;
 	s->reloads = run->reloads;
 	for (i = 0; i < ARRAY_SIZE(s->reload_at) && i < run->reloads; i++)
 		s->reload_at[i] = run->reload_at[i];

@@ -20,6 +20,7 @@ struct collect_run {
 	struct sink *const *sinks;	/* one per plan->rules.outputs */
 	enum probe_execve_mode execve;	/* how execve is attached */
 	uint64_t removed_lost;		/* lost by rules and outputs reloads removed */
+	uint64_t removed_suppressed;	/* suppressed by the rate limits of removed rules */
 	unsigned reloads;
 	const double *reload_at;	/* seconds into the run of the first 8 */
 	double run_seconds;

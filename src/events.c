@@ -20,7 +20,7 @@ _Static_assert(__builtin_offsetof(struct rt_exec_event, data) == 48 + 48,
 	       "rt_exec_event layout");
 _Static_assert(sizeof(struct rt_syscall_event) == 56, "rt_syscall_event layout");
 _Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 17) +
-	       RT_MAX_RULES * sizeof(struct rt_rate), "rt_ruleset layout");
+	       RT_MAX_RULES * (sizeof(struct rt_rate) + 4), "rt_ruleset layout");
 _Static_assert(sizeof(struct rt_rule_stats) == 5 * 8, "rt_rule_stats layout");
 _Static_assert(sizeof(struct rt_filter_val) == 32, "rt_filter_val layout");
 _Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 16, "rt_count_key layout");
@@ -293,6 +293,15 @@ void events_retire(struct events *ev, unsigned slot, uint64_t owed)
 	sl->retired = true;
 	sl->owed = owed;
 	sl->retired_seen = 0;
+	/*
+	 * A rule's own ring goes with it: what is left in it is counted already,
+	 * and a rule that takes the slot later gets a ring of its own. Only a
+	 * shared perf buffer holds the slot's events among others'.
+	 */
+	if (ev->rings) {
+		ringbuf_close(&ev->ring[slot % RT_MAX_RULES]);
+		sl->owed = 0;
+	}
 }
 
 uint64_t events_busy_slots(const struct events *ev)
@@ -449,18 +458,28 @@ static int events_rings_pass(struct events *ev)
 	return total;
 }
 
-/* Wait up to timeout_ms (-1: not at all) for a ring to have records, then a pass. */
+/*
+ * Wait up to timeout_ms (-1: not at all) for a ring to have records, then a pass.
+ * After a pass that found records, more are on their way: a short sleep lets them
+ * gather rather than each one waking the loop (a wakeup costs the traced task
+ * more than the record does). The rings hold far more than come in that time.
+ */
 static int events_rings_poll(struct events *ev, int timeout_ms)
 {
 	struct epoll_event e[RT_MAX_RULES];
-	int n = 0;
+	struct timespec gather = { 0, EVENTS_GATHER_US * 1000L };
+	int n = 0, got;
 
-	if (timeout_ms >= 0) {
+	if (timeout_ms >= 0 && ev->busy && timeout_ms * 1000L >= EVENTS_GATHER_US)
+		nanosleep(&gather, NULL);	/* a signal cuts it short: fine */
+	else if (timeout_ms >= 0) {
 		n = epoll_wait(ev->epfd, e, RT_MAX_RULES, timeout_ms);
 		if (n < 0)
 			return errno == EINTR ? 0 : -errno;
 	}
-	return events_rings_pass(ev);
+	got = events_rings_pass(ev);
+	ev->busy = got > 0;
+	return got;
 }
 
 /* One bounded pass: a perf buffer pass is bounded by its size, a ring buffer's by yield. */

@@ -525,6 +525,14 @@ static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 	if (r->probe == RT_PROBE_EXECVE)
 		text_exec(sb, p, r);
 	strbuf_addf(sb, "  " LABEL "%s\n", "build:", p->loop ? "bpf_loop" : "unrolled");
+	if (r->rate.events) {
+		char per[RULES_DURATION_LEN];
+
+		rules_format_duration(r->rate.per_ms, per);
+		strbuf_addf(sb, "  " LABEL "%llu per %s, burst %llu, in the kernel\n",
+			    "rate_limit:", (unsigned long long)r->rate.events, per,
+			    (unsigned long long)r->rate.burst);
+	}
 	text_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_addf(sb, "  " LABEL, "outputs:");
 	for (j = 0; j < r->noutputs; j++) {
@@ -724,6 +732,17 @@ static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 	strbuf_addc(sb, ',');
 	json_exec(sb, p, r);
 	strbuf_addf(sb, "\n      \"build\": \"%s\",\n", p->loop ? "bpf_loop" : "unrolled");
+	/* Its own ring buffer's bytes (none for a count rule, nor with perf buffers). */
+	if (r->mode == RULES_MODE_STREAM && p->ringbuf)
+		strbuf_addf(sb, "      \"ring_bytes\": %u,\n", plan_rule_buffer(p, i));
+	else
+		strbuf_adds(sb, "      \"ring_bytes\": null,\n");
+	if (r->rate.events)
+		strbuf_addf(sb, "      \"rate_limit\": {\"events\": %llu, \"per_ms\": %llu, "
+			    "\"burst\": %llu},\n", (unsigned long long)r->rate.events,
+			    (unsigned long long)r->rate.per_ms, (unsigned long long)r->rate.burst);
+	else
+		strbuf_adds(sb, "      \"rate_limit\": null,\n");
 	json_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_adds(sb, "      \"outputs\": [");
 	for (j = 0; j < r->noutputs; j++) {

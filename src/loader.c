@@ -278,6 +278,33 @@ static unsigned carry_inherited(int fd, __u32 from, __u32 to, const __u64 *trans
 static void quiesce(void);
 
 /*
+ * A rule's rate_limit changed from old to new (or came in, if old has none for
+ * it): its bucket goes on from where it was. The events it let through and has
+ * not yet earned back at the old rate are owed at the new one; a bucket that did
+ * not exist under the old rules starts full.
+ */
+static void carry_rate(int tat_fd, __u32 slot, const struct rt_ruleset *old,
+		       const struct rt_ruleset *new)
+{
+	__u64 tat = 0, now, owed;
+
+	if (!((new->rate_rules >> slot) & 1))
+		return;
+	if ((old->rate_rules >> slot) & 1 &&
+	    old->rate[slot].interval_ns == new->rate[slot].interval_ns)
+		return;	/* the same refill: the bucket's state means the same */
+	if ((old->rate_rules >> slot) & 1 && !bpf_map_lookup_elem(tat_fd, &slot, &tat)) {
+		now = (__u64)(mono_seconds() * 1e9);
+		owed = tat > now ? (tat - now + old->rate[slot].interval_ns - 1) /
+				   old->rate[slot].interval_ns : 0;
+		tat = owed ? now + owed * new->rate[slot].interval_ns : 0;
+	} else {
+		tat = 0;
+	}
+	bpf_map_update_elem(tat_fd, &slot, &tat, BPF_ANY);
+}
+
+/*
  * The filter contents of s are written whole to the idle filter set, beside the
  * live one; then the ruleset of the same number, then one store makes both live.
  * No probe ever sees a half-written filter: it reads the live set's entries only.
@@ -291,6 +318,7 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 	int pid_fd = bpf_map__fd(skel->maps.rt_pid_filter);
 	int uid_fd = bpf_map__fd(skel->maps.rt_uid_filter);
 	__u64 trans[RT_MAX_RULES] = { 0 }, follow = 0;
+	struct rt_ruleset old = { 0 };
 	int ret, pass;
 	size_t i;
 
@@ -319,6 +347,8 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 		snprintf(err, errlen, "apply: injected fault (RULETRACE_TEST_FAULT)");
 		return -EIO;
 	}
+	if (l->applied)
+		bpf_map_lookup_elem(bpf_map__fd(skel->maps.rt_ruleset), &live, &old);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_ruleset), &next, &s->ruleset, BPF_ANY)) {
 		ret = -errno;
 		snprintf(err, errlen, "write ruleset: %s", strerror(-ret));
@@ -336,6 +366,8 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 	quiesce();
 	for (pass = 0; follow && pass < 8 && carry_inherited(pid_fd, live, next, trans); pass++)
 		;
+	for (i = 0; i < RT_MAX_RULES; i++)
+		carry_rate(bpf_map__fd(skel->maps.rt_rate_tat), (__u32)i, &old, &s->ruleset);
 	return 0;
 }
 
@@ -647,6 +679,21 @@ static int install_rings(struct loader *l, const struct plan *p, char *err, size
 	return 0;
 }
 
+/* The rings of slots that no stream rule of p holds: none is sent to any more. */
+static void drop_unused_rings(struct loader *l, const struct plan *p)
+{
+	bool used[RT_MAX_RULES] = { false };
+	__u32 slot;
+	size_t i;
+
+	for (i = 0; i < p->rules.nrules; i++)
+		if (p->rules.rules[i].mode == RULES_MODE_STREAM)
+			used[p->rule[i].slot % RT_MAX_RULES] = true;
+	for (slot = 0; slot < RT_MAX_RULES; slot++)
+		if (!used[slot])
+			ring_remove(l, slot);
+}
+
 int loader_ring_fd(const struct loader *l, unsigned slot)
 {
 	return slot < RT_MAX_RULES && l->ring_size[slot] ? l->ring_fd[slot] : -1;
@@ -688,7 +735,14 @@ int loader_revert(struct loader *l, const struct plan *p, char *err, size_t errl
 	}
 	quiesce();
 	detach_unneeded(l, s, p->execve);
+	drop_unused_rings(l, p);	/* those the failed apply made */
 	return 0;
+}
+
+void loader_drop_ring(struct loader *l, unsigned slot)
+{
+	if (slot < RT_MAX_RULES)
+		ring_remove(l, slot);
 }
 
 int loader_events_fd(const struct loader *l)

@@ -121,6 +121,12 @@ int loader_read_counters(struct loader *l, struct loader_counters *c);
 /* The ring buffer map of rule slot (ring buffer runs), or -1. */
 int loader_ring_fd(const struct loader *l, unsigned slot);
 
+/*
+ * The rule on slot is gone (after the loader_apply that removed it): its ring
+ * buffer goes, and with it the memory it held.
+ */
+void loader_drop_ring(struct loader *l, unsigned slot);
+
 /* Read the kernel's figures for one rule slot. 0 or -errno. */
 int loader_read_rule(struct loader *l, unsigned slot, struct loader_rule_stats *st);
 

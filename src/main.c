@@ -81,6 +81,7 @@ struct run {
 	struct events ev;
 	struct summary sum;		/* collected for --interval and at the end */
 	uint64_t removed_lost;		/* lost by rules and outputs reloads removed */
+	uint64_t removed_suppressed;	/* suppressed by the rate limits of removed rules */
 	unsigned reloads;		/* rule files applied by SIGHUP */
 	double reload_at[8];		/* seconds into the run of the first 8 */
 	struct timespec start_real;
@@ -491,6 +492,7 @@ static void collect(struct run *run)
 		.sinks = run->sinks,
 		.execve = run->loader.execve,
 		.removed_lost = run->removed_lost,
+		.removed_suppressed = run->removed_suppressed,
 		.reloads = run->reloads,
 		.reload_at = run->reload_at,
 		.run_seconds = mono_seconds() - run->start,
@@ -570,7 +572,9 @@ static uint64_t retire_slot(struct run *run, unsigned slot)
 
 	/* Its figures leave the kernel with it: what it lost stays counted. */
 	run->removed_lost += st.lost + owed + st.count_full + st.follow_full;
+	run->removed_suppressed += st.suppressed;
 	events_retire(&run->ev, slot, owed);
+	loader_drop_ring(&run->loader, slot);
 	loader_forget_slot(&run->loader, slot);
 	return owed;
 }

@@ -208,23 +208,25 @@ uint32_t plan_rule_buffer(const struct plan *p, size_t i)
  */
 static int check_rules_fit(const struct plan *p, char *err, size_t errlen)
 {
-	uint32_t args = p->settings.ruleset.exec_args_max, need, size;
+	uint32_t args, need, size;
 	size_t i;
 
-	if (args > p->args_cap)
-		args = p->args_cap;
-	need = 2 * (exec_event_fixed() + args);
 	for (i = 0; i < p->rules.nrules; i++) {
 		const struct rules_rule *r = &p->rules.rules[i];
 
+		/* A rule's ring gets its own part of the argv; a perf buffer, all of it. */
+		args = p->ringbuf ? r->max_argv_bytes : p->settings.ruleset.exec_args_max;
+		if (args > p->args_cap)
+			args = p->args_cap;
+		need = 2 * (exec_event_fixed() + args);
 		size = plan_rule_buffer(p, i);
 		if (r->probe == RT_PROBE_EXECVE && size < need) {
 			snprintf(err, errlen, "%s:%u:%u: rule '%s': an event buffer of %u bytes "
-				 "%scannot hold two exec events of %u bytes (%u of argv, the "
-				 "most an execve rule keeps, and the longest filename): give it "
-				 "a buffer_size of at least %u", p->rules.path, r->mark.line,
-				 r->mark.column, r->name, size, p->ringbuf ? "" : "per CPU ",
-				 need / 2, args, need);
+				 "%scannot hold two exec events of %u bytes (%u of argv and the "
+				 "longest filename): give it a buffer_size of at least %u",
+				 p->rules.path, r->mark.line, r->mark.column, r->name, size,
+				 p->ringbuf ? "" : "per CPU ", need / 2, args,
+				 rules_exec_buffer_min(args));
 			return -EINVAL;
 		}
 		if (r->rate.events && !p->loop) {

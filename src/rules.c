@@ -124,6 +124,16 @@ const char *rules_format_duration(uint64_t ms, char buf[RULES_DURATION_LEN])
  * Rounded up, so that the kernel never lets through more than the file says; a
  * rate of more than one event a nanosecond is therefore one a nanosecond.
  */
+uint32_t rules_exec_buffer_min(uint32_t max_argv_bytes)
+{
+	uint32_t need = 2 * ((uint32_t)offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN +
+			     max_argv_bytes), size = RULES_MIN_BUFFER_SIZE;
+
+	while (size < need)
+		size *= 2;
+	return size;
+}
+
 uint64_t rules_rate_interval_ns(const struct rules_rate *r)
 {
 	uint64_t per_ns = r->per_ms * 1000000;
@@ -582,10 +592,12 @@ static void parse_buffer_size(struct ytree_ctx *c, const struct ytree_node *n,
 	if (v & (v - 1))
 		ytree_error(c, &n->mark, "'buffer_size' must be a power of two: 4K, 8K, 16K, "
 			    "... 1024M");
-	else if (rule->probe == RT_PROBE_EXECVE && v < RULES_MIN_EXEC_BUFFER_SIZE)
-		ytree_error(c, &n->mark, "an execve rule's 'buffer_size' must be at least %uK: "
-			    "room for two exec events without arguments",
-			    RULES_MIN_EXEC_BUFFER_SIZE / 1024);
+	else if (rule->probe == RT_PROBE_EXECVE && v < rules_exec_buffer_min(rule->max_argv_bytes))
+		ytree_error(c, &n->mark, "an execve rule's buffer must hold two exec events "
+			    "with the longest filename and its max_argv_bytes (%u): give it a "
+			    "buffer_size of at least %u (%uK)", rule->max_argv_bytes,
+			    rules_exec_buffer_min(rule->max_argv_bytes),
+			    rules_exec_buffer_min(rule->max_argv_bytes) / 1024);
 	else
 		rule->buffer_size = v;
 }

@@ -195,6 +195,12 @@ const char *rules_format_duration(uint64_t ms, char buf[RULES_DURATION_LEN]);
  */
 uint64_t rules_rate_interval_ns(const struct rules_rate *r);
 
+/*
+ * The least buffer_size of an execve rule showing max_argv_bytes: the power of two
+ * that holds two of its exec events (each rule's copy carries only what it shows).
+ */
+uint32_t rules_exec_buffer_min(uint32_t max_argv_bytes);
+
 /* Names of enum values, for messages and the summary. */
 const char *rules_probe_name(enum rt_probe p);
 const char *rules_attach_name(enum rules_attach a);

@@ -106,6 +106,8 @@ struct rt_ruleset {
 	__u32 exec_args_max;		/* argv bytes to read: the most an execve rule keeps */
 	__u32 pad;
 	struct rt_rate rate[RT_MAX_RULES];	/* by rule slot */
+	__u32 exec_args[RT_MAX_RULES];	/* by slot: the argv bytes of its copy of an exec
+					 * (what the rule shows, at most exec_args_max) */
 };
 
 #define RT_FILTER_INHERITED	(1u << 0)	/* a followed descendant, not listed */

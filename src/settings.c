@@ -212,6 +212,7 @@ static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_rule
 		/* One read serves every rule an exec matches: each keeps its part of it. */
 		if (rule->max_argv_bytes > rs->exec_args_max)
 			rs->exec_args_max = rule->max_argv_bytes;
+		rs->exec_args[__builtin_ctzll(bit)] = rule->max_argv_bytes;
 	}
 }
 

@@ -109,7 +109,7 @@ uint64_t summary_lost(const struct summary *s)
 
 uint64_t summary_suppressed(const struct summary *s)
 {
-	uint64_t suppressed = 0;
+	uint64_t suppressed = s->removed_suppressed;
 	size_t i;
 
 	for (i = 0; i < s->nrules; i++)

@@ -60,6 +60,7 @@ struct summary {
 	uint64_t follow_map_full;	/* kernel: descendants not followed, pid map full (the
 					 * rules' follow_full) */
 	uint64_t removed_lost;		/* lost by rules a reload removed, before it */
+	uint64_t removed_suppressed;	/* suppressed by their rate limits */
 	unsigned reloads;		/* rule files applied by SIGHUP */
 	double reload_at[8];		/* seconds into the run of the first 8 reloads */
 	struct summary_rule *rules;
@@ -84,7 +85,7 @@ void summary_sort(struct summary *s);
  */
 uint64_t summary_lost(const struct summary *s);
 
-/* Events every rule's rate_limit suppressed, together. */
+/* Events every rule's rate_limit suppressed, together, removed rules' too. */
 uint64_t summary_suppressed(const struct summary *s);
 
 /* Room for any syscall number in decimal, NUL included. */

@@ -912,8 +912,9 @@ END_TEST
 #define BUFFER_BAD(shown) BUFFER_AT("bad buffer_size '" shown "' (use bytes, KiB or MiB, " \
 	"4096 to 1073741824: e.g. 65536, 256K, 1M)")
 #define BUFFER_POWER BUFFER_AT("'buffer_size' must be a power of two: 4K, 8K, 16K, ... 1024M")
-#define BUFFER_EXEC BUFFER_AT("an execve rule's 'buffer_size' must be at least 16K: room " \
-	"for two exec events without arguments")
+#define BUFFER_EXEC BUFFER_AT("an execve rule's buffer must hold two exec events with " \
+	"the longest filename and its max_argv_bytes (8192): give it a buffer_size of at " \
+	"least 32768 (32K)")
 START_TEST(test_buffer_size)
 {
 	static const struct {
@@ -923,8 +924,8 @@ START_TEST(test_buffer_size)
 		uint32_t want;
 	} cases[] = {
 		{ "execve", NULL, NULL, 0 },
-		{ "execve", "16K", NULL, 16384 },
-		{ "execve", "16384", NULL, 16384 },
+		{ "execve", "32K", NULL, 32768 },
+		{ "execve", "32768", NULL, 32768 },
 		{ "execve", "64KiB", NULL, 65536 },
 		{ "execve", "1M", NULL, 1 << 20 },
 		{ "execve", "2MiB", NULL, 2 << 20 },
@@ -935,6 +936,7 @@ START_TEST(test_buffer_size)
 		{ "sys_enter\n    mode: stream", NULL, NULL, 0 },
 		{ "sys_enter\n    mode: stream", "4K", NULL, 4096 },
 		{ "sys_enter\n    mode: stream", "4096", NULL, 4096 },
+		{ "execve", "16K", BUFFER_EXEC, 0 },
 		{ "execve", "8K", BUFFER_EXEC, 0 },
 		{ "execve", "4K", BUFFER_EXEC, 0 },
 		{ "execve", "12K", BUFFER_POWER, 0 },
@@ -970,6 +972,13 @@ START_TEST(test_buffer_size)
 		ck_assert_msg(r.rules[0].buffer_size == cases[i].want, "%s: %u",
 			      cases[i].value ? cases[i].value : "(none)", r.rules[0].buffer_size);
 	}
+	/* An execve rule showing 4000 bytes of arguments fits in 16K; one showing 4001 not. */
+	expect_ok("version: 1\nrules:\n  - { name: e, probe: execve, max_argv_bytes: 4000, "
+		  "buffer_size: 16K }\n");
+	expect_error("version: 1\nrules:\n  - { name: e, probe: execve, max_argv_bytes: 4001, "
+		     "buffer_size: 16K }\n", "t:3:66: an execve rule's buffer must hold two exec "
+		     "events with the longest filename and its max_argv_bytes (4001): give it a "
+		     "buffer_size of at least 32768 (32K)\n");
 	/* A count rule has no events to buffer. */
 	expect_error("version: 1\nrules:\n  - { name: s, probe: sys_enter, buffer_size: 64K }\n",
 		     "t:3:47: 'buffer_size' applies only to stream rules: a count rule has no "
