@@ -151,3 +151,27 @@ start_rsyslog() {
 	for _ in $(seq 1 50); do [ -S "$TMP/rs/log" ] && return 0; sleep 0.1; done
 	fail "rsyslogd did not create $TMP/rs/log"
 }
+
+# rings_of SIZE: how many of ruletrace's ($RT_PID) descriptors and mappings are
+# ring buffers of SIZE bytes (a mapping of one spans a page and the data twice).
+rings_of() {
+	python3 - "$RT_PID" "$1" <<'PY'
+import os, sys
+pid, size = sys.argv[1], int(sys.argv[2])
+page = os.sysconf("SC_PAGESIZE")
+n = 0
+for fd in os.listdir(f"/proc/{pid}/fdinfo"):
+    try:
+        info = dict(l.split(":", 1) for l in open(f"/proc/{pid}/fdinfo/{fd}") if ":" in l)
+    except OSError:
+        continue
+    if info.get("map_type", "").strip() == "27" and info.get("max_entries", "").strip() == str(size):
+        n += 1
+for l in open(f"/proc/{pid}/maps"):
+    f = l.split()
+    if "anon_inode:bpf-map" in l:
+        lo, hi = (int(x, 16) for x in f[0].split("-"))
+        n += hi - lo == page + 2 * size
+print(n)
+PY
+}

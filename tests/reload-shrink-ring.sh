@@ -19,29 +19,6 @@ rules() {	# rules BUFFER_SIZE
 	printf 'version: 1\nrules:\n  - { name: a, probe: sys_enter, mode: stream, filter: { comm: [rt-shrink] }, buffer_size: %s }\n' "$1" >"$TMP/rules.yaml"
 }
 
-# rings_of SIZE: how many of ruletrace's descriptors and mappings are ring
-# buffers of SIZE bytes (a mapping of one spans a page and the data twice).
-rings_of() {
-	python3 - "$RT_PID" "$1" <<'PY'
-import os, sys
-pid, size = sys.argv[1], int(sys.argv[2])
-page = os.sysconf("SC_PAGESIZE")
-n = 0
-for fd in os.listdir(f"/proc/{pid}/fdinfo"):
-    try:
-        info = dict(l.split(":", 1) for l in open(f"/proc/{pid}/fdinfo/{fd}") if ":" in l)
-    except OSError:
-        continue
-    if info.get("map_type", "").strip() == "27" and info.get("max_entries", "").strip() == str(size):
-        n += 1
-for l in open(f"/proc/{pid}/maps"):
-    f = l.split()
-    if "anon_inode:bpf-map" in l:
-        lo, hi = (int(x, 16) for x in f[0].split("-"))
-        n += hi - lo == page + 2 * size
-print(n)
-PY
-}
 
 rules 64M
 rt_start "$TMP/rules.yaml"
