@@ -32,6 +32,12 @@ const volatile __u32 rt_mm_arg_start_off;
 const volatile __u32 rt_mm_arg_end_off;
 const volatile __u32 rt_bprm_filename_off;
 const volatile __u32 rt_bprm_argc_off;
+/* ... and the cgroup structs, for the cgroups made and removed during the run. */
+const volatile __u32 rt_cgroup_kn_off;
+const volatile __u32 rt_cgroup_root_off;
+const volatile __u32 rt_root_hierarchy_id_off;
+const volatile __u32 rt_kn_id_off;
+const volatile __u32 rt_kn_name_off;
 /* The most argv bytes one exec event carries in this run's event buffer. */
 const volatile __u32 rt_args_cap = RT_ARGS_MAX;
 
@@ -77,6 +83,21 @@ struct {
 	__type(key, __u32);
 	__type(value, struct rt_filter_val);
 } rt_sys_filter SEC(".maps");
+
+/* The cgroup filter, by cgroup v2 id (ruletrace_abi.h); and the names it is made from. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RT_CGROUP_ENTRIES);
+	__type(key, struct rt_cgroup_key);
+	__type(value, struct rt_cgroup_val);
+} rt_cgroup_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * RT_CGROUP_NAMES);
+	__type(key, struct rt_cgroup_name_key);
+	__type(value, struct rt_cgroup_val);
+} rt_cgroup_names SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -287,6 +308,38 @@ static __always_inline const struct rt_ruleset *rt_active(void)
 }
 
 /* The rules of rules whose pid, uid and comm filters (of filter set) accept the task. */
+/*
+ * Drop the rules whose cgroup, unit and container filters reject the current
+ * task: its cgroup v2 and each ancestor, the root's first, looked up in the
+ * cgroup filter. Each kind is met when some level is listed (a cgroup's entry
+ * covers its subtree); any level excluded drops the rule.
+ */
+static __always_inline __u64 rt_cgroup_verdict(const struct rt_ruleset *rs, __u32 set,
+					       __u64 rules)
+{
+	struct rt_cgroup_key key = { .set = set };
+	__u64 inc0 = 0, inc1 = 0, inc2 = 0, exc = 0;
+	struct rt_cgroup_val *v;
+	int level;
+
+	for (level = 0; level < RT_CGROUP_LEVELS; level++) {
+		key.id = bpf_get_current_ancestor_cgroup_id(level);
+		if (!key.id)
+			break;	/* below the task's own cgroup */
+		v = bpf_map_lookup_elem(&rt_cgroup_filter, &key);
+		if (!v)
+			continue;
+		inc0 |= v->include[RT_CG_PATH];
+		inc1 |= v->include[RT_CG_UNIT];
+		inc2 |= v->include[RT_CG_CONTAINER];
+		exc |= v->exclude;
+	}
+	rules &= inc0 | ~rs->cgroup_include_rules[RT_CG_PATH];
+	rules &= inc1 | ~rs->cgroup_include_rules[RT_CG_UNIT];
+	rules &= inc2 | ~rs->cgroup_include_rules[RT_CG_CONTAINER];
+	return rules & ~exc;
+}
+
 static __always_inline __u64 rt_filter_task(const struct rt_ruleset *rs, __u32 set,
 					    __u64 rules, __u32 tgid, __u32 uid,
 					    const char *comm)
@@ -310,6 +363,8 @@ static __always_inline __u64 rt_filter_task(const struct rt_ruleset *rs, __u32 s
 		rules = rt_apply(bpf_map_lookup_elem(&rt_comm_filter, &ck), rules,
 				 rs->comm_include_rules);
 	}
+	if (rules & rs->cgroup_lookup_rules)
+		rules = rt_cgroup_verdict(rs, set, rules);
 	return rules;
 }
 
@@ -469,6 +524,8 @@ __noinline long rt_slot_miss(__u32 rule, __u32 tgid)
 	if (rs->group_comm_rules & bit)
 		__builtin_memcpy(key.comm, c->comm, RT_COMM_LEN);
 	key.pid = rs->group_pid_rules & bit ? tgid : 0;
+	/* A task's cgroup holds while its cache entry does: a move empties it. */
+	key.cgroup = rs->group_cgroup_rules & bit ? bpf_get_current_cgroup_id() : 0;
 	found = bpf_map_lookup_elem(&rt_slot_of, &key);
 	if (!found) {
 		/* A new key: a free slot, whichever CPU it is counted on. */
@@ -607,6 +664,7 @@ static __always_inline void rt_count_hashed_one(const struct rt_ruleset *rs,
 		__builtin_memcpy(key.comm + 8, &a->comm_hi, sizeof(a->comm_hi));
 	}
 	key.pid = rs->group_pid_rules & bit ? a->tgid : 0;
+	key.cgroup = rs->group_cgroup_rules & bit ? bpf_get_current_cgroup_id() : 0;
 	key.nr = rs->group_sys_rules & bit ? a->nr : 0;
 	v = bpf_map_lookup_elem(&rt_counts, &key);
 	if (v) {
@@ -727,6 +785,7 @@ static __always_inline void rt_fill_hdr(struct rt_event_hdr *hdr, __u32 type, __
 					__u64 ts, __u64 pid_tgid, const char *comm)
 {
 	hdr->ts_ns = ts;
+	hdr->cgroup = bpf_get_current_cgroup_id();
 	hdr->rules = rules;
 	hdr->type = type;
 	hdr->pid = pid_tgid >> 32;
@@ -1664,6 +1723,188 @@ int rt_exit(struct bpf_raw_tracepoint_args *ctx)
 	v = bpf_map_lookup_elem(&rt_pid_filter, &key);
 	if (v && (v->flags & RT_FILTER_INHERITED))
 		bpf_map_delete_elem(&rt_pid_filter, &key);
+	return 0;
+}
+
+/*
+ * A task moved to another cgroup: its cached verdicts (and the cgroup its counts
+ * are keyed by) may be wrong now, on every CPU.
+ */
+SEC("raw_tracepoint/cgroup_attach_task")
+int rt_cgroup_attach(struct bpf_raw_tracepoint_args *ctx)
+{
+	(void)ctx;
+	__sync_fetch_and_add(&rt_generation, 1);
+	return 0;
+}
+
+/*
+ * The cgroup v2 id of cgrp and its kernfs node, or 0 for a cgroup of a v1
+ * hierarchy (hierarchy 0 is v2's; v1 hierarchies number their cgroups apart).
+ */
+static __always_inline __u64 rt_cgroup_v2_id(const void *cgrp, const void **kn)
+{
+	const void *root = NULL;
+	int hierarchy = -1;
+	__u64 id = 0;
+
+	*kn = NULL;
+	if (bpf_probe_read_kernel(&root, sizeof(root), cgrp + rt_cgroup_root_off) || !root ||
+	    bpf_probe_read_kernel(&hierarchy, sizeof(hierarchy), root + rt_root_hierarchy_id_off) ||
+	    hierarchy != 0 ||
+	    bpf_probe_read_kernel(kn, sizeof(*kn), cgrp + rt_cgroup_kn_off) || !*kn ||
+	    bpf_probe_read_kernel(&id, sizeof(id), *kn + rt_kn_id_off))
+		return 0;
+	return id;
+}
+
+/* A new cgroup's names, as the cgroup_mkdir program matches them. */
+struct rt_cgroup_scratch {
+	struct rt_cgroup_name_key key;
+	char name[RT_CGROUP_NAME_LEN];	/* its own name (the last part of its path) */
+	struct rt_cgroup_val acc;	/* what its names match, for one filter set */
+};
+
+/* Too large for the stack: one per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_cgroup_scratch);
+} rt_cgroup_scratch SEC(".maps");
+
+/* Add what sc->key names in the filters to sc->acc. */
+static __always_inline void rt_cgroup_name_match(struct rt_cgroup_scratch *sc)
+{
+	struct rt_cgroup_val *v = bpf_map_lookup_elem(&rt_cgroup_names, &sc->key);
+
+	if (!v)
+		return;
+	sc->acc.include[RT_CG_PATH] |= v->include[RT_CG_PATH];
+	sc->acc.include[RT_CG_UNIT] |= v->include[RT_CG_UNIT];
+	sc->acc.include[RT_CG_CONTAINER] |= v->include[RT_CG_CONTAINER];
+	sc->acc.exclude |= v->exclude;
+}
+
+static __always_inline int rt_is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* Whether name starts with the n bytes of prefix. */
+static __always_inline int rt_has_prefix(const char *name, const char *prefix, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (name[i] != prefix[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Where a container id starts in a cgroup's name, as src/cgroups.c reads it:
+ * docker-<id>.scope, cri-containerd-<id>.scope, crio-<id>.scope, libpod-<id>.scope,
+ * or a bare <id> (cgroupfs drivers): 64 hex digits. -1: none.
+ */
+static __always_inline int rt_container_at(const char *name)
+{
+	int off = -1, i;
+
+	if (rt_has_prefix(name, "docker-", 7))
+		off = 7;
+	else if (rt_has_prefix(name, "cri-containerd-", 15))
+		off = 15;
+	else if (rt_has_prefix(name, "crio-", 5))
+		off = 5;
+	else if (rt_has_prefix(name, "libpod-", 7))
+		off = 7;
+	if (off < 0) {
+		if (name[RT_CONTAINER_ID_LEN])
+			return -1;	/* bare: the id and nothing else */
+		off = 0;
+	} else if (!rt_has_prefix(name + (off & 15) + RT_CONTAINER_ID_LEN, ".scope", 7)) {
+		return -1;
+	}
+	for (i = 0; i < RT_CONTAINER_ID_LEN; i++)
+		if (!rt_is_hex(name[(off & 15) + i]))
+			return -1;
+	return off & 15;
+}
+
+/*
+ * A cgroup was made: when its path, its name (a unit) or the container id in its
+ * name is in a filter set's names, it gets its entry in that set's cgroup filter
+ * now, before any task can be moved into it, so a unit or container started
+ * during the run is matched from its first process. Runs before the directory
+ * is visible to user space. Args: the cgroup, its path.
+ */
+SEC("raw_tracepoint/cgroup_mkdir")
+int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
+{
+	const char *path = (const char *)ctx->args[1], *name = NULL;
+	struct rt_cgroup_key ck = {};
+	const struct rt_ruleset *rs;
+	struct rt_cgroup_scratch *sc;
+	const void *kn;
+	__u32 zero = 0, set, k, len;
+	int at;
+
+	ck.id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
+	sc = bpf_map_lookup_elem(&rt_cgroup_scratch, &zero);
+	if (!ck.id || !sc)
+		return 0;
+	__builtin_memset(sc->name, 0, sizeof(sc->name));
+	if (bpf_probe_read_kernel(&name, sizeof(name), kn + rt_kn_name_off) || !name ||
+	    bpf_probe_read_kernel_str(sc->name, sizeof(sc->name), name) <= 0)
+		return 0;
+	at = rt_container_at(sc->name);
+	for (set = 0; set < 2; set++) {
+		rs = bpf_map_lookup_elem(&rt_ruleset, &set);
+		if (!rs || !rs->cgroup_lookup_rules)
+			continue;
+		__builtin_memset(&sc->acc, 0, sizeof(sc->acc));
+		sc->key.set = set;
+		sc->key.kind = RT_CG_PATH;
+		__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
+		if (bpf_probe_read_kernel_str(sc->key.name, sizeof(sc->key.name), path) > 0)
+			rt_cgroup_name_match(sc);
+		sc->key.kind = RT_CG_UNIT;
+		__builtin_memcpy(sc->key.name, sc->name, sizeof(sc->key.name));
+		rt_cgroup_name_match(sc);
+		sc->key.kind = RT_CG_CONTAINER;
+		for (k = 0; at >= 0 && k < RT_CONTAINER_LENS; k++) {
+			len = rs->container_lens[k];
+			if (!len || len > RT_CONTAINER_ID_LEN)
+				break;
+			__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
+			bpf_probe_read_kernel(sc->key.name, len, sc->name + at);
+			rt_cgroup_name_match(sc);
+		}
+		if (sc->acc.include[RT_CG_PATH] | sc->acc.include[RT_CG_UNIT] |
+		    sc->acc.include[RT_CG_CONTAINER] | sc->acc.exclude) {
+			ck.set = set;
+			bpf_map_update_elem(&rt_cgroup_filter, &ck, &sc->acc, BPF_ANY);
+		}
+	}
+	return 0;
+}
+
+/* A cgroup was removed: its entries go (its id is not reused, its room is). */
+SEC("raw_tracepoint/cgroup_rmdir")
+int rt_cgroup_rmdir(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct rt_cgroup_key ck = {};
+	const void *kn;
+
+	ck.id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
+	if (!ck.id)
+		return 0;
+	if (bpf_map_lookup_elem(&rt_cgroup_filter, &ck))
+		bpf_map_delete_elem(&rt_cgroup_filter, &ck);
+	ck.set = 1;
+	if (bpf_map_lookup_elem(&rt_cgroup_filter, &ck))
+		bpf_map_delete_elem(&rt_cgroup_filter, &ck);
 	return 0;
 }
 

@@ -5,6 +5,32 @@
 
 #include "collect.h"
 
+/*
+ * A counter into its rule's summary, labelled as the rule groups it: the cgroup's
+ * path (or "#ID" once it is gone), the unit or the container it is in. Counters of
+ * different cgroups in one unit or container merge when sorted.
+ */
+static void collect_count(struct summary_rule *sr, const struct collect_run *run,
+			  const struct loader_count *k)
+{
+	unsigned by = sr->rule->group_by;
+	const char *labels[3] = { NULL, NULL, NULL }, *path = NULL;
+	char unit[CGROUPS_UNIT_MAX], container[CGROUPS_CONTAINER_MAX], gone[32];
+
+	if (by & (RULES_GROUP_CGROUP | RULES_GROUP_UNIT | RULES_GROUP_CONTAINER)) {
+		if (run->cgroups)
+			path = cgroups_path_of(run->cgroups, k->cgroup);
+		snprintf(gone, sizeof(gone), "#%llu", (unsigned long long)k->cgroup);
+		if (by & RULES_GROUP_CGROUP)
+			labels[0] = path ? path : gone;
+		if ((by & RULES_GROUP_UNIT) && path && cgroups_unit_of(path, unit))
+			labels[1] = unit;
+		if ((by & RULES_GROUP_CONTAINER) && path && cgroups_container_of(path, container))
+			labels[2] = container;
+	}
+	summary_add_count_labelled(sr, k->comm, k->pid, k->nr, labels, k->count);
+}
+
 static void collect_rule(struct summary_rule *sr, const struct collect_run *run, size_t i)
 {
 	unsigned slot = run->plan->rule[i].slot % RT_MAX_RULES;
@@ -29,8 +55,7 @@ static void collect_rule(struct summary_rule *sr, const struct collect_run *run,
 	}
 	for (c = 0; c < k->ncounts; c++)
 		if (k->counts[c].slot == slot)
-			summary_add_count(sr, k->counts[c].comm, k->counts[c].pid,
-					  k->counts[c].nr, k->counts[c].count);
+			collect_count(sr, run, &k->counts[c]);
 }
 
 void collect_summary(struct summary *s, const struct collect_run *run)

@@ -19,6 +19,7 @@ struct collect_run {
 	const struct events *events;
 	struct sink *const *sinks;	/* one per plan->rules.outputs */
 	enum probe_execve_mode execve;	/* how execve is attached */
+	struct cgroups *cgroups;	/* names counters' cgroups; NULL: none */
 	uint64_t removed_lost;		/* lost by rules and outputs reloads removed */
 	uint64_t removed_suppressed;	/* suppressed by the rate limits of removed rules */
 	unsigned reloads;

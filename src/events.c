@@ -15,15 +15,19 @@
 #include "util.h"
 
 /* The BPF side was compiled by another compiler: hold it to the same layout. */
-_Static_assert(sizeof(struct rt_event_hdr) == 48, "rt_event_hdr layout");
-_Static_assert(__builtin_offsetof(struct rt_exec_event, data) == 48 + 48,
+_Static_assert(sizeof(struct rt_event_hdr) == 56, "rt_event_hdr layout");
+_Static_assert(__builtin_offsetof(struct rt_exec_event, data) == 56 + 48,
 	       "rt_exec_event layout");
-_Static_assert(sizeof(struct rt_syscall_event) == 56, "rt_syscall_event layout");
-_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 17) +
-	       RT_MAX_RULES * (sizeof(struct rt_rate) + 4), "rt_ruleset layout");
+_Static_assert(sizeof(struct rt_syscall_event) == 64, "rt_syscall_event layout");
+_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 17 + RT_CG_KINDS + 2) +
+	       4 * RT_CONTAINER_LENS + RT_MAX_RULES * (sizeof(struct rt_rate) + 4),
+	       "rt_ruleset layout");
+_Static_assert(sizeof(struct rt_cgroup_val) == 8 * (RT_CG_KINDS + 1), "rt_cgroup_val layout");
+_Static_assert(sizeof(struct rt_cgroup_name_key) == RT_CGROUP_NAME_LEN + 8,
+	       "rt_cgroup_name_key layout");
 _Static_assert(sizeof(struct rt_rule_stats) == 5 * 8, "rt_rule_stats layout");
 _Static_assert(sizeof(struct rt_filter_val) == 32, "rt_filter_val layout");
-_Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 16, "rt_count_key layout");
+_Static_assert(sizeof(struct rt_count_key) == RT_COMM_LEN + 24, "rt_count_key layout");
 _Static_assert(RT_MAX_RULES <= 64, "rule masks are __u64");
 
 static void event_wall_time(const struct events *ev, __u64 ts_ns, struct timespec *wall)
@@ -122,8 +126,33 @@ void events_exec_narrow(struct sink_exec *x, const struct sink_exec *from,
 		       max_argv_bytes, (__u32)from->args_len + from->bytes_cut);
 }
 
+/* Name cgroup id for se: its path, unit and container, found once per id in a row. */
+static void events_label(struct events *ev, uint64_t id, struct sink_event *se)
+{
+	const char *path;
+
+	if (!ev->cgroups || !id)
+		return;
+	if (ev->label.id != id) {
+		ev->label.id = id;
+		path = cgroups_path_of(ev->cgroups, id);
+		ev->label.known = path != NULL;
+		if (path) {
+			snprintf(ev->label.path, sizeof(ev->label.path), "%s", path);
+			ev->label.has_unit = cgroups_unit_of(ev->label.path, ev->label.unit);
+			ev->label.has_container = cgroups_container_of(ev->label.path,
+								       ev->label.container);
+		}
+	}
+	if (!ev->label.known)
+		return;
+	se->cgroup = ev->label.path;
+	se->unit = ev->label.has_unit ? ev->label.unit : NULL;
+	se->container = ev->label.has_container ? ev->label.container : NULL;
+}
+
 /* Decode data into se (an exec into *exec, to be viewed per rule); 0 or -EINVAL. */
-static int events_decode(const struct events *ev, const void *data, size_t size,
+static int events_decode(struct events *ev, const void *data, size_t size,
 			 struct sink_event *se, const struct rt_exec_event **exec)
 {
 	const struct rt_event_hdr *hdr = data;
@@ -146,6 +175,7 @@ static int events_decode(const struct events *ev, const void *data, size_t size,
 		return -EINVAL;
 	}
 	event_wall_time(ev, hdr->ts_ns, &se->wall);
+	events_label(ev, hdr->cgroup, se);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroups.h"
 #include "plan.h"
 #include "ringbuf.h"
 #include "sink.h"
@@ -53,6 +54,16 @@ struct events {
 	unsigned next_ring;		/* the slot whose turn comes first next pass */
 	unsigned reading;		/* the slot whose ring is being read */
 	bool busy;			/* the last pass found records: more are coming */
+	struct cgroups *cgroups;	/* where cgroup ids are named; NULL: not at all */
+	/* The labels of the last cgroup id seen: most events come from where the last did. */
+	struct {
+		uint64_t id;		/* 0: none yet */
+		bool known;		/* its path was found */
+		char path[CGROUPS_PATH_MAX];
+		char unit[CGROUPS_UNIT_MAX];
+		char container[CGROUPS_CONTAINER_MAX];
+		bool has_unit, has_container;
+	} label;
 	struct perf_buffer *pb;
 	struct events_slot slot[RT_MAX_RULES];
 	int64_t mono_to_real_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */

@@ -78,11 +78,13 @@ static int reader_take(struct reader *r, size_t n, const void **p)
 }
 
 /* What to find: a member of a struct named in the kernel's BTF, and where its offset goes. */
-static const struct field {
+struct field {
 	const char *type;
 	const char *member;
-	size_t out;		/* offsetof(struct kbtf_offsets, ...) */
-} fields[] = {
+	size_t out;		/* offsetof(struct kbtf_offsets, ...), or of the cgroup one */
+};
+
+static const struct field fields[] = {
 #define FIELD(type, member, out) { type, member, offsetof(struct kbtf_offsets, out) }
 	FIELD("task_struct", "pid", task_pid),
 	FIELD("task_struct", "tgid", task_tgid),
@@ -101,6 +103,23 @@ static const struct field {
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 _Static_assert(sizeof(struct kbtf_offsets) == NFIELDS * sizeof(uint32_t),
 	       "every offset of struct kbtf_offsets has its row in fields[]");
+
+static const struct field cgroup_fields[] = {
+#define FIELD(type, member, out) { type, member, offsetof(struct kbtf_cgroup_offsets, out) }
+	FIELD("cgroup", "kn", cgroup_kn),
+	FIELD("cgroup", "root", cgroup_root),
+	FIELD("cgroup_root", "hierarchy_id", root_hierarchy_id),
+	FIELD("kernfs_node", "id", kn_id),
+	FIELD("kernfs_node", "name", kn_name),
+#undef FIELD
+};
+#define NCGROUP_FIELDS (sizeof(cgroup_fields) / sizeof(cgroup_fields[0]))
+_Static_assert(sizeof(struct kbtf_cgroup_offsets) == NCGROUP_FIELDS * sizeof(uint32_t),
+	       "every offset of struct kbtf_cgroup_offsets has its row in cgroup_fields[]");
+
+/* The most rows one table has. */
+#define MAX_FIELDS 16
+_Static_assert(NFIELDS <= MAX_FIELDS && NCGROUP_FIELDS <= MAX_FIELDS, "MAX_FIELDS");
 
 /* Where one wanted name starts in the string section. */
 struct name {
@@ -122,11 +141,13 @@ struct pending {
 };
 
 struct search {
-	unsigned root[NFIELDS];		/* per row: the first row naming the same struct */
-	struct name type[NFIELDS];	/* per root row: where the struct's name is */
-	struct name member[NFIELDS];	/* per row: where the member's name is */
-	bool defined[NFIELDS];		/* per root row: the struct, with members, seen */
-	long long bits[NFIELDS];	/* per row: the member's bit offset, -1 until found */
+	const struct field *fields;	/* the table searched for */
+	unsigned nfields;
+	unsigned root[MAX_FIELDS];	/* per row: the first row naming the same struct */
+	struct name type[MAX_FIELDS];	/* per root row: where the struct's name is */
+	struct name member[MAX_FIELDS];	/* per row: where the member's name is */
+	bool defined[MAX_FIELDS];	/* per root row: the struct, with members, seen */
+	long long bits[MAX_FIELDS];	/* per row: the member's bit offset, -1 until found */
 	unsigned missing;		/* rows not found yet */
 	bool overflow;			/* an anonymous member not searched: no room */
 	struct pending want[MAX_PENDING], next[MAX_PENDING];
@@ -153,7 +174,7 @@ static void names_note(struct search *se, const char *s, size_t len, __u32 off)
 {
 	unsigned i;
 
-	for (i = 0; i < NFIELDS; i++) {
+	for (i = 0; i < se->nfields; i++) {
 		name_note(&se->type[i], s, len, off);
 		name_note(&se->member[i], s, len, off);
 	}
@@ -248,10 +269,10 @@ static void queue(struct search *s, __u32 id, const struct pending *from, __u32 
 	struct pending p = { type_id, from->depth + 1, from->root, bits };
 	unsigned i;
 
-	for (i = 0; i < NFIELDS; i++)
+	for (i = 0; i < s->nfields; i++)
 		if (s->root[i] == from->root && s->bits[i] < 0)
 			break;
-	if (i == NFIELDS || p.depth > MAX_DEPTH || !type_id)
+	if (i == s->nfields || p.depth > MAX_DEPTH || !type_id)
 		return;		/* nothing left to find there, too deep, or void */
 	if (type_id > id && s->nwant < MAX_PENDING)
 		s->want[s->nwant++] = p;
@@ -286,7 +307,7 @@ static int take_members(struct reader *r, const struct btf_type *t, __u32 id,
 				continue;
 			}
 			/* Only a member of the wanted struct counts, "pid" is everywhere. */
-			for (f = 0; f < NFIELDS; f++) {
+			for (f = 0; f < s->nfields; f++) {
 				if (s->root[f] == p->root && s->bits[f] < 0 &&
 				    name_has(&s->member[f], m->name_off)) {
 					s->bits[f] = (long long)bits;
@@ -364,15 +385,19 @@ static int scan_types(struct reader *r, const struct btf_header *h, struct searc
 	return 0;
 }
 
+/* Find the offsets of the n rows of fields into out, size bytes (all or nothing). */
 static int find_offsets(struct reader *r, const struct btf_header *h,
-			struct kbtf_offsets *out, char *err, size_t errlen)
+			const struct field *fields, unsigned n, void *out, size_t size,
+			char *err, size_t errlen)
 {
 	struct search *s = xcalloc(1, sizeof(*s));
-	struct kbtf_offsets found = { 0 };
+	uint32_t found[MAX_FIELDS] = { 0 };
 	unsigned i, j;
 	int ret;
 
-	for (i = 0; i < NFIELDS; i++) {
+	s->fields = fields;
+	s->nfields = n;
+	for (i = 0; i < n; i++) {
 		for (j = 0; strcmp(fields[j].type, fields[i].type); j++)
 			;
 		s->root[i] = j;
@@ -385,12 +410,12 @@ static int find_offsets(struct reader *r, const struct btf_header *h,
 			s->want[s->nwant++] = (struct pending){ .root = i };
 		}
 	}
-	s->missing = NFIELDS;
+	s->missing = n;
 	if ((ret = scan_strings(r, h, s)) != 0)
 		goto out;
 	/* A name that is nowhere in the strings needs no pass over the types. */
 	ret = -ENOENT;
-	for (i = 0; i < NFIELDS; i++) {
+	for (i = 0; i < n; i++) {
 		if (!s->type[s->root[i]].n) {
 			snprintf(err, errlen, "no struct %s", fields[i].type);
 			goto out;
@@ -414,7 +439,7 @@ static int find_offsets(struct reader *r, const struct btf_header *h,
 		s->nwant = s->nnext;
 	}
 	ret = -ENOENT;
-	for (i = 0; i < NFIELDS; i++) {
+	for (i = 0; i < n; i++) {
 		const struct field *f = &fields[i];
 
 		if (!s->defined[s->root[i]]) {	/* the name used, by a declaration maybe */
@@ -433,16 +458,18 @@ static int find_offsets(struct reader *r, const struct btf_header *h,
 			ret = -EPROTO;
 			goto out;
 		}
-		*(uint32_t *)((char *)&found + f->out) = (uint32_t)(s->bits[i] / 8);
+		*(uint32_t *)((char *)found + f->out) = (uint32_t)(s->bits[i] / 8);
 	}
-	*out = found;
+	memcpy(out, found, size);
 	ret = 0;
 out:
 	free(s);
 	return ret;
 }
 
-int kbtf_offsets(const char *path, struct kbtf_offsets *out, char *err, size_t errlen)
+/* Read the offsets of the n rows of fields from the BTF file at path into out. */
+static int read_offsets(const char *path, const struct field *fields, unsigned n, void *out,
+			size_t size, char *err, size_t errlen)
 {
 	struct reader *r = xcalloc(1, sizeof(*r));
 	struct btf_header h;
@@ -462,7 +489,7 @@ int kbtf_offsets(const char *path, struct kbtf_offsets *out, char *err, size_t e
 		snprintf(why, sizeof(why), "not BTF in this machine's byte order");
 		ret = -EPROTO;
 	} else {
-		ret = find_offsets(r, &h, out, why, sizeof(why));
+		ret = find_offsets(r, &h, fields, n, out, size, why, sizeof(why));
 	}
 	if (ret) {
 		if (!why[0])
@@ -474,4 +501,15 @@ int kbtf_offsets(const char *path, struct kbtf_offsets *out, char *err, size_t e
 	close(r->fd);
 	free(r);
 	return ret;
+}
+
+int kbtf_offsets(const char *path, struct kbtf_offsets *out, char *err, size_t errlen)
+{
+	return read_offsets(path, fields, NFIELDS, out, sizeof(*out), err, errlen);
+}
+
+int kbtf_cgroup_offsets(const char *path, struct kbtf_cgroup_offsets *out, char *err,
+			size_t errlen)
+{
+	return read_offsets(path, cgroup_fields, NCGROUP_FIELDS, out, sizeof(*out), err, errlen);
 }

@@ -43,4 +43,17 @@ struct kbtf_offsets {
  */
 int kbtf_offsets(const char *path, struct kbtf_offsets *out, char *err, size_t errlen);
 
+/* Where the cgroup structs keep what the cgroup_mkdir and cgroup_rmdir programs read. */
+struct kbtf_cgroup_offsets {
+	uint32_t cgroup_kn;		/* cgroup.kn: the kernfs_node of its directory */
+	uint32_t cgroup_root;		/* cgroup.root: its hierarchy's cgroup_root */
+	uint32_t root_hierarchy_id;	/* cgroup_root.hierarchy_id: int, 0 for cgroup v2 */
+	uint32_t kn_id;			/* kernfs_node.id: u64, the cgroup's id (5.5+) */
+	uint32_t kn_name;		/* kernfs_node.name: a pointer to its name */
+};
+
+/* As kbtf_offsets, for struct kbtf_cgroup_offsets. */
+int kbtf_cgroup_offsets(const char *path, struct kbtf_cgroup_offsets *out, char *err,
+			size_t errlen);
+
 #endif /* KBTF_H */

@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cgroups.h"
 #include "kbtf.h"
 #include "loader.h"
 #include "ruletrace.skel.h"
@@ -53,6 +54,7 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 {
 	struct ruletrace_bpf *skel;
 	struct kbtf_offsets off;
+	struct kbtf_cgroup_offsets cgoff;
 	int ncpus;
 	__u32 slot;
 	int ret;
@@ -60,7 +62,8 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	memset(l, 0, sizeof(*l));
 	l->feat = f;
 	/* A few field offsets in place of CO-RE, which would parse all of the BTF. */
-	if ((ret = kbtf_offsets(KBTF_VMLINUX, &off, err, errlen)) != 0)
+	if ((ret = kbtf_offsets(KBTF_VMLINUX, &off, err, errlen)) != 0 ||
+	    (ret = kbtf_cgroup_offsets(KBTF_VMLINUX, &cgoff, err, errlen)) != 0)
 		return ret;
 	if ((ncpus = libbpf_num_possible_cpus()) <= 0) {
 		snprintf(err, errlen, "cannot tell the number of possible CPUs: %s",
@@ -93,6 +96,11 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	skel->rodata->rt_bprm_filename_off = off.bprm_filename;
 	skel->rodata->rt_bprm_argc_off = off.bprm_argc;
 	skel->rodata->rt_args_cap = p->args_cap;
+	skel->rodata->rt_cgroup_kn_off = cgoff.cgroup_kn;
+	skel->rodata->rt_cgroup_root_off = cgoff.cgroup_root;
+	skel->rodata->rt_root_hierarchy_id_off = cgoff.root_hierarchy_id;
+	skel->rodata->rt_kn_id_off = cgoff.kn_id;
+	skel->rodata->rt_kn_name_off = cgoff.kn_name;
 	/* One exec event per CPU: too large for a per-CPU array's value. */
 	bpf_map__set_max_entries(skel->maps.rt_exec_heap, (__u32)ncpus);
 	if (!p->ringbuf) {
@@ -277,6 +285,95 @@ static unsigned carry_inherited(int fd, __u32 from, __u32 to, const __u64 *trans
 
 static void quiesce(void);
 
+/* What the cgroups of the tree match in one filter set, as the scan finds them. */
+struct cgroup_scan {
+	const struct settings *s;
+	int fd;			/* rt_cgroup_filter */
+	__u32 set;
+	int ret;
+};
+
+/*
+ * Cgroup rel (id) against the filters' names, as rt_cgroup_mkdir matches a new
+ * one: its path, its own name as a unit, the container id in its own name. Its
+ * descendants need no entry: the kernel walks a task's ancestors.
+ */
+static int scan_cgroup(void *ctx, const char *rel, uint64_t id)
+{
+	struct cgroup_scan *sc = ctx;
+	struct rt_cgroup_key key = { .id = id, .set = sc->set };
+	struct rt_cgroup_val acc = { 0 };
+	char cid[CGROUPS_CONTAINER_MAX];
+	const char *leaf = strrchr(rel, '/');
+	bool in_container;
+	size_t i;
+
+	leaf = leaf ? leaf + 1 : rel;
+	in_container = cgroups_container_of_name(leaf, cid);
+	for (i = 0; i < sc->s->ncgnames; i++) {
+		const struct settings_cgname *e = &sc->s->cgnames[i];
+		bool hit = e->kind == RT_CG_PATH ? !strcmp(e->name, rel) :
+			   e->kind == RT_CG_UNIT ? !strcmp(e->name, leaf) :
+			   in_container && cgroups_container_match(cid, e->name);
+		size_t k;
+
+		if (!hit)
+			continue;
+		for (k = 0; k < RT_CG_KINDS; k++)
+			acc.include[k] |= e->val.include[k];
+		acc.exclude |= e->val.exclude;
+	}
+	if ((acc.include[0] | acc.include[1] | acc.include[2] | acc.exclude) &&
+	    bpf_map_update_elem(sc->fd, &key, &acc, BPF_ANY)) {
+		sc->ret = -errno;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The cgroup filter of set for s: its names first (a cgroup made from now on is
+ * matched by the kernel, under the ruleset already written to set), then the
+ * cgroups there are, found by a walk of the tree.
+ */
+static int fill_cgroups(struct loader *l, const struct settings *s, __u32 set, char *err,
+			size_t errlen)
+{
+	struct ruletrace_bpf *skel = l->skel;
+	int names_fd = bpf_map__fd(skel->maps.rt_cgroup_names);
+	struct cgroup_scan sc = { .s = s, .fd = bpf_map__fd(skel->maps.rt_cgroup_filter),
+				  .set = set };
+	struct rt_cgroup_name_key key;
+	size_t i;
+
+	clear_set(names_fd, sizeof(struct rt_cgroup_name_key), set);
+	clear_set(sc.fd, sizeof(struct rt_cgroup_key), set);
+	if (!s->ncgnames)
+		return 0;
+	if (!l->cgroups) {
+		snprintf(err, errlen, "cgroup, unit and container filters need cgroup v2, "
+			 "and it is not mounted");
+		return -ENOENT;
+	}
+	for (i = 0; i < s->ncgnames; i++) {
+		memset(&key, 0, sizeof(key));
+		memcpy(key.name, s->cgnames[i].name, sizeof(key.name));
+		key.kind = s->cgnames[i].kind;
+		key.set = set;
+		if (bpf_map_update_elem(names_fd, &key, &s->cgnames[i].val, BPF_ANY)) {
+			snprintf(err, errlen, "fill the cgroup names: %s", strerror(errno));
+			return -errno;
+		}
+	}
+	cgroups_walk(l->cgroups, scan_cgroup, &sc);
+	if (sc.ret) {
+		snprintf(err, errlen, "fill the cgroup filter (%d entries at most): %s",
+			 RT_CGROUP_ENTRIES, strerror(-sc.ret));
+		return sc.ret;
+	}
+	return 0;
+}
+
 /*
  * A rule's rate_limit changed from old to new (or came in, if old has none for
  * it): its bucket goes on from where it was. The events it let through and has
@@ -342,6 +439,13 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 		return ret;
 	}
 	carry_inherited(pid_fd, live, next, trans);
+	/* The idle set's ruleset first: the cgroups made from now on are matched by it. */
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_ruleset), &next, &s->ruleset, BPF_ANY) ||
+	    (ret = fill_cgroups(l, s, next, err, errlen)) != 0) {
+		if (!ret)
+			snprintf(err, errlen, "write ruleset: %s", strerror(errno));
+		return ret ? ret : -EIO;
+	}
 	/* The last point where a reload can fail: everything but the switch is done. */
 	if (l->applied && test_fault("reload-apply")) {
 		snprintf(err, errlen, "apply: injected fault (RULETRACE_TEST_FAULT)");
@@ -593,6 +697,16 @@ static int attach_needed(struct loader *l, const struct settings *s,
 		snprintf(err, errlen, "attach task_rename/sched_process_exit: %s", strerror(-ret));
 		return ret;
 	}
+	/* A task's cgroup decides verdicts and counter keys: a move empties its cache. */
+	if (s->ruleset.cgroup_lookup_rules || s->ruleset.group_cgroup_rules) {
+		if ((ret = attach_one(skel->progs.rt_cgroup_attach, &skel->links.rt_cgroup_attach)) ||
+		    (ret = attach_one(skel->progs.rt_cgroup_mkdir, &skel->links.rt_cgroup_mkdir)) ||
+		    (ret = attach_one(skel->progs.rt_cgroup_rmdir, &skel->links.rt_cgroup_rmdir))) {
+			snprintf(err, errlen, "attach cgroup_attach_task/cgroup_mkdir/cgroup_rmdir: "
+				 "%s", strerror(-ret));
+			return ret;
+		}
+	}
 	if (s->ruleset.follow_rules) {
 		if ((ret = attach_one(skel->progs.rt_fork, &skel->links.rt_fork)) != 0) {
 			snprintf(err, errlen, "attach sched_process_fork: %s", strerror(-ret));
@@ -624,6 +738,11 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 	if (!s->ruleset.follow_rules) {
 		detach_one(&skel->links.rt_fork);
 		l->follow = false;
+	}
+	if (!s->ruleset.cgroup_lookup_rules && !s->ruleset.group_cgroup_rules) {
+		detach_one(&skel->links.rt_cgroup_attach);
+		detach_one(&skel->links.rt_cgroup_mkdir);
+		detach_one(&skel->links.rt_cgroup_rmdir);
 	}
 }
 
@@ -788,6 +907,7 @@ static void add_count(struct loader_counters *c, const struct rt_count_key *key,
 	memcpy(e->comm, key->comm, RT_COMM_LEN);
 	e->pid = key->pid;
 	e->nr = key->nr;
+	e->cgroup = key->cgroup;
 	e->count = n;
 }
 

@@ -18,6 +18,7 @@
 #include "ruletrace_abi.h"
 
 struct ruletrace_bpf;
+struct cgroups;
 
 /* The execve probe's programs in an attach mode, attached and detached together. */
 enum {
@@ -55,6 +56,8 @@ struct loader {
 	int ring_fd[RT_MAX_RULES];
 	uint32_t ring_size[RT_MAX_RULES];
 	int inner_fd;			/* perf buffer runs: 1 + the rings' stand-in map */
+	struct cgroups *cgroups;	/* the cgroup v2 tree the cgroup filters are found
+					 * in (set by the caller, not owned); NULL: none */
 };
 
 /* What the kernel counted for one rule slot (struct rt_rule_stats). */
@@ -72,6 +75,7 @@ struct loader_count {
 	char comm[RT_COMM_LEN];
 	uint32_t pid;
 	uint32_t nr;
+	uint64_t cgroup;		/* cgroup v2 id */
 	uint64_t count;
 };
 

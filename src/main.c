@@ -18,6 +18,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "cgroups.h"
 #include "collect.h"
 #include "config.h"
 #include "default_rules.h"
@@ -73,6 +74,7 @@ struct options {
 /* Everything a run owns; the plan and the sinks are swapped whole by a reload. */
 struct run {
 	const struct options *o;
+	struct cgroups *cgroups;	/* the cgroup v2 tree; NULL: not mounted */
 	struct plan_kernel kernel;	/* what this kernel offers, probed once */
 	struct plan plan;		/* the running rules, as the kernel side runs them */
 	struct sink **sinks;		/* one per plan.rules.outputs */
@@ -491,6 +493,7 @@ static void collect(struct run *run)
 		.events = &run->ev,
 		.sinks = run->sinks,
 		.execve = run->loader.execve,
+		.cgroups = run->cgroups,
 		.removed_lost = run->removed_lost,
 		.removed_suppressed = run->removed_suppressed,
 		.reloads = run->reloads,
@@ -748,6 +751,13 @@ static void reload(struct run *run)
 		log_lines("reload: ", err);
 		goto keep;
 	}
+	if (!run->cgroups && rules_need_cgroups(&next.rules)) {
+		if (!(run->cgroups = cgroups_open(err, ERRLEN))) {
+			log_error("reload: %s: %s", next.rules.path, err);
+			goto keep;
+		}
+		run->loader.cgroups = run->ev.cgroups = run->cgroups;
+	}
 	if (sink_open_all(&next.rules, &run->outpol, run->sinks, nrun, &sinks, err, ERRLEN)) {
 		log_error("reload: %s", err);
 		goto keep;
@@ -889,6 +899,13 @@ static int start(struct run *run, struct rules *rules, char *err)
 			EXIT_RUNTIME : EXIT_USAGE;
 	}
 	nout = run->plan.rules.noutputs;
+	/* Events are labelled with their cgroup wherever there is cgroup v2; rules
+	 * that filter or count by one need it. */
+	run->cgroups = cgroups_open(err, ERRLEN);
+	if (!run->cgroups && rules_need_cgroups(&run->plan.rules)) {
+		log_error("%s: %s", run->plan.rules.path, err);
+		return EXIT_USAGE;
+	}
 	/* Sinks open before attaching: a bad destination is a usage error, nothing traced. */
 	if (sink_open_all(&run->plan.rules, &run->outpol, NULL, 0, &run->sinks, err, ERRLEN)) {
 		log_error("%s", err);
@@ -906,8 +923,10 @@ static int start(struct run *run, struct rules *rules, char *err)
 		return EXIT_USAGE;
 	}
 	hold_signals(&held);
-	if ((ret = loader_open(&run->loader, &run->kernel.feat, &run->plan, err, ERRLEN)) == 0)
+	if ((ret = loader_open(&run->loader, &run->kernel.feat, &run->plan, err, ERRLEN)) == 0) {
+		run->loader.cgroups = run->cgroups;
 		ret = loader_apply(&run->loader, &run->plan, err, ERRLEN);
+	}
 	release_signals(&held);
 	if (ret) {
 		log_error("%s%s", err, ret == -EPERM ?
@@ -925,6 +944,7 @@ static int start(struct run *run, struct rules *rules, char *err)
 		log_error("%s", err);
 		return EXIT_RUNTIME;
 	}
+	run->ev.cgroups = run->cgroups;
 	if (route_events(run, &run->plan, run->sinks, err, ERRLEN)) {
 		log_error("%s", err);
 		return EXIT_RUNTIME;
@@ -1026,6 +1046,7 @@ static int trace(const struct options *o)
 		status = EXIT_RUNTIME;
 	}
 	privilege_user_free(&run.user);
+	cgroups_free(run.cgroups);
 	loader_counters_free(&run.counters);
 	summary_free(&run.sum);
 	plan_free(&run.plan);

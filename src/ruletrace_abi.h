@@ -29,6 +29,20 @@
 #define RT_COUNT_ENTRIES	16384	/* distinct counters by default (max_counters:) */
 #define RT_COUNT_ENTRIES_MAX	(1u << 20)	/* the most max_counters: may ask for */
 #define RT_RENAMED_ENTRIES	4096	/* live threads renamed by another task */
+#define RT_CGROUP_LEVELS	16	/* cgroup v2 levels matched, the root's (0) first */
+#define RT_CGROUP_NAME_LEN	256	/* a cgroup path or name the filters name, NUL included */
+#define RT_CGROUP_ENTRIES	8192	/* cgroups the filters match, both sets together */
+#define RT_CGROUP_NAMES		1024	/* paths, units and container ids in the filters */
+#define RT_CONTAINER_ID_LEN	64	/* hex digits of a container id */
+#define RT_CONTAINER_LENS	4	/* distinct lengths of container id prefixes */
+
+/* What a cgroup filter names; indexes the include masks of rt_cgroup_val. */
+enum rt_cgroup_kind {
+	RT_CG_PATH = 0,		/* filter: cgroup: a path under the cgroup v2 mount */
+	RT_CG_UNIT = 1,		/* filter: unit: a systemd unit's cgroup, by its name */
+	RT_CG_CONTAINER = 2,	/* filter: container: an id prefix */
+	RT_CG_KINDS = 3,
+};
 
 /* The probes a rule can select; indexes rt_ruleset.probe_rules. */
 enum rt_probe {
@@ -103,6 +117,10 @@ struct rt_ruleset {
 	__u64 exec_ok_rules;		/* execve rules that report a successful exec */
 	__u64 exec_failed_rules;	/* execve rules that report a failed one */
 	__u64 rate_rules;		/* stream rules with a rate_limit */
+	__u64 cgroup_include_rules[RT_CG_KINDS];	/* rules with an include list of a kind */
+	__u64 cgroup_lookup_rules;	/* rules with any cgroup, unit or container filter */
+	__u64 group_cgroup_rules;	/* count keys carry the cgroup id */
+	__u32 container_lens[RT_CONTAINER_LENS];	/* the id prefix lengths in the filters, 0: none */
 	__u32 exec_args_max;		/* argv bytes to read: the most an execve rule keeps */
 	__u32 pad;
 	struct rt_rate rate[RT_MAX_RULES];	/* by rule slot */
@@ -173,6 +191,33 @@ struct rt_count_key {
 	__u32 pid;
 	__u32 nr;
 	__u32 pad;
+	__u64 cgroup;		/* cgroup v2 id (group_by: cgroup, unit or container) */
+};
+
+/*
+ * The cgroup filter: by cgroup v2 id and filter set, the rules whose cgroup, unit
+ * and container include lists name this cgroup, and those that exclude it. A task
+ * is matched by its cgroup and every ancestor: a cgroup's entry covers its subtree.
+ * Written by user space for the cgroups there are, and by the kernel for those
+ * made later (cgroup_mkdir, from rt_cgroup_names); removed with the cgroup.
+ */
+struct rt_cgroup_key {
+	__u64 id;
+	__u32 pad;
+	__u32 set;		/* last, as in every filter key */
+};
+
+struct rt_cgroup_val {
+	__u64 include[RT_CG_KINDS];
+	__u64 exclude;
+};
+
+/* The names a new cgroup is matched by: its path, its own name (a unit), or the
+ * container id in its name cut to a prefix length (a container); by set. */
+struct rt_cgroup_name_key {
+	char name[RT_CGROUP_NAME_LEN];
+	__u32 kind;		/* enum rt_cgroup_kind */
+	__u32 set;
 };
 
 /* Per-rule per-CPU statistics kept by the kernel: where its events went. */
@@ -187,6 +232,7 @@ struct rt_rule_stats {
 /* Common head of every event; rules holds the bits of every rule that matched. */
 struct rt_event_hdr {
 	__u64 ts_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 cgroup;		/* the task's cgroup v2 id */
 	__u64 rules;
 	__u32 type;		/* enum rt_event_type */
 	__u32 pid;		/* thread-group id */

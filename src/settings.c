@@ -167,6 +167,92 @@ static struct rt_rate encode_rate(const struct rules_rate *r)
 	return out;
 }
 
+/* The entry of (kind, name) in s->cgnames, added if it is not there. */
+static struct settings_cgname *cgname_of(struct settings *s, enum rt_cgroup_kind kind,
+					 const char *name)
+{
+	struct settings_cgname *e;
+	size_t i;
+
+	for (i = 0; i < s->ncgnames; i++)
+		if (s->cgnames[i].kind == kind && !strncmp(s->cgnames[i].name, name,
+							   RT_CGROUP_NAME_LEN))
+			return &s->cgnames[i];
+	s->cgnames = xreallocarray(s->cgnames, s->ncgnames + 1, sizeof(*s->cgnames));
+	e = &s->cgnames[s->ncgnames++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	snprintf(e->name, sizeof(e->name), "%s", name);	/* rules.c: under RT_CGROUP_NAME_LEN */
+	return e;
+}
+
+/* Note a container id prefix's length: the kernel cuts a new cgroup's id to each. */
+static int add_container_len(struct rt_ruleset *rs, const char *v)
+{
+	size_t len = strlen(v), k;
+
+	if (len > RT_CONTAINER_ID_LEN || strspn(v, "0123456789abcdef") != len)
+		return 0;	/* a machine name: matched by name at the scan only */
+	for (k = 0; k < RT_CONTAINER_LENS && rs->container_lens[k]; k++)
+		if (rs->container_lens[k] == len)
+			return 0;
+	if (k == RT_CONTAINER_LENS)
+		return -ENOSPC;
+	rs->container_lens[k] = (__u32)len;
+	return 0;
+}
+
+/*
+ * One rule's cgroup, unit and container lists (include and exclude) into
+ * s->cgnames and the ruleset's cgroup masks. -ENOSPC with the reason in err when
+ * the container prefixes come in more lengths than the kernel tries.
+ */
+static int encode_cgroups(const struct rules *r, const struct rules_rule *rule, __u64 bit,
+			  struct settings *s, char *err, size_t errlen)
+{
+	const struct rules_filter *lists[2] = { &rule->include, &rule->exclude };
+	struct rt_ruleset *rs = &s->ruleset;
+	size_t l, i;
+
+	for (l = 0; l < 2; l++) {
+		const struct rules_filter *f = lists[l];
+		struct { enum rt_cgroup_kind kind; char **v; size_t n; } kinds[RT_CG_KINDS] = {
+			{ RT_CG_PATH, f->cgroup, f->ncgroup },
+			{ RT_CG_UNIT, f->unit, f->nunit },
+			{ RT_CG_CONTAINER, f->container, f->ncontainer },
+		};
+		size_t k;
+
+		for (k = 0; k < RT_CG_KINDS; k++) {
+			if (kinds[k].n) {
+				rs->cgroup_lookup_rules |= bit;
+				if (l == 0)
+					rs->cgroup_include_rules[kinds[k].kind] |= bit;
+			}
+			for (i = 0; i < kinds[k].n; i++) {
+				struct settings_cgname *e = cgname_of(s, kinds[k].kind,
+								      kinds[k].v[i]);
+
+				if (l == 0)
+					e->val.include[kinds[k].kind] |= bit;
+				else
+					e->val.exclude |= bit;
+				if (kinds[k].kind == RT_CG_CONTAINER &&
+				    add_container_len(rs, kinds[k].v[i])) {
+					snprintf(err, errlen, "%s:%u:%u: container ids are "
+						 "matched by at most %d different prefix lengths "
+						 "across all rules", r->path, rule->mark.line,
+						 rule->mark.column, RT_CONTAINER_LENS);
+					return -ENOSPC;
+				}
+			}
+		}
+	}
+	if (rule->group_by & (RULES_GROUP_CGROUP | RULES_GROUP_UNIT | RULES_GROUP_CONTAINER))
+		rs->group_cgroup_rules |= bit;
+	return 0;
+}
+
 /* The masks one rule contributes to the ruleset. */
 static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_ruleset *rs)
 {
@@ -236,6 +322,8 @@ int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t
 		__u64 bit = 1ULL << ((slots ? slots[i] : i) % RT_MAX_RULES);
 
 		encode_rule(rule, bit, &s->ruleset);
+		if ((ret = encode_cgroups(r, rule, bit, s, err, errlen)) != 0)
+			goto out;
 		add_comms(&comms, in, bit, LIST_INCLUDE);
 		add_comms(&comms, ex, bit, LIST_EXCLUDE);
 		add_nums(&pids, in->pid, in->npid, bit, rule->follow ? LIST_FOLLOW : LIST_INCLUDE);
@@ -268,6 +356,10 @@ int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t
 		ret = too_many(r, "uid", s->nuids, err, errlen);
 		goto out;
 	}
+	if (s->ncgnames > RT_CGROUP_NAMES) {
+		ret = too_many(r, "cgroup, unit and container", s->ncgnames, err, errlen);
+		goto out;
+	}
 	/* Syscall numbers were checked against RT_MAX_SYSCALLS by the rule loader. */
 	build_nums(&sys, &s->syscalls, &s->nsyscalls, RT_MAX_SYSCALLS);
 	ret = 0;
@@ -291,6 +383,7 @@ int settings_build(const struct rules *r, const unsigned *slots, struct settings
 
 void settings_free(struct settings *s)
 {
+	free(s->cgnames);
 	free(s->comms);
 	free(s->pids);
 	free(s->uids);

@@ -25,8 +25,17 @@ struct settings_num {
 	struct rt_filter_val val;
 };
 
+/* A cgroup path, unit or container id prefix the filters name, and what names it. */
+struct settings_cgname {
+	enum rt_cgroup_kind kind;
+	char name[RT_CGROUP_NAME_LEN];	/* NUL-padded */
+	struct rt_cgroup_val val;
+};
+
 struct settings {
 	struct rt_ruleset ruleset;
+	struct settings_cgname *cgnames;	/* one per distinct (kind, name) */
+	size_t ncgnames;
 	struct settings_comm *comms;	/* sorted by comm, one entry per distinct comm */
 	size_t ncomms;
 	struct settings_num *pids;	/* each sorted by key, one entry per distinct key */

@@ -56,6 +56,11 @@ struct sink_event {
 	struct timespec wall;			/* CLOCK_REALTIME of the event */
 	const char *rule;			/* the (first) rule that routed it here */
 	unsigned slot;				/* ... its kernel rule slot */
+	/* The task's cgroup v2 path (untrusted bytes, NUL-ended), the systemd unit
+	 * and the container it is in; NULL where there is none or it is unknown. */
+	const char *cgroup;
+	const char *unit;
+	const char *container;
 };
 
 /* A reload's change report, as the outputs record it. */

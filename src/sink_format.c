@@ -248,6 +248,16 @@ static void json_syscall(struct strbuf *sb, const struct sink_event *ev)
  * Every field without printf: formatting is most of what a streamed event costs
  * the consumer, and a printf per field was most of that.
  */
+/* A label of the event's cgroup: a string of untrusted bytes, or null. */
+static void json_label(struct strbuf *sb, const char *key, const char *v)
+{
+	if (v) {
+		json_str(sb, key, v, strlen(v));
+		return;
+	}
+	strbuf_addf(sb, ",\"%s\":null", key);
+}
+
 void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 {
 	const struct rt_event_hdr *h = ev->hdr;
@@ -263,11 +273,27 @@ void sink_format_json_event(struct strbuf *sb, const struct sink_event *ev)
 		json_uint(sb, "ppid", ev->exec->ppid);
 	json_uint(sb, "uid", h->uid);
 	json_str(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
+	json_label(sb, "cgroup", ev->cgroup);
+	json_label(sb, "unit", ev->unit);
+	json_label(sb, "container", ev->container);
 	if (ev->exec)
 		json_exec(sb, ev->exec);
 	else
 		json_syscall(sb, ev);
 	strbuf_addc(sb, '}');
+}
+
+/* A counter's label as "key":"value", or "key":null, and a comma. */
+static void json_count_label(struct strbuf *sb, const char *key, const char *v)
+{
+	strbuf_addf(sb, "\"%s\":", key);
+	if (v) {
+		strbuf_addc(sb, '"');
+		escape_json(sb, v, strlen(v));
+		strbuf_adds(sb, "\",");
+	} else {
+		strbuf_adds(sb, "null,");
+	}
 }
 
 void sink_format_json_counts(struct strbuf *sb, const struct summary_rule *sr)
@@ -296,6 +322,12 @@ void sink_format_json_counts(struct strbuf *sb, const struct summary_rule *sr)
 			else
 				strbuf_addf(sb, "\"syscall\":null,\"nr\":%s,", nr);
 		}
+		if (rule->group_by & RULES_GROUP_CGROUP)
+			json_count_label(sb, "cgroup", c->cgroup);
+		if (rule->group_by & RULES_GROUP_UNIT)
+			json_count_label(sb, "unit", c->unit);
+		if (rule->group_by & RULES_GROUP_CONTAINER)
+			json_count_label(sb, "container", c->container);
 		strbuf_addf(sb, "\"count\":%llu}", (unsigned long long)c->count);
 	}
 	strbuf_addc(sb, ']');
@@ -326,8 +358,31 @@ void sink_format_json_summary(struct strbuf *sb, const struct summary *sum,
 
 /* The exec columns (result to argv_cut_bytes), empty in every other row. */
 #define CSV_NOT_EXEC ",,,,,"
-/* The last column, suppressed: a stream rule's summary row's, empty in every other row. */
+/* The column suppressed: a stream rule's summary row's, empty in every other row. */
 #define CSV_NOT_SUPPRESSED ","
+/* The last columns, cgroup, unit and container: an event's, empty in every other row. */
+#define CSV_NO_LABELS ",,,"
+
+/* The cgroup, unit and container columns (NULL: empty), and the row's end. */
+static void csv_label_columns(struct strbuf *sb, const char *const v[3])
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		strbuf_addc(sb, ',');
+		if (v[i])
+			escape_csv_field(sb, v[i], strlen(v[i]));
+	}
+	strbuf_adds(sb, "\r\n");
+}
+
+/* An event row's labels and its end. */
+static void csv_labels(struct strbuf *sb, const struct sink_event *ev)
+{
+	const char *v[3] = { ev->cgroup, ev->unit, ev->container };
+
+	csv_label_columns(sb, v);
+}
 
 static void csv_field(struct strbuf *sb, const char *s, size_t n)
 {
@@ -341,7 +396,7 @@ static void csv_time(struct strbuf *sb, const struct timespec *ts)
 	strbuf_addc(sb, ',');
 }
 
-/* An exec row from the empty syscall column on. */
+/* An exec row from the empty syscall column on, up to its labels. */
 static void csv_exec(struct strbuf *sb, const struct sink_exec *x)
 {
 	char res[SINK_RESULT_LEN];
@@ -352,7 +407,7 @@ static void csv_exec(struct strbuf *sb, const struct sink_exec *x)
 	strbuf_addf(sb, ",%d,,,%d,%s,", sink_exec_cut(x), x->filename_cut,
 		    sink_exec_result(x, res));
 	csv_field(sb, x->pcomm, escape_comm_len(x->pcomm, RT_COMM_LEN));
-	strbuf_addf(sb, "%u,%u,%u" CSV_NOT_SUPPRESSED "\r\n", x->argc, x->args_cut, x->bytes_cut);
+	strbuf_addf(sb, "%u,%u,%u" CSV_NOT_SUPPRESSED, x->argc, x->args_cut, x->bytes_cut);
 }
 
 void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
@@ -377,8 +432,22 @@ void sink_format_csv_event(struct strbuf *sb, const struct sink_event *ev)
 		csv_exec(sb, ev->exec);
 	} else {
 		strbuf_adds(sb, summary_syscall_label(ev->syscall_name, ev->sys->nr, nr));
-		strbuf_adds(sb, ",,,,,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n");
+		strbuf_adds(sb, ",,,,,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED);
 	}
+	csv_labels(sb, ev);
+}
+
+/* A count row's labels, in the event rows' cgroup, unit and container columns. */
+static void csv_count_labels(struct strbuf *sb, const struct rules_rule *rule,
+			     const struct summary_count *c)
+{
+	const char *v[3] = {
+		rule->group_by & RULES_GROUP_CGROUP ? c->cgroup : NULL,
+		rule->group_by & RULES_GROUP_UNIT ? c->unit : NULL,
+		rule->group_by & RULES_GROUP_CONTAINER ? c->container : NULL,
+	};
+
+	csv_label_columns(sb, v);
 }
 
 void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
@@ -393,12 +462,12 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 	csv_time(sb, &now);
 	csv_field(sb, rule->name, strlen(rule->name));
 	if (rule->mode != RULES_MODE_COUNT) {
-		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu," CSV_NOT_EXEC ",%llu\r\n",
+		strbuf_addf(sb, "summary,,,,,,,,,,%llu,%llu," CSV_NOT_EXEC ",%llu" CSV_NO_LABELS "\r\n",
 			    (unsigned long long)sr->delivered, (unsigned long long)sr->lost,
 			    (unsigned long long)sr->suppressed);
 		return;
 	}
-	strbuf_addf(sb, "summary,,,,,,,,,,%llu,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n",
+	strbuf_addf(sb, "summary,,,,,,,,,,%llu,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED CSV_NO_LABELS "\r\n",
 		    (unsigned long long)sr->counted);
 	for (i = 0; i < sr->ncounts; i++) {
 		const struct summary_count *c = &sr->counts[i];
@@ -413,8 +482,9 @@ void sink_format_csv_summary(struct strbuf *sb, const struct summary *sum,
 		csv_field(sb, c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
 		if (rule->group_by & RULES_GROUP_SYSCALL)
 			strbuf_adds(sb, summary_count_syscall(c, nr));
-		strbuf_addf(sb, ",,,,%llu,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n",
+		strbuf_addf(sb, ",,,,%llu,," CSV_NOT_EXEC CSV_NOT_SUPPRESSED,
 			    (unsigned long long)c->count);
+		csv_count_labels(sb, rule, c);
 	}
 }
 
@@ -451,6 +521,12 @@ void sink_format_kv_event(struct strbuf *sb, const struct sink_event *ev)
 		strbuf_addf(sb, " ppid=%u", ev->exec->ppid);
 	strbuf_addf(sb, " uid=%u", h->uid);
 	kv(sb, "comm", h->comm, escape_comm_len(h->comm, RT_COMM_LEN));
+	if (ev->cgroup)
+		kv(sb, "cgroup", ev->cgroup, strlen(ev->cgroup));
+	if (ev->unit)
+		kv(sb, "unit", ev->unit, strlen(ev->unit));
+	if (ev->container)
+		kv(sb, "container", ev->container, strlen(ev->container));
 	if (ev->exec)
 		kv_exec(sb, ev->exec);
 	else
@@ -667,7 +743,7 @@ void sink_format_csv_reload(struct strbuf *sb, const struct sink_reload *r)
 	csv_time(sb, &now);
 	strbuf_adds(sb, ",reload,,,,,,,,");
 	csv_field(sb, r->line, strlen(r->line));
-	strbuf_addf(sb, ",,%llu," CSV_NOT_EXEC CSV_NOT_SUPPRESSED "\r\n",
+	strbuf_addf(sb, ",,%llu," CSV_NOT_EXEC CSV_NOT_SUPPRESSED CSV_NO_LABELS "\r\n",
 		    (unsigned long long)r->swap_lost);
 }
 

@@ -14,7 +14,8 @@
 /* Columns of the CSV sink, in order: the header row. New columns go last. */
 #define SINK_CSV_HEADER \
 	"time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost," \
-	"filename_truncated,result,pcomm,argc,argv_cut_args,argv_cut_bytes,suppressed\r\n"
+	"filename_truncated,result,pcomm,argc,argv_cut_args,argv_cut_bytes,suppressed," \
+	"cgroup,unit,container\r\n"
 
 /* An RFC 3339 UTC timestamp with microseconds, e.g. 2026-11-25T04:59:07.123456Z. */
 void sink_format_rfc3339(struct strbuf *sb, const struct timespec *ts);

@@ -27,18 +27,47 @@ void summary_init(struct summary *s, const struct rules *r)
 		s->sinks[i].output = &r->outputs[i];
 }
 
-void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, uint32_t nr,
-		       uint64_t n)
+void summary_add_count_labelled(struct summary_rule *sr, const char *comm, uint32_t pid,
+				uint32_t nr, const char *const labels[3], uint64_t n)
 {
 	struct summary_count *c;
 
 	sr->counted += n;
 	sr->counts = xreallocarray(sr->counts, sr->ncounts + 1, sizeof(*sr->counts));
 	c = &sr->counts[sr->ncounts++];
+	memset(c, 0, sizeof(*c));
 	memcpy(c->comm, comm, RT_COMM_LEN);
 	c->pid = pid;
 	c->nr = nr;
 	c->count = n;
+	if (labels) {
+		c->cgroup = labels[0] ? xstrdup(labels[0]) : NULL;
+		c->unit = labels[1] ? xstrdup(labels[1]) : NULL;
+		c->container = labels[2] ? xstrdup(labels[2]) : NULL;
+	}
+}
+
+void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, uint32_t nr,
+		       uint64_t n)
+{
+	summary_add_count_labelled(sr, comm, pid, nr, NULL, n);
+}
+
+/* Two labels in order, none first. */
+static int cmp_label(const char *x, const char *y)
+{
+	if (!x || !y)
+		return (x != NULL) - (y != NULL);
+	return strcmp(x, y);
+}
+
+static int cmp_labels(const struct summary_count *x, const struct summary_count *y)
+{
+	int c;
+
+	if ((c = cmp_label(x->cgroup, y->cgroup)) || (c = cmp_label(x->unit, y->unit)))
+		return c;
+	return cmp_label(x->container, y->container);
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -52,7 +81,9 @@ static int cmp_count(const void *a, const void *b)
 		return c;
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return x->nr < y->nr ? -1 : x->nr > y->nr;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return cmp_labels(x, y);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -64,20 +95,32 @@ static int cmp_key(const void *a, const void *b)
 		return c;
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return x->nr < y->nr ? -1 : x->nr > y->nr;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return cmp_labels(x, y);
 }
 
 /* One counter per key: the kernel may have counted a key on both of its paths. */
+static void count_free_labels(struct summary_count *c)
+{
+	free(c->cgroup);
+	free(c->unit);
+	free(c->container);
+	c->cgroup = c->unit = c->container = NULL;
+}
+
 static void merge_keys(struct summary_rule *sr)
 {
 	size_t i, out = 0;
 
 	qsort(sr->counts, sr->ncounts, sizeof(*sr->counts), cmp_key);
 	for (i = 0; i < sr->ncounts; i++) {
-		if (out && !cmp_key(&sr->counts[out - 1], &sr->counts[i]))
+		if (out && !cmp_key(&sr->counts[out - 1], &sr->counts[i])) {
 			sr->counts[out - 1].count += sr->counts[i].count;
-		else
+			count_free_labels(&sr->counts[i]);
+		} else {
 			sr->counts[out++] = sr->counts[i];
+		}
 	}
 	sr->ncounts = out;
 }
@@ -208,6 +251,16 @@ static void format_counted(const struct summary_rule *sr, struct strbuf *out)
 			    (unsigned long long)sr->count_full);
 }
 
+/* A counter's cgroup label in a text column: untrusted bytes, escaped; "-" for none. */
+static void text_label(struct strbuf *out, const char *v)
+{
+	strbuf_adds(out, "  ");
+	if (v)
+		escape_text(out, v, strlen(v));
+	else
+		strbuf_addc(out, '-');
+}
+
 /* A count rule's top counters as a table. */
 static void format_counters(const struct summary *s, const struct summary_rule *sr,
 			    struct strbuf *out)
@@ -224,7 +277,15 @@ static void format_counters(const struct summary *s, const struct summary_rule *
 		strbuf_addf(out, " %-8s", "PID");
 	if (rule->group_by & RULES_GROUP_SYSCALL)
 		strbuf_addf(out, " %-20s", "SYSCALL");
-	strbuf_addf(out, " %12s\n", "COUNT");
+	strbuf_addf(out, " %12s", "COUNT");
+	/* Labels of any length: last, each after two spaces. */
+	if (rule->group_by & RULES_GROUP_CGROUP)
+		strbuf_adds(out, "  CGROUP");
+	if (rule->group_by & RULES_GROUP_UNIT)
+		strbuf_adds(out, "  UNIT");
+	if (rule->group_by & RULES_GROUP_CONTAINER)
+		strbuf_adds(out, "  CONTAINER");
+	strbuf_addc(out, '\n');
 	shown = sr->ncounts < s->top ? sr->ncounts : s->top;
 	for (i = 0; i < shown; i++) {
 		const struct summary_count *c = &sr->counts[i];
@@ -239,7 +300,14 @@ static void format_counters(const struct summary *s, const struct summary_rule *
 			strbuf_addf(out, " %-8u", c->pid);
 		if (rule->group_by & RULES_GROUP_SYSCALL)
 			strbuf_addf(out, " %-20s", summary_count_syscall(c, nr));
-		strbuf_addf(out, " %12llu\n", (unsigned long long)c->count);
+		strbuf_addf(out, " %12llu", (unsigned long long)c->count);
+		if (rule->group_by & RULES_GROUP_CGROUP)
+			text_label(out, c->cgroup);
+		if (rule->group_by & RULES_GROUP_UNIT)
+			text_label(out, c->unit);
+		if (rule->group_by & RULES_GROUP_CONTAINER)
+			text_label(out, c->container);
+		strbuf_addc(out, '\n');
 	}
 	if (shown < sr->ncounts)
 		strbuf_addf(out, "  (%zu more counters)\n", sr->ncounts - shown);
@@ -311,9 +379,11 @@ void summary_format_text(const struct summary *s, struct strbuf *out)
 
 void summary_free(struct summary *s)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < s->nrules; i++) {
+		for (j = 0; j < s->rules[i].ncounts; j++)
+			count_free_labels(&s->rules[i].counts[j]);
 		free(s->rules[i].counts);
 		free(s->rules[i].output_lost);
 	}

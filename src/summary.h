@@ -19,6 +19,11 @@ struct summary_count {
 	uint32_t pid;
 	uint32_t nr;		/* syscall number */
 	uint64_t count;
+	/* group_by cgroup, unit, container: the counter's, owned; NULL when the rule
+	 * does not group by it or the cgroup is in no unit or container. */
+	char *cgroup;
+	char *unit;
+	char *container;
 };
 
 /*
@@ -75,6 +80,10 @@ void summary_init(struct summary *s, const struct rules *r);
 /* Record counter key (comm, pid, nr) = n in rule sr; summary_sort merges repeats. */
 void summary_add_count(struct summary_rule *sr, const char *comm, uint32_t pid, uint32_t nr,
 		       uint64_t n);
+
+/* The same with cgroup labels (copied; NULL for none): the key includes them. */
+void summary_add_count_labelled(struct summary_rule *sr, const char *comm, uint32_t pid,
+				uint32_t nr, const char *const labels[3], uint64_t n);
 
 /* Merge counters of equal keys, then sort each rule's: largest first, then by key. */
 void summary_sort(struct summary *s);
