@@ -13,12 +13,27 @@ static bool same_array(const void *a, size_t na, const void *b, size_t nb, size_
 	return na == nb && (!na || !memcmp(a, b, na * size));
 }
 
+static bool same_strings(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
 static bool same_filter(const struct rules_filter *a, const struct rules_filter *b)
 {
 	return same_array(a->comm, a->ncomm, b->comm, b->ncomm, sizeof(*a->comm)) &&
 	       same_array(a->pid, a->npid, b->pid, b->npid, sizeof(*a->pid)) &&
 	       same_array(a->uid, a->nuid, b->uid, b->nuid, sizeof(*a->uid)) &&
-	       same_array(a->sys, a->nsys, b->sys, b->nsys, sizeof(*a->sys));
+	       same_array(a->sys, a->nsys, b->sys, b->nsys, sizeof(*a->sys)) &&
+	       same_strings(a->cgroup, a->ncgroup, b->cgroup, b->ncgroup) &&
+	       same_strings(a->unit, a->nunit, b->unit, b->nunit) &&
+	       same_strings(a->container, a->ncontainer, b->container, b->ncontainer);
 }
 
 /* Whether rule a of ra routes to the outputs rule b of rb does (by output name). */

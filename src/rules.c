@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "rules.h"
 #include "syscalls.h"
 #include "util.h"
@@ -58,6 +59,9 @@ _Static_assert(RT_ARGS_DEFAULT >= RULES_MIN_ARGV_BYTES && RT_ARGS_DEFAULT <= RUL
 _Static_assert(RULES_MIN_EXEC_BUFFER_SIZE / 2 >=
 	       offsetof(struct rt_exec_event, data) + RT_FILENAME_LEN,
 	       "an execve rule's smallest buffer_size holds two exec events without arguments");
+_Static_assert(RULES_UNIT_MAX < CGROUPS_UNIT_MAX && RULES_CONTAINER_MAX < CGROUPS_CONTAINER_MAX &&
+	       RULES_CGROUP_PATH_MAX < CGROUPS_PATH_MAX,
+	       "what a filter names fits what cgroups.c hands back to compare it with");
 _Static_assert(RULES_MAX_BUFFER_SIZE % (1024 * 1024) == 0, "the most buffer_size is said in MiB");
 _Static_assert(RULES_MAX_ARGV_BYTES % 1024 == 0, "the most max_argv_bytes is said in KiB too");
 _Static_assert(RULES_MAX_MESSAGE % 1024 == 0, "the most max_message is said in KiB too");
@@ -445,11 +449,188 @@ static void parse_syscalls(struct ytree_ctx *c, const struct ytree_node *seq, co
 	}
 }
 
+/*
+ * A cgroup path below the cgroup v2 mount, "/a/b" or "a/b", as "/a/b": the form
+ * cgroups.c gives. "." and ".." are refused rather than resolved: the kernel
+ * matches the path of a cgroup, which never has them. NULL once reported.
+ */
+static char *cgroup_path(struct ytree_ctx *c, const struct ytree_node *n, const char *s)
+{
+	const char *body = s, *p, *q, *end;
+	size_t len;
+	char *out;
+
+	if (!strcmp(s, "/"))
+		return xstrdup("/");
+	/* The mount point given too would be a path no cgroup has: said, not missed. */
+	if (!strncmp(s, "/sys/fs/cgroup", 14) && (s[14] == '/' || !s[14])) {
+		ytree_error(c, &n->mark, "cgroup '%s' is a file system path: give the path below "
+			    "the cgroup v2 mount (e.g. /system.slice/nginx.service)",
+			    ytree_show(c, s));
+		return NULL;
+	}
+	if (*body == '/')
+		body++;
+	len = strlen(body);
+	if (len && body[len - 1] == '/')
+		len--;
+	for (p = body, end = body + len;; p = q + 1) {
+		q = memchr(p, '/', (size_t)(end - p));
+		if (!q)
+			q = end;
+		if (q == p) {
+			ytree_error(c, &n->mark, "cgroup '%s' has an empty component",
+				    ytree_show(c, s));
+			return NULL;
+		}
+		if ((q - p == 1 && p[0] == '.') || (q - p == 2 && p[0] == '.' && p[1] == '.')) {
+			ytree_error(c, &n->mark, "cgroup '%s' must not have '.' or '..' components",
+				    ytree_show(c, s));
+			return NULL;
+		}
+		if (q == end)
+			break;
+	}
+	if (len + 1 > RULES_CGROUP_PATH_MAX) {
+		ytree_error(c, &n->mark, "cgroup '%s' is longer than %d bytes", ytree_show(c, s),
+			    RULES_CGROUP_PATH_MAX);
+		return NULL;
+	}
+	out = xmalloc(len + 2);
+	out[0] = '/';
+	memcpy(out + 1, body, len);
+	out[len + 1] = '\0';
+	return out;
+}
+
+/*
+ * A unit a process's cgroup is named after: a .service or a .scope. The unit
+ * types people reach for instead are told where their processes are.
+ */
+static char *unit_name(struct ytree_ctx *c, const struct ytree_node *n, const char *s)
+{
+	/* systemd's own set: unit_name_is_valid() */
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				    "0123456789:-_.\\@";
+	/* Units that start a service rather than hold processes. */
+	static const char *const starters[] = { ".timer", ".socket", ".path" };
+	char service[RULES_UNIT_MAX + 16];
+	const char *dot = strrchr(s, '.');
+	size_t len = strlen(s), i;
+
+	if (len > RULES_UNIT_MAX) {
+		ytree_error(c, &n->mark, "unit '%s' is longer than %d bytes", ytree_show(c, s),
+			    RULES_UNIT_MAX);
+		return NULL;
+	}
+	if (strspn(s, chars) != len) {
+		ytree_error(c, &n->mark, "unit '%s' must be characters of A-Z a-z 0-9 : - _ . \\ @",
+			    ytree_show(c, s));
+		return NULL;
+	}
+	if (cgroups_is_unit(s))
+		return xstrdup(s);
+	for (i = 0; dot && dot > s && i < ARRAY_SIZE(starters); i++) {
+		if (strcmp(dot, starters[i]))
+			continue;
+		snprintf(service, sizeof(service), "%.*s.service", (int)(dot - s), s);
+		ytree_error(c, &n->mark, "unit '%s' is a %s unit: the processes it starts run "
+			    "in a service, by default '%s': give that", ytree_show(c, s), dot + 1,
+			    ytree_show(c, service));
+		return NULL;
+	}
+	if (dot && dot > s && !strcmp(dot, ".slice"))
+		ytree_error(c, &n->mark, "unit '%s' is a slice, which holds units, not processes: "
+			    "give its services or scopes, or the slice's path as a cgroup",
+			    ytree_show(c, s));
+	else
+		ytree_error(c, &n->mark, "unit '%s' must be a .service or a .scope: the units "
+			    "processes run in", ytree_show(c, s));
+	return NULL;
+}
+
+/*
+ * A container id or its prefix (hex digits, taken in either case, kept in
+ * lowercase as the runtimes write ids), or a machine name, kept as it is.
+ */
+static char *container_name(struct ytree_ctx *c, const struct ytree_node *n, const char *s)
+{
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				    "0123456789_.-";
+	size_t len = strlen(s), i;
+	char *out;
+
+	if (len > RULES_CONTAINER_MAX) {
+		ytree_error(c, &n->mark, "container '%s' is longer than %d bytes (an id has 64 hex "
+			    "digits)", ytree_show(c, s), RULES_CONTAINER_MAX);
+		return NULL;
+	}
+	if (strspn(s, chars) != len) {
+		ytree_error(c, &n->mark, "container '%s' must be an id or its first hex digits, or "
+			    "a machine name of A-Z a-z 0-9 _ . -", ytree_show(c, s));
+		return NULL;
+	}
+	out = xstrdup(s);
+	if (strspn(s, "0123456789abcdefABCDEF") == len)
+		for (i = 0; i < len; i++)
+			if (out[i] >= 'A' && out[i] <= 'F')
+				out[i] = (char)(out[i] - 'A' + 'a');
+	return out;
+}
+
+/* A list of strings, each checked (and normalised) by check, into a deduplicated array. */
+static void parse_strings(struct ytree_ctx *c, const struct ytree_node *seq, const char *what,
+			  char *(*check)(struct ytree_ctx *c, const struct ytree_node *n,
+					 const char *s),
+			  char ***out, size_t *count)
+{
+	size_t i, j;
+
+	if (!check_list(c, seq, what))
+		return;
+	*out = xcalloc(seq->nitems + 1, sizeof(**out));
+	for (i = 0; i < seq->nitems; i++) {
+		const struct ytree_node *n = seq->items[i];
+		const char *s;
+		char *v;
+
+		if (!ytree_get_string(c, n, what, true, &s) || !(v = check(c, n, s)))
+			continue;
+		for (j = 0; j < *count; j++)
+			if (!strcmp((*out)[j], v))
+				break;
+		if (j < *count)
+			free(v);
+		else
+			(*out)[(*count)++] = v;
+	}
+}
+
+/* cgroup, unit and container, or their exclude_ twins (prefix "exclude_"), into f. */
+static void parse_cgroup_keys(struct ytree_ctx *c, const struct ytree_node *map,
+			      const char *prefix, struct rules_filter *f)
+{
+	const struct ytree_node *n;
+	char key[32];
+
+	snprintf(key, sizeof(key), "%scgroup", prefix);
+	if ((n = ytree_map_get(map, key)))
+		parse_strings(c, n, key, cgroup_path, &f->cgroup, &f->ncgroup);
+	snprintf(key, sizeof(key), "%sunit", prefix);
+	if ((n = ytree_map_get(map, key)))
+		parse_strings(c, n, key, unit_name, &f->unit, &f->nunit);
+	snprintf(key, sizeof(key), "%scontainer", prefix);
+	if ((n = ytree_map_get(map, key)))
+		parse_strings(c, n, key, container_name, &f->container, &f->ncontainer);
+}
+
 static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, struct rules_rule *rule)
 {
-	static const char *const keys[] = { "comm", "pid", "uid", "syscalls", "follow", "result",
-					    "exclude_comm", "exclude_pid", "exclude_uid",
-					    "exclude_syscalls", NULL };
+	static const char *const keys[] = { "comm", "pid", "uid", "syscalls", "cgroup", "unit",
+					    "container", "follow", "result", "exclude_comm",
+					    "exclude_pid", "exclude_uid", "exclude_syscalls",
+					    "exclude_cgroup", "exclude_unit", "exclude_container",
+					    NULL };
 	const struct ytree_node *n;
 	int v;
 
@@ -472,6 +653,8 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 	if ((n = ytree_map_get(map, "exclude_uid")))
 		parse_numbers(c, n, "exclude_uid", 0, UINT32_MAX - 1, &rule->exclude.uid,
 			      &rule->exclude.nuid);
+	parse_cgroup_keys(c, map, "", &rule->include);
+	parse_cgroup_keys(c, map, "exclude_", &rule->exclude);
 	if ((n = ytree_map_get(map, "follow")) && ytree_get_bool(c, n, "follow", &rule->follow) &&
 	    rule->follow && !rule->include.npid)
 		ytree_error(c, &n->mark, "'follow' needs a non-empty 'pid' list to follow");
@@ -498,7 +681,9 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 static void parse_group_by(struct ytree_ctx *c, const struct ytree_node *seq,
 			   struct rules_rule *rule)
 {
-	static const char *const names[] = { "comm", "pid", "syscall" };
+	/* In RULES_GROUP_* bit order. */
+	static const char *const names[] = { "comm", "pid", "syscall", "cgroup", "unit",
+					     "container" };
 	size_t i;
 	int v;
 
@@ -509,13 +694,15 @@ static void parse_group_by(struct ytree_ctx *c, const struct ytree_node *seq,
 	if (!ytree_expect_type(c, seq, YTREE_SEQ, "group_by"))
 		return;
 	if (seq->nitems == 0) {
-		ytree_error(c, &seq->mark, "'group_by' is empty (use comm, pid, syscall)");
+		ytree_error(c, &seq->mark, "'group_by' is empty (use comm, pid, syscall, cgroup, "
+			    "unit, container)");
 		return;
 	}
 	rule->group_by = 0;
 	for (i = 0; i < seq->nitems; i++)
 		if (ytree_get_choice(c, seq->items[i], "group_by", "group_by", names,
-				     ARRAY_SIZE(names), "comm, pid or syscall", &v))
+				     ARRAY_SIZE(names),
+				     "comm, pid, syscall, cgroup, unit or container", &v))
 			rule->group_by |= 1u << v;
 }
 
@@ -891,12 +1078,44 @@ out:
 	return ret;
 }
 
+static void free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static void filter_free(struct rules_filter *f)
 {
+	free_strings(f->cgroup, f->ncgroup);
+	free_strings(f->unit, f->nunit);
+	free_strings(f->container, f->ncontainer);
 	free(f->comm);
 	free(f->pid);
 	free(f->uid);
 	free(f->sys);
+}
+
+static bool filter_needs_cgroups(const struct rules_filter *f)
+{
+	return f->ncgroup || f->nunit || f->ncontainer;
+}
+
+/* A cgroup, unit or container filter, or a count grouped by one, in any rule. */
+bool rules_need_cgroups(const struct rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrules; i++) {
+		const struct rules_rule *rule = &r->rules[i];
+
+		if (filter_needs_cgroups(&rule->include) || filter_needs_cgroups(&rule->exclude) ||
+		    (rule->mode == RULES_MODE_COUNT && (rule->group_by & RULES_GROUP_BY_CGROUP)))
+			return true;
+	}
+	return false;
 }
 
 /* Free every array and string in r and zero it, so a second call does nothing. */

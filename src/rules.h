@@ -89,6 +89,15 @@ enum rules_result {
 #define RULES_MIN_ARGV_BYTES	256
 #define RULES_MAX_ARGV_BYTES	RT_ARGS_MAX
 
+/*
+ * cgroup, unit and container filters: their longest values. A cgroup path is
+ * matched by the kernel up to this length; unit and machine names are systemd's
+ * limits, a container id is 64 hex digits.
+ */
+#define RULES_CGROUP_PATH_MAX	255
+#define RULES_UNIT_MAX		255
+#define RULES_CONTAINER_MAX	64
+
 struct rules_filter {
 	char (*comm)[RT_COMM_LEN];	/* NUL-padded kernel comms */
 	size_t ncomm;
@@ -98,6 +107,12 @@ struct rules_filter {
 	size_t nuid;
 	uint32_t *sys;			/* syscall numbers (sys_enter rules) */
 	size_t nsys;
+	char **cgroup;			/* normalised paths: a leading '/', no trailing one */
+	size_t ncgroup;
+	char **unit;			/* .service and .scope unit names */
+	size_t nunit;
+	char **container;		/* lowercase id prefixes or machine names */
+	size_t ncontainer;
 };
 
 /* rate_limit: of a stream rule: at most events per per_ms, bursts up to burst. */
@@ -122,13 +137,18 @@ struct rules_rate {
 #define RULES_GROUP_COMM	(1u << 0)
 #define RULES_GROUP_PID		(1u << 1)
 #define RULES_GROUP_SYSCALL	(1u << 2)
+/* The kernel keys these three by cgroup id; user space labels and merges. */
+#define RULES_GROUP_CGROUP	(1u << 3)
+#define RULES_GROUP_UNIT	(1u << 4)
+#define RULES_GROUP_CONTAINER	(1u << 5)
+#define RULES_GROUP_BY_CGROUP	(RULES_GROUP_CGROUP | RULES_GROUP_UNIT | RULES_GROUP_CONTAINER)
 
 struct rules_rule {
 	char name[RULES_NAME_MAX + 1];
 	enum rt_probe probe;
 	enum rules_attach attach;	/* execve only */
 	enum rules_mode mode;		/* sys_enter: count or stream; execve: stream */
-	struct rules_filter include;	/* filter: comm, pid, uid, syscalls */
+	struct rules_filter include;	/* filter: comm, pid, uid, syscalls, ... */
 	struct rules_filter exclude;	/* filter: exclude_comm, exclude_pid, ... */
 	bool follow;			/* filter: follow: descendants of the pids too */
 	enum rules_result result;	/* filter: result:; execve only (else the default) */
@@ -176,6 +196,12 @@ int rules_load_buffer(const char *name, const char *buf, size_t len,
 
 /* Free what rules_load_* allocated; safe on a zeroed or already-freed struct. */
 void rules_free(struct rules *r);
+
+/*
+ * Whether some rule filters by cgroup, unit or container (to include or to
+ * exclude) or groups by one of them: the run then needs the cgroup v2 hierarchy.
+ */
+bool rules_need_cgroups(const struct rules *r);
 
 /* Parse "500ms", "30s", "2m", "1h" (a bare number is seconds) into milliseconds. */
 int rules_parse_duration(const char *s, uint64_t *ms);

@@ -304,7 +304,7 @@ bool ytree_key_is(const struct ytree_node *k, const char *key)
 void ytree_check_keys(struct ytree_ctx *c, const struct ytree_node *map, const char *context,
 		      const char *const *allowed)
 {
-	const struct ytree_node *seen[16] = { NULL };
+	const struct ytree_node *seen[32] = { NULL };
 	size_t i, a;
 
 	for (i = 0; i + 1 < map->nitems; i += 2) {

@@ -70,7 +70,7 @@ bool ytree_expect_type(struct ytree_ctx *c, const struct ytree_node *n, enum ytr
 bool ytree_key_is(const struct ytree_node *k, const char *key);
 
 /*
- * Check a mapping's keys: scalars, each one of allowed (NULL-ended, at most 16),
+ * Check a mapping's keys: scalars, each one of allowed (NULL-ended, at most 32),
  * none twice; context names the mapping in messages.
  */
 void ytree_check_keys(struct ytree_ctx *c, const struct ytree_node *map, const char *context,

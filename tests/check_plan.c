@@ -351,8 +351,8 @@ START_TEST(test_args_cap_kept)
 END_TEST
 
 /*
- * An execve rule's result and max_argv_bytes change what it reports, not how it
- * counts: a change keeps its slot and counts. Set to what they were: no change.
+ * An execve rule's result, max_argv_bytes and filters change what it reports, not
+ * how it counts: a change keeps its slot and counts. Set to what they were: no change.
  */
 START_TEST(test_exec_change)
 {
@@ -369,6 +369,11 @@ START_TEST(test_exec_change)
 		{ "{ name: a, probe: execve, max_argv_bytes: 128K }", PLAN_RULE_CHANGED },
 		{ "{ name: a, probe: execve, max_argv_bytes: 256, filter: { result: any } }",
 		  PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: execve, filter: { cgroup: [] } }", PLAN_RULE_SAME },
+		{ "{ name: a, probe: execve, filter: { cgroup: [/a] } }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: execve, filter: { exclude_unit: [a.service] } }",
+		  PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: execve, filter: { container: [web] } }", PLAN_RULE_CHANGED },
 	};
 	char yaml[256];
 	size_t i;
@@ -406,6 +411,48 @@ START_TEST(test_exec_change)
 }
 END_TEST
 
+/*
+ * cgroup, unit and container filters are compared by their normalised strings;
+ * grouping by cgroup, unit or container keys counters another way: replaced.
+ */
+START_TEST(test_cgroup_change)
+{
+	static const char *const base =
+		"version: 1\nrules:\n"
+		"  - { name: a, probe: sys_enter, group_by: [cgroup],\n"
+		"      filter: { cgroup: [/a, /b], unit: [x.service],\n"
+		"                exclude_container: [web] } }\n";
+	static const struct {
+		const char *rule;
+		enum plan_change want;
+	} cases[] = {
+		{ "{ name: a, probe: sys_enter, group_by: [cgroup], filter: { cgroup: [a/, /b/],"
+		  " unit: [x.service], exclude_container: [web] } }", PLAN_RULE_SAME },
+		{ "{ name: a, probe: sys_enter, group_by: [cgroup], filter: { cgroup: [/a],"
+		  " unit: [x.service], exclude_container: [web] } }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: sys_enter, group_by: [cgroup], filter: { cgroup: [/a, /b],"
+		  " unit: [y.service], exclude_container: [web] } }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: sys_enter, group_by: [cgroup], filter: { cgroup: [/a, /b],"
+		  " unit: [x.service], exclude_container: [web2] } }", PLAN_RULE_CHANGED },
+		{ "{ name: a, probe: sys_enter, group_by: [unit], filter: { cgroup: [/a, /b],"
+		  " unit: [x.service], exclude_container: [web] } }", PLAN_RULE_REPLACED },
+		{ "{ name: a, probe: sys_enter, filter: { cgroup: [/a, /b],"
+		  " unit: [x.service], exclude_container: [web] } }", PLAN_RULE_REPLACED },
+	};
+	char yaml[512];
+	size_t i;
+
+	ck_assert_int_eq(build(&run, NULL, base), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - %s\n", cases[i].rule);
+		ck_assert_int_eq(build(&next, &run, yaml), 0);
+		ck_assert_msg(next.rule[0].change == cases[i].want, "%s: change %d, want %d",
+			      cases[i].rule, next.rule[0].change, cases[i].want);
+		plan_free(&next);
+	}
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -413,6 +460,7 @@ static Suite *plan_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_start);
+	tcase_add_test(tc, test_cgroup_change);
 	tcase_add_test(tc, test_same_file);
 	tcase_add_test(tc, test_change_report);
 	tcase_add_test(tc, test_replaced);

@@ -111,6 +111,10 @@ static const struct {
 	  "only to stream rules: a count rule has no events to buffer\n" },
 	{ "bad-buffer-size-power.yaml", "bad-buffer-size-power.yaml:5:18: 'buffer_size' must be a "
 	  "power of two: 4K, 8K, 16K, ... 1024M\n" },
+	{ "bad-cgroup-dotdot.yaml", "bad-cgroup-dotdot.yaml:5:24: cgroup "
+	  "'/system.slice/../user.slice' must not have '.' or '..' components\n" },
+	{ "bad-container-name.yaml", "bad-container-name.yaml:5:35: container 'web 1' must be an "
+	  "id or its first hex digits, or a machine name of A-Z a-z 0-9 _ . -\n" },
 	{ "bad-comm-entry-type.yaml", "bad-comm-entry-type.yaml:5:28: 'comm' entries must be "
 	  "strings\n" },
 	{ "bad-comm-too-long.yaml", "bad-comm-too-long.yaml:5:28: comm 'sixteen-bytes-xx' is "
@@ -141,6 +145,8 @@ static const struct {
 	  "json)\n" },
 	{ "bad-group-by-stream.yaml", "bad-group-by-stream.yaml:6:15: 'group_by' applies only "
 	  "to mode count\n" },
+	{ "bad-group-by-unknown.yaml", "bad-group-by-unknown.yaml:5:22: unknown group_by "
+	  "'cgroups' (expected comm, pid, syscall, cgroup, unit or container)\n" },
 	{ "bad-ident.yaml", "bad-ident.yaml:3:31: ident 'rule trace' must be 1 to 48 "
 	  "characters of A-Z a-z 0-9 _ . -\n" },
 	{ "bad-interval.yaml", "bad-interval.yaml:2:11: bad interval 'soon' (use e.g. 500ms, "
@@ -211,8 +217,12 @@ static const struct {
 	{ "bad-top.yaml", "bad-top.yaml:4:17: 'top' must be between 1 and 1000\n" },
 	{ "bad-two-documents.yaml", "bad-two-documents.yaml:4:1: more than one YAML document\n" },
 	{ "bad-unknown-filter-key.yaml", "bad-unknown-filter-key.yaml:5:15: unknown key "
-	  "'command' in filter (expected one of: comm, pid, uid, syscalls, follow, result, "
-	  "exclude_comm, exclude_pid, exclude_uid, exclude_syscalls)\n" },
+	  "'command' in filter (expected one of: comm, pid, uid, syscalls, cgroup, unit, "
+	  "container, follow, result, exclude_comm, exclude_pid, exclude_uid, exclude_syscalls, "
+	  "exclude_cgroup, exclude_unit, exclude_container)\n" },
+	{ "bad-unit-timer.yaml", "bad-unit-timer.yaml:5:37: unit 'backup.timer' is a timer "
+	  "unit: the processes it starts run in a service, by default 'backup.service': give "
+	  "that\n" },
 	{ "bad-unknown-key.yaml", "bad-unknown-key.yaml:5:5: unknown key 'colour' in rule "
 	  "(expected one of: name, probe, attach, mode, filter, group_by, max_argv_bytes, "
 	  "rate_limit, buffer_size, outputs)\n" },
@@ -1119,7 +1129,11 @@ START_TEST(test_other_errors)
 	expect_error("version: 1\nduration: 0s\nrules: [{ name: a, probe: execve }]\n",
 		     "t:2:11: bad duration '0s' (use e.g. 500ms, 30s, 2m, 1h)\n");
 	expect_error("version: 1\nrules: [{ name: a, probe: sys_enter, group_by: [cpu] }]\n",
-		     "t:2:49: unknown group_by 'cpu' (expected comm, pid or syscall)\n");
+		     "t:2:49: unknown group_by 'cpu' (expected comm, pid, syscall, cgroup, unit or "
+		     "container)\n");
+	expect_error("version: 1\nrules: [{ name: a, probe: sys_enter, group_by: [] }]\n",
+		     "t:2:48: 'group_by' is empty (use comm, pid, syscall, cgroup, unit, "
+		     "container)\n");
 }
 END_TEST
 
@@ -1434,6 +1448,321 @@ START_TEST(test_free)
 }
 END_TEST
 
+#define CG_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* A rule file of one execve rule with one filter key, on line 3. */
+static void filter_yaml(char *buf, size_t len, const char *key, const char *value)
+{
+	snprintf(buf, len, "version: 1\nrules:\n"
+		 "  - { name: a, probe: execve, filter: { %s: %s } }\n", key, value);
+}
+
+/* Column of a filter's first list entry in filter_yaml's line 3. */
+static unsigned entry_column(const char *key)
+{
+	return (unsigned)(strlen("  - { name: a, probe: execve, filter: { ") + strlen(key) +
+			  strlen(": [") + 1);
+}
+
+/* cgroup paths: a leading '/', no trailing one, deduplicated after that. */
+START_TEST(test_cgroup_filter)
+{
+	const struct rules_filter *in, *ex;
+
+	expect_ok("version: 1\nrules:\n"
+		  "  - name: a\n    probe: execve\n"
+		  "    filter:\n"
+		  "      cgroup: [/system.slice/nginx.service, system.slice/nginx.service,\n"
+		  "               \"/system.slice/nginx.service/\", /, user.slice/, \"a\\eb\"]\n"
+		  "      exclude_cgroup: [/system.slice/nginx.service/worker]\n"
+		  "  - { name: b, probe: sys_enter, filter: { cgroup: [/init.scope] } }\n");
+	in = &r.rules[0].include;
+	ex = &r.rules[0].exclude;
+	ck_assert_uint_eq(in->ncgroup, 4);
+	ck_assert_str_eq(in->cgroup[0], "/system.slice/nginx.service");
+	ck_assert_str_eq(in->cgroup[1], "/");
+	ck_assert_str_eq(in->cgroup[2], "/user.slice");
+	ck_assert_str_eq(in->cgroup[3], "/a\x1b" "b");
+	ck_assert_uint_eq(ex->ncgroup, 1);
+	ck_assert_str_eq(ex->cgroup[0], "/system.slice/nginx.service/worker");
+	ck_assert_uint_eq(in->nunit + in->ncontainer + ex->nunit + ex->ncontainer, 0);
+	ck_assert_uint_eq(r.rules[1].include.ncgroup, 1);
+	ck_assert_str_eq(r.rules[1].include.cgroup[0], "/init.scope");
+}
+END_TEST
+
+START_TEST(test_cgroup_filter_errors)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* after "t:3:COLUMN: " */
+	} cases[] = {
+		{ "[a//b]", "cgroup 'a//b' has an empty component" },
+		{ "[\"//\"]", "cgroup '//' has an empty component" },
+		{ "[/a//]", "cgroup '/a//' has an empty component" },
+		{ "[/a/.]", "cgroup '/a/.' must not have '.' or '..' components" },
+		{ "[./a]", "cgroup './a' must not have '.' or '..' components" },
+		{ "[a/../b]", "cgroup 'a/../b' must not have '.' or '..' components" },
+		{ "[/sys/fs/cgroup/system.slice]", "cgroup '/sys/fs/cgroup/system.slice' is a file "
+		  "system path: give the path below the cgroup v2 mount (e.g. "
+		  "/system.slice/nginx.service)" },
+		{ "[/sys/fs/cgroup]", "cgroup '/sys/fs/cgroup' is a file system path: give the "
+		  "path below the cgroup v2 mount (e.g. /system.slice/nginx.service)" },
+		{ "['']", "'cgroup' entries must not be empty" },
+		{ "[[a]]", "'cgroup' entries must be strings" },
+	};
+	char yaml[512], want[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		filter_yaml(yaml, sizeof(yaml), "cgroup", cases[i].value);
+		snprintf(want, sizeof(want), "t:3:%u: %s\n", entry_column("cgroup"),
+			 cases[i].error);
+		expect_error(yaml, want);
+	}
+	filter_yaml(yaml, sizeof(yaml), "exclude_cgroup", "/x");
+	snprintf(want, sizeof(want), "t:3:%u: 'exclude_cgroup' must be a sequence\n",
+		 entry_column("exclude_cgroup") - 1);
+	expect_error(yaml, want);
+}
+END_TEST
+
+/* 255 bytes the kernel matches, counted with the leading '/'. */
+START_TEST(test_cgroup_filter_length)
+{
+	char yaml[1024], want[1024], path[300];
+
+	memset(path, 'c', sizeof(path));
+	path[0] = '/';
+	path[255] = '\0';
+	snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - { name: a, probe: execve, "
+		 "filter: { cgroup: [%s] } }\n", path);
+	expect_ok(yaml);
+	ck_assert_uint_eq(strlen(r.rules[0].include.cgroup[0]), 255);
+	/* Without the slash as typed, it is still counted. */
+	snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - { name: a, probe: execve, "
+		 "filter: { cgroup: [%s] } }\n", path + 1);
+	expect_ok(yaml);
+	path[255] = 'c';
+	path[256] = '\0';
+	snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - { name: a, probe: execve, "
+		 "filter: { cgroup: [%s] } }\n", path + 1);
+	snprintf(want, sizeof(want), "t:3:%u: cgroup '%.80s...' is longer than 255 bytes\n",
+		 entry_column("cgroup"), path + 1);
+	expect_error(yaml, want);
+	/* A trailing slash is not counted. */
+	path[256] = '/';
+	path[257] = '\0';
+	snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - { name: a, probe: execve, "
+		 "filter: { cgroup: [%s] } }\n", path + 1 + 1);
+	expect_ok(yaml);
+	ck_assert_uint_eq(strlen(r.rules[0].include.cgroup[0]), 255);
+}
+END_TEST
+
+START_TEST(test_unit_filter)
+{
+	const struct rules_filter *in, *ex;
+
+	expect_ok("version: 1\nrules:\n"
+		  "  - name: a\n    probe: sys_enter\n"
+		  "    filter:\n"
+		  "      unit: [nginx.service, session-3.scope, getty@tty1.service,\n"
+		  "             machine-web\\x2d1.scope, nginx.service, \"a:b_c.service\"]\n"
+		  "      exclude_unit: [init.scope]\n");
+	in = &r.rules[0].include;
+	ex = &r.rules[0].exclude;
+	ck_assert_uint_eq(in->nunit, 5);
+	ck_assert_str_eq(in->unit[0], "nginx.service");
+	ck_assert_str_eq(in->unit[1], "session-3.scope");
+	ck_assert_str_eq(in->unit[2], "getty@tty1.service");
+	ck_assert_str_eq(in->unit[3], "machine-web\\x2d1.scope");
+	ck_assert_str_eq(in->unit[4], "a:b_c.service");
+	ck_assert_uint_eq(ex->nunit, 1);
+	ck_assert_str_eq(ex->unit[0], "init.scope");
+}
+END_TEST
+
+START_TEST(test_unit_filter_errors)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* after "t:3:COLUMN: " */
+	} cases[] = {
+		{ "[backup.timer]", "unit 'backup.timer' is a timer unit: the processes it starts "
+		  "run in a service, by default 'backup.service': give that" },
+		{ "[sshd.socket]", "unit 'sshd.socket' is a socket unit: the processes it starts "
+		  "run in a service, by default 'sshd.service': give that" },
+		{ "[cups.path]", "unit 'cups.path' is a path unit: the processes it starts run in "
+		  "a service, by default 'cups.service': give that" },
+		{ "[system.slice]", "unit 'system.slice' is a slice, which holds units, not "
+		  "processes: give its services or scopes, or the slice's path as a cgroup" },
+		{ "[nginx]", "unit 'nginx' must be a .service or a .scope: the units processes "
+		  "run in" },
+		{ "[multi-user.target]", "unit 'multi-user.target' must be a .service or a .scope: "
+		  "the units processes run in" },
+		{ "[.service]", "unit '.service' must be a .service or a .scope: the units "
+		  "processes run in" },
+		{ "[.timer]", "unit '.timer' must be a .service or a .scope: the units processes "
+		  "run in" },
+		{ "[\"a b.service\"]", "unit 'a b.service' must be characters of A-Z a-z 0-9 : - _ "
+		  ". \\ @" },
+		{ "[\"a/b.service\"]", "unit 'a/b.service' must be characters of A-Z a-z 0-9 : - _ "
+		  ". \\ @" },
+		{ "[\"x\\e.service\"]", "unit 'x\\x1b.service' must be characters of A-Z a-z 0-9 : "
+		  "- _ . \\ @" },
+	};
+	char yaml[512], want[512], name[300];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		filter_yaml(yaml, sizeof(yaml), "unit", cases[i].value);
+		snprintf(want, sizeof(want), "t:3:%u: %s\n", entry_column("unit"), cases[i].error);
+		expect_error(yaml, want);
+	}
+	filter_yaml(yaml, sizeof(yaml), "exclude_unit", "[foo.mount]");
+	snprintf(want, sizeof(want), "t:3:%u: unit 'foo.mount' must be a .service or a .scope: "
+		 "the units processes run in\n", entry_column("exclude_unit"));
+	expect_error(yaml, want);
+	/* 255 bytes, systemd's limit. */
+	memset(name, 'u', sizeof(name));
+	strcpy(name + 255 - 8, ".service");
+	snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - { name: a, probe: execve, "
+		 "filter: { unit: [%s] } }\n", name);
+	expect_ok(yaml);
+	ck_assert_uint_eq(strlen(r.rules[0].include.unit[0]), 255);
+	memset(name, 'u', sizeof(name));
+	strcpy(name + 256 - 8, ".service");
+	snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - { name: a, probe: execve, "
+		 "filter: { unit: [%s] } }\n", name);
+	snprintf(want, sizeof(want), "t:3:%u: unit '%.80s...' is longer than 255 bytes\n",
+		 entry_column("unit"), name);
+	expect_error(yaml, want);
+}
+END_TEST
+
+START_TEST(test_container_filter)
+{
+	const struct rules_filter *in, *ex;
+
+	expect_ok("version: 1\nrules:\n"
+		  "  - name: a\n    probe: execve\n"
+		  "    filter:\n"
+		  "      container: [" CG_ID ", 0123abc, ABCDEF, abcdef, web-1, my_box.local,\n"
+		  "                  \"4\", 0]\n"
+		  "      exclude_container: [Web-1]\n");
+	in = &r.rules[0].include;
+	ex = &r.rules[0].exclude;
+	ck_assert_uint_eq(in->ncontainer, 7);
+	ck_assert_str_eq(in->container[0], CG_ID);
+	ck_assert_str_eq(in->container[1], "0123abc");
+	ck_assert_str_eq(in->container[2], "abcdef");	/* hex: an id prefix, in lowercase */
+	ck_assert_str_eq(in->container[3], "web-1");
+	ck_assert_str_eq(in->container[4], "my_box.local");
+	ck_assert_str_eq(in->container[5], "4");
+	ck_assert_str_eq(in->container[6], "0");
+	ck_assert_uint_eq(ex->ncontainer, 1);
+	ck_assert_str_eq(ex->container[0], "Web-1");	/* a machine name, as it is */
+}
+END_TEST
+
+START_TEST(test_container_filter_errors)
+{
+	static const struct {
+		const char *value;
+		const char *error;	/* after "t:3:COLUMN: " */
+	} cases[] = {
+		{ "[" CG_ID "0]", "container '" CG_ID "0' is longer than 64 bytes (an id has 64 "
+		  "hex digits)" },
+		{ "[\"web 1\"]", "container 'web 1' must be an id or its first hex digits, or a "
+		  "machine name of A-Z a-z 0-9 _ . -" },
+		{ "[\"web\\\\x2d1\"]", "container 'web\\x2d1' must be an id or its first hex "
+		  "digits, or a machine name of A-Z a-z 0-9 _ . -" },
+		{ "[docker/abc]", "container 'docker/abc' must be an id or its first hex digits, "
+		  "or a machine name of A-Z a-z 0-9 _ . -" },
+		{ "['']", "'container' entries must not be empty" },
+	};
+	char yaml[512], want[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		filter_yaml(yaml, sizeof(yaml), "container", cases[i].value);
+		snprintf(want, sizeof(want), "t:3:%u: %s\n", entry_column("container"),
+			 cases[i].error);
+		expect_error(yaml, want);
+	}
+}
+END_TEST
+
+START_TEST(test_group_by_cgroup)
+{
+	expect_ok("version: 1\nrules:\n"
+		  "  - { name: a, probe: sys_enter, group_by: [cgroup] }\n"
+		  "  - { name: b, probe: sys_enter, group_by: [unit, container] }\n"
+		  "  - { name: c, probe: sys_enter, group_by: [comm, syscall, cgroup, unit] }\n"
+		  "  - { name: d, probe: sys_enter, group_by: [container, container] }\n");
+	ck_assert_uint_eq(r.rules[0].group_by, RULES_GROUP_CGROUP);
+	ck_assert_uint_eq(r.rules[1].group_by, RULES_GROUP_UNIT | RULES_GROUP_CONTAINER);
+	ck_assert_uint_eq(r.rules[2].group_by, RULES_GROUP_COMM | RULES_GROUP_SYSCALL |
+			  RULES_GROUP_CGROUP | RULES_GROUP_UNIT);
+	ck_assert_uint_eq(r.rules[3].group_by, RULES_GROUP_CONTAINER);
+	expect_error("version: 1\nrules:\n"
+		     "  - { name: a, probe: execve, group_by: [unit] }\n",
+		     "t:3:41: 'group_by' applies only to mode count\n");
+}
+END_TEST
+
+START_TEST(test_need_cgroups)
+{
+	static const struct {
+		const char *rule;
+		bool need;
+	} cases[] = {
+		{ "{ name: a, probe: execve }", false },
+		{ "{ name: a, probe: sys_enter, group_by: [comm, pid, syscall] }", false },
+		{ "{ name: a, probe: execve, filter: { comm: [sh], pid: [1], uid: [0] } }", false },
+		{ "{ name: a, probe: execve, filter: { cgroup: [], unit: [], container: [] } }",
+		  false },
+		{ "{ name: a, probe: execve, filter: { cgroup: [/a] } }", true },
+		{ "{ name: a, probe: execve, filter: { unit: [a.service] } }", true },
+		{ "{ name: a, probe: execve, filter: { container: [abc] } }", true },
+		{ "{ name: a, probe: sys_enter, filter: { exclude_cgroup: [/a] } }", true },
+		{ "{ name: a, probe: sys_enter, filter: { exclude_unit: [a.scope] } }", true },
+		{ "{ name: a, probe: sys_enter, filter: { exclude_container: [web] } }", true },
+		{ "{ name: a, probe: sys_enter, group_by: [cgroup] }", true },
+		{ "{ name: a, probe: sys_enter, group_by: [comm, unit] }", true },
+		{ "{ name: a, probe: sys_enter, group_by: [container] }", true },
+	};
+	char yaml[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n"
+			 "  - { name: z, probe: execve, filter: { comm: [x] } }\n  - %s\n",
+			 cases[i].rule);
+		expect_ok(yaml);
+		ck_assert_msg(rules_need_cgroups(&r) == cases[i].need, "%s", cases[i].rule);
+	}
+	rules_free(&r);
+	ck_assert(!rules_need_cgroups(&r));
+}
+END_TEST
+
+/* The strings are the rules' own: freed with them (valgrind: make check-valgrind). */
+START_TEST(test_cgroup_filter_free)
+{
+	expect_ok("version: 1\nrules:\n"
+		  "  - { name: a, probe: execve, filter: { cgroup: [/a, /b], unit: [a.service],\n"
+		  "      container: [web], exclude_cgroup: [/a/c], exclude_unit: [b.scope],\n"
+		  "      exclude_container: [abc] } }\n");
+	rules_free(&r);
+	expect_error("version: 1\nrules:\n"
+		     "  - { name: a, probe: execve, filter: { cgroup: [/a, /b], unit: [x] } }\n",
+		     "t:3:66: unit 'x' must be a .service or a .scope: the units processes run "
+		     "in\n");
+}
+END_TEST
+
 static void teardown(void)
 {
 	rules_free(&r);
@@ -1484,6 +1813,16 @@ int main(void)
 	tcase_add_test(tc, test_many_keys);
 	tcase_add_test(tc, test_short_err);
 	tcase_add_test(tc, test_free);
+	tcase_add_test(tc, test_cgroup_filter);
+	tcase_add_test(tc, test_cgroup_filter_errors);
+	tcase_add_test(tc, test_cgroup_filter_length);
+	tcase_add_test(tc, test_unit_filter);
+	tcase_add_test(tc, test_unit_filter_errors);
+	tcase_add_test(tc, test_container_filter);
+	tcase_add_test(tc, test_container_filter_errors);
+	tcase_add_test(tc, test_group_by_cgroup);
+	tcase_add_test(tc, test_need_cgroups);
+	tcase_add_test(tc, test_cgroup_filter_free);
 	suite_add_tcase(su, tc);
 	return check_run(su);
 }
