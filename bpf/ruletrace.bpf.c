@@ -1847,8 +1847,8 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 	const struct rt_ruleset *rs;
 	struct rt_cgroup_scratch *sc;
 	const void *kn;
-	__u32 zero = 0, set, k, len;
-	int at;
+	__u32 zero = 0, set, k, len, at;
+	int found;
 
 	ck.id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
 	sc = bpf_map_lookup_elem(&rt_cgroup_scratch, &zero);
@@ -1858,7 +1858,8 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 	if (bpf_probe_read_kernel(&name, sizeof(name), kn + rt_kn_name_off) || !name ||
 	    bpf_probe_read_kernel_str(sc->name, sizeof(sc->name), name) <= 0)
 		return 0;
-	at = rt_container_at(sc->name);
+	found = rt_container_at(sc->name);
+	at = found >= 0 ? (__u32)found & 15 : 0;	/* bounded, for the verifier */
 	for (set = 0; set < 2; set++) {
 		rs = bpf_map_lookup_elem(&rt_ruleset, &set);
 		if (!rs || !rs->cgroup_lookup_rules)
@@ -1873,7 +1874,7 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 		__builtin_memcpy(sc->key.name, sc->name, sizeof(sc->key.name));
 		rt_cgroup_name_match(sc);
 		sc->key.kind = RT_CG_CONTAINER;
-		for (k = 0; at >= 0 && k < RT_CONTAINER_LENS; k++) {
+		for (k = 0; found >= 0 && k < RT_CONTAINER_LENS; k++) {
 			len = rs->container_lens[k];
 			if (!len || len > RT_CONTAINER_ID_LEN)
 				break;
