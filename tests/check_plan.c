@@ -227,11 +227,11 @@ START_TEST(test_args_cap)
 		{ false, 1u << 30, RT_ARGS_MAX, "ARG_MAX, the most a rule may ask for" },
 		/* Half of 512 KiB holds all a rule may ask for: the buffer cuts nothing. */
 		{ false, 512u << 10, RT_ARGS_MAX, "ARG_MAX, the most a rule may ask for" },
-		{ false, 256u << 10, 131072 - 4192, "half the 262144-byte ring buffer less an exec "
+		{ false, 256u << 10, 131072 - 4200, "half the 262144-byte ring buffer less an exec "
 		  "event's longest filename, so that it always fits" },
-		{ false, 128u << 10, 65536 - 4192, "half the 131072-byte ring buffer less an exec "
+		{ false, 128u << 10, 65536 - 4200, "half the 131072-byte ring buffer less an exec "
 		  "event's longest filename, so that it always fits" },
-		{ false, 16u << 10, 8192 - 4192, "half the 16384-byte ring buffer less an exec "
+		{ false, 16u << 10, 8192 - 4200, "half the 16384-byte ring buffer less an exec "
 		  "event's longest filename, so that it always fits" },
 		{ false, 4096, 0, "half the 4096-byte ring buffer less an exec event's longest "
 		  "filename, so that it always fits" },
@@ -240,7 +240,7 @@ START_TEST(test_args_cap)
 		/* Half of 128 KiB holds more than a perf buffer sample may. */
 		{ true, 128u << 10, RT_ARGS_PERF_MAX, "a perf buffer sample holds less than "
 		  "64 KiB" },
-		{ true, 64u << 10, 32768 - 4192, "half the 65536-byte perf buffer of a CPU less an "
+		{ true, 64u << 10, 32768 - 4200, "half the 65536-byte perf buffer of a CPU less an "
 		  "exec event's longest filename, so that it always fits" },
 		{ true, 4096, 0, "half the 4096-byte perf buffer of a CPU less an exec event's "
 		  "longest filename, so that it always fits" },
@@ -287,7 +287,7 @@ START_TEST(test_exec_buffer_min)
 		k.buffer_size = refused[i].buffer_size;
 		ck_assert_int_eq(build(&run, NULL, abc), -EINVAL);
 		snprintf(want, sizeof(want), "t.yaml: execve rules need an event buffer of at "
-			 "least 16K, twice the largest exec event without arguments (4192 "
+			 "least 16K, twice the largest exec event without arguments (4200 "
 			 "bytes); this one is %u bytes%s", refused[i].buffer_size,
 			 refused[i].perf_buffer ? " per CPU" : "");
 		ck_assert_str_eq(err, want);
@@ -295,7 +295,7 @@ START_TEST(test_exec_buffer_min)
 	}
 	k.buffer_size = 16384;
 	ck_assert_int_eq(build(&run, NULL, abc), 0);
-	ck_assert_uint_eq(run.args_cap, 8192 - 4192);
+	ck_assert_uint_eq(run.args_cap, 8192 - 4200);
 }
 END_TEST
 
@@ -317,7 +317,7 @@ START_TEST(test_args_cap_settings)
 	plan_free(&run);
 	k.buffer_size = 16384;
 	ck_assert_int_eq(build(&run, NULL, big), 0);
-	ck_assert_uint_eq(run.settings.ruleset.exec_args_max, 8192 - 4192);
+	ck_assert_uint_eq(run.settings.ruleset.exec_args_max, 8192 - 4200);
 	/* The rules keep what they asked for: --explain says what was cut. */
 	ck_assert_uint_eq(run.rules.rules[0].max_argv_bytes, RT_ARGS_MAX);
 	plan_free(&run);
@@ -335,16 +335,16 @@ START_TEST(test_args_cap_kept)
 {
 	k.buffer_size = 16u << 10;
 	ck_assert_int_eq(build(&run, NULL, abc), 0);
-	ck_assert_uint_eq(run.args_cap, 8192 - 4192);
+	ck_assert_uint_eq(run.args_cap, 8192 - 4200);
 	k.buffer_size = 0;
 	k.perf_buffer = true;
 	ck_assert_int_eq(build(&next, &run,
 			       "version: 1\n"
 			       "rules:\n"
 			       "  - { name: a, probe: execve, max_argv_bytes: 100K }\n"), 0);
-	ck_assert_uint_eq(next.args_cap, 8192 - 4192);
+	ck_assert_uint_eq(next.args_cap, 8192 - 4200);
 	ck_assert_str_eq(next.args_cap_why, run.args_cap_why);
-	ck_assert_uint_eq(next.settings.ruleset.exec_args_max, 8192 - 4192);
+	ck_assert_uint_eq(next.settings.ruleset.exec_args_max, 8192 - 4200);
 	ck_assert(next.ringbuf);
 	ck_assert_uint_eq(next.buffer_size, 16u << 10);
 }

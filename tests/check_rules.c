@@ -982,12 +982,12 @@ START_TEST(test_buffer_size)
 		ck_assert_msg(r.rules[0].buffer_size == cases[i].want, "%s: %u",
 			      cases[i].value ? cases[i].value : "(none)", r.rules[0].buffer_size);
 	}
-	/* An execve rule showing 4000 bytes of arguments fits in 16K; one showing 4001 not. */
-	expect_ok("version: 1\nrules:\n  - { name: e, probe: execve, max_argv_bytes: 4000, "
+	/* An execve rule showing 3992 bytes of arguments fits in 16K; one showing 3993 not. */
+	expect_ok("version: 1\nrules:\n  - { name: e, probe: execve, max_argv_bytes: 3992, "
 		  "buffer_size: 16K }\n");
-	expect_error("version: 1\nrules:\n  - { name: e, probe: execve, max_argv_bytes: 4001, "
+	expect_error("version: 1\nrules:\n  - { name: e, probe: execve, max_argv_bytes: 3993, "
 		     "buffer_size: 16K }\n", "t:3:66: an execve rule's buffer must hold two exec "
-		     "events with the longest filename and its max_argv_bytes (4001): give it a "
+		     "events with the longest filename and its max_argv_bytes (3993): give it a "
 		     "buffer_size of at least 32768 (32K)\n");
 	/* A count rule has no events to buffer. */
 	expect_error("version: 1\nrules:\n  - { name: s, probe: sys_enter, buffer_size: 64K }\n",
