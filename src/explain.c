@@ -363,7 +363,6 @@ static const char *rule_attach(const struct plan *p, const struct rules_rule *r,
 	return probe_attach_name(r->probe, p->execve);
 }
 
-static const char *const group_names[] = { "comm", "pid", "syscall" };
 
 /* A program an exec's result comes from: attached with every execve rule. */
 struct result_prog {
@@ -516,9 +515,9 @@ static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 	strbuf_addf(sb, ": slot %u\n", p->rule[i].slot);
 	strbuf_addf(sb, "  " LABEL "%s, %s", "probe:", rules_probe_name(r->probe),
 		    rules_mode_name(r->mode));
-	for (g = 0, j = 0; r->mode == RULES_MODE_COUNT && g < ARRAY_SIZE(group_names); g++)
+	for (g = 0, j = 0; r->mode == RULES_MODE_COUNT && g < RULES_GROUP_KINDS; g++)
 		if (r->group_by & (1u << g))
-			strbuf_addf(sb, "%s%s", j++ ? ", " : " by ", group_names[g]);
+			strbuf_addf(sb, "%s%s", j++ ? ", " : " by ", rules_group_name(g));
 	strbuf_addc(sb, '\n');
 	rule_attach(p, r, &why);
 	strbuf_addf(sb, "  " LABEL "%s\n", "attach:", why);
@@ -724,9 +723,9 @@ static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 	strbuf_addf(sb, ",\n      \"slot\": %u,\n      \"probe\": \"%s\",\n      \"mode\": \"%s\",\n"
 		    "      \"group_by\": [", p->rule[i].slot, rules_probe_name(r->probe),
 		    rules_mode_name(r->mode));
-	for (g = 0, j = 0; r->mode == RULES_MODE_COUNT && g < ARRAY_SIZE(group_names); g++)
+	for (g = 0, j = 0; r->mode == RULES_MODE_COUNT && g < RULES_GROUP_KINDS; g++)
 		if (r->group_by & (1u << g))
-			strbuf_addf(sb, "%s\"%s\"", j++ ? ", " : "", group_names[g]);
+			strbuf_addf(sb, "%s\"%s\"", j++ ? ", " : "", rules_group_name(g));
 	strbuf_addf(sb, "],\n      \"attach\": \"%s\",\n      \"attach_why\": ", attach);
 	json_cstr(sb, why);
 	strbuf_addc(sb, ',');

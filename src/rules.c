@@ -247,7 +247,7 @@ static void parse_syslog_keys(struct ytree_ctx *c, const struct ytree_node *map,
 static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 			 const struct ytree_node *map, struct rules_output *o)
 {
-	static const char *const stdout_keys[] = { "type", "format", NULL };
+	static const char *const stdout_keys[] = { "type", "format", "cgroup", NULL };
 	static const char *const file_keys[] = { "type", "path", "append", NULL };
 	static const char *const syslog_keys[] = { "type", "ident", "facility", "priority",
 						   "socket", "max_message", NULL };
@@ -284,6 +284,9 @@ static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 	    ytree_get_choice(c, n, "format", "format", format_names, ARRAY_SIZE(format_names),
 			     "text or json", &v))
 		o->format = (enum rules_format)v;
+	/* Text lines are narrow by default: the cgroup column is asked for. */
+	if ((n = ytree_map_get(map, "cgroup")))
+		ytree_get_bool(c, n, "cgroup", &o->cgroup_column);
 	if (o->type == RULES_OUT_CSV || o->type == RULES_OUT_JSON) {
 		n = ytree_map_get(map, "path");
 		if (!n)
@@ -678,12 +681,20 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 		parse_syscalls(c, n, "exclude_syscalls", &rule->exclude);
 }
 
+/* In RULES_GROUP_* bit order. */
+static const char *const group_names[RULES_GROUP_KINDS] = {
+	"comm", "pid", "syscall", "cgroup", "unit", "container",
+};
+
+const char *rules_group_name(unsigned i)
+{
+	return i < RULES_GROUP_KINDS ? group_names[i] : "?";
+}
+
 static void parse_group_by(struct ytree_ctx *c, const struct ytree_node *seq,
 			   struct rules_rule *rule)
 {
-	/* In RULES_GROUP_* bit order. */
-	static const char *const names[] = { "comm", "pid", "syscall", "cgroup", "unit",
-					     "container" };
+	const char *const *names = group_names;
 	size_t i;
 	int v;
 
@@ -701,7 +712,7 @@ static void parse_group_by(struct ytree_ctx *c, const struct ytree_node *seq,
 	rule->group_by = 0;
 	for (i = 0; i < seq->nitems; i++)
 		if (ytree_get_choice(c, seq->items[i], "group_by", "group_by", names,
-				     ARRAY_SIZE(names),
+				     RULES_GROUP_KINDS,
 				     "comm, pid, syscall, cgroup, unit or container", &v))
 			rule->group_by |= 1u << v;
 }

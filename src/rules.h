@@ -59,6 +59,7 @@ struct rules_output {
 	char name[RULES_NAME_MAX + 1];
 	enum rules_output_type type;
 	enum rules_format format;	/* stdout only */
+	bool cgroup_column;		/* stdout text: a CGROUP column after COMM */
 	char *path;			/* csv, json */
 	bool append;			/* csv, json */
 	char *ident;			/* syslog; default "ruletrace" */
@@ -141,6 +142,7 @@ struct rules_rate {
 #define RULES_GROUP_CGROUP	(1u << 3)
 #define RULES_GROUP_UNIT	(1u << 4)
 #define RULES_GROUP_CONTAINER	(1u << 5)
+#define RULES_GROUP_KINDS	6	/* the bits above */
 #define RULES_GROUP_BY_CGROUP	(RULES_GROUP_CGROUP | RULES_GROUP_UNIT | RULES_GROUP_CONTAINER)
 
 struct rules_rule {
@@ -233,5 +235,7 @@ const char *rules_attach_name(enum rules_attach a);
 const char *rules_mode_name(enum rules_mode m);
 const char *rules_output_type_name(enum rules_output_type t);
 const char *rules_result_name(enum rules_result r);
+/* The group_by name of RULES_GROUP_* bit i (1u << i). */
+const char *rules_group_name(unsigned i);
 
 #endif /* RULES_H */

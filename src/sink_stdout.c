@@ -27,6 +27,23 @@ static int stdout_open(struct sink *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* The CGROUP column: padded to this, longer paths widen their line. */
+#define STDOUT_CGROUP_WIDTH 32
+
+/* A cgroup path in a text column: untrusted bytes, escaped; "-" when unknown. */
+static void stdout_cgroup(struct strbuf *sb, const char *path)
+{
+	size_t before = sb->len, n;
+
+	if (path)
+		escape_text(sb, path, strlen(path));
+	else
+		strbuf_addc(sb, '-');
+	for (n = sb->len - before; n < STDOUT_CGROUP_WIDTH; n++)
+		strbuf_addc(sb, ' ');
+	strbuf_addc(sb, ' ');
+}
+
 /*
  * Start a text line: the column header before the first line of its kind, then
  * TIME, RULE, PID, the fourth column (col4, value v4), UID and COMM.
@@ -37,14 +54,19 @@ static void stdout_line_start(struct sink *s, bool *header, const char *col4, co
 	const struct rt_event_hdr *h = ev->hdr;
 
 	if (!*header) {
-		strbuf_addf(&s->buf, "%-12s %-16s %-7s %-7s %-6s %-16s %s\n", "TIME", "RULE",
-			    "PID", col4, "UID", "COMM", last);
+		strbuf_addf(&s->buf, "%-12s %-16s %-7s %-7s %-6s %-16s ", "TIME", "RULE",
+			    "PID", col4, "UID", "COMM");
+		if (s->cfg->cgroup_column)
+			strbuf_addf(&s->buf, "%-*s ", STDOUT_CGROUP_WIDTH, "CGROUP");
+		strbuf_addf(&s->buf, "%s\n", last);
 		*header = true;
 	}
 	strbuf_addf(&s->buf, "%-12s %-16s %-7u %-7u %-6u ", clock, ev->rule, h->pid, v4,
 		    h->uid);
 	summary_text_comm(&s->buf, h->comm);
 	strbuf_addc(&s->buf, ' ');
+	if (s->cfg->cgroup_column)
+		stdout_cgroup(&s->buf, ev->cgroup);
 }
 
 /* After COMM: PCOMM padded as COMM is, RESULT to 7, then the name and its arguments. */

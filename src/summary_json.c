@@ -42,6 +42,19 @@ static void json_syscalls(struct strbuf *out, const char *key, const struct rule
 	strbuf_addc(out, ']');
 }
 
+static void json_strings(struct strbuf *out, const char *key, char *const *v, size_t n)
+{
+	size_t i;
+
+	strbuf_addf(out, ",\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addc(out, ',');
+		escape_json_string(out, v[i], strlen(v[i]));
+	}
+	strbuf_addc(out, ']');
+}
+
 static void json_filter(struct strbuf *out, const struct rules_rule *rule)
 {
 	strbuf_adds(out, ",\"filter\":{\"follow\":");
@@ -54,6 +67,13 @@ static void json_filter(struct strbuf *out, const struct rules_rule *rule)
 	json_nums(out, "exclude_pid", rule->exclude.pid, rule->exclude.npid);
 	json_nums(out, "exclude_uid", rule->exclude.uid, rule->exclude.nuid);
 	json_syscalls(out, "exclude_syscalls", &rule->exclude);
+	json_strings(out, "cgroup", rule->include.cgroup, rule->include.ncgroup);
+	json_strings(out, "unit", rule->include.unit, rule->include.nunit);
+	json_strings(out, "container", rule->include.container, rule->include.ncontainer);
+	json_strings(out, "exclude_cgroup", rule->exclude.cgroup, rule->exclude.ncgroup);
+	json_strings(out, "exclude_unit", rule->exclude.unit, rule->exclude.nunit);
+	json_strings(out, "exclude_container", rule->exclude.container,
+		     rule->exclude.ncontainer);
 	strbuf_addc(out, '}');
 }
 
@@ -114,7 +134,6 @@ static void json_rule(struct strbuf *out, const struct summary *sum,
 		      const struct summary_rule *sr)
 {
 	const struct rules_rule *rule = sr->rule;
-	static const char *const groups[] = { "comm", "pid", "syscall" };
 	size_t i;
 	bool first = true;
 
@@ -128,10 +147,10 @@ static void json_rule(struct strbuf *out, const struct summary *sum,
 		return;
 	}
 	strbuf_adds(out, ",\"group_by\":[");
-	for (i = 0; i < ARRAY_SIZE(groups); i++) {
+	for (i = 0; i < RULES_GROUP_KINDS; i++) {
 		if (!(rule->group_by & (1u << i)))
 			continue;
-		strbuf_addf(out, "%s\"%s\"", first ? "" : ",", groups[i]);
+		strbuf_addf(out, "%s\"%s\"", first ? "" : ",", rules_group_name((unsigned)i));
 		first = false;
 	}
 	strbuf_addf(out, "],\"events\":%llu,", (unsigned long long)sr->counted);
