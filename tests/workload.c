@@ -198,6 +198,9 @@ static int rename_thread(unsigned long n, char *names)
 		const char *nm = name[++renames % nnames];
 
 		if (write(fd, nm, strlen(nm)) < 0) {
+			/* The worker ended between the check and the write: it was done. */
+			if (errno == ESRCH && atomic_load(&r.done))
+				break;
 			perror("workload: write comm");
 			return 1;
 		}
