@@ -42,6 +42,7 @@ struct cgroups {
 	unsigned gen;		/* walks begun */
 	bool walked;
 	uint64_t walked_ns;	/* CLOCK_MONOTONIC when the last walk began */
+	uint64_t newest;	/* the highest id known: cgroup ids only grow */
 };
 
 static uint64_t now_ns(void)
@@ -345,10 +346,18 @@ const char *cgroups_path_of(struct cgroups *cg, uint64_t id)
 
 	if (e)
 		return e->path;
-	if (!id || (cg->walked && now_ns() - cg->walked_ns < CGROUPS_RESCAN_MS * 1000000ULL))
+	/*
+	 * An id above every one known is a cgroup made since the last walk: worth a
+	 * walk at once (events from a new container name it). Any other miss (a
+	 * cgroup gone) walks at most once per CGROUPS_RESCAN_MS.
+	 */
+	if (!id || (id <= cg->newest && cg->walked &&
+		    now_ns() - cg->walked_ns < CGROUPS_RESCAN_MS * 1000000ULL))
 		return NULL;
 	cgroups_walk(cg, NULL, NULL);
 	e = cache_get(cg, id);
+	if (!e && id > cg->newest)
+		cg->newest = id;	/* not found even so: no walk again for it */
 	return e ? e->path : NULL;
 }
 
@@ -443,6 +452,8 @@ static int walk_one(struct cgroups *cg, struct walk *w, const char *rel,
 		return 0;
 	}
 	cache_put(cg, (uint64_t)st.st_ino, rel, w->gen);
+	if ((uint64_t)st.st_ino > cg->newest)
+		cg->newest = (uint64_t)st.st_ino;
 	w->found++;
 	if (fn && (ret = fn(ctx, rel, (uint64_t)st.st_ino))) {
 		close(fd);
