@@ -68,6 +68,12 @@ def rules_files(tmp):
     reject = write(f"{tmp}/reject.yaml",
                    "version: 1\nrules:\n  - { name: c, probe: sys_enter,"
                    " filter: { comm: [no-such-comm] } }\n")
+    # Rejected by a cgroup, a unit and a container filter: the verdict takes the
+    # task's cgroup ancestry, once per task and CPU, then comes from the cache.
+    reject_cg = write(f"{tmp}/reject-cgroup.yaml",
+                      "version: 1\nrules:\n  - { name: c, probe: sys_enter,"
+                      " filter: { cgroup: [/no-such-cgroup], unit: [no-such.service],"
+                      " container: [0123456789ab] } }\n")
     many = "version: 1\nrules:\n"
     for i in range(63):
         many += f"  - {{ name: r{i}, probe: sys_enter, filter: {{ comm: [other-{i}] }} }}\n"
@@ -80,7 +86,7 @@ def rules_files(tmp):
     execs = write(f"{tmp}/exec.yaml",
                   "version: 1\noutputs:\n  f: { type: json, path: " + tmp + "/execs.jsonl }\n"
                   "rules:\n  - { name: e, probe: execve, outputs: [f] }\n")
-    return count, by_pid, reject, many, stream, execs
+    return count, by_pid, reject, reject_cg, many, stream, execs
 
 
 class Tracer:
@@ -188,7 +194,7 @@ def twin(rows, rts, make):
 def configs(args, tmp):
     rts = ruletraces(args)
     ref = os.path.join(args.builddir, "bench", "bench-ref")
-    count, by_pid, reject, many, stream, execs = rules_files(tmp)
+    count, by_pid, reject, reject_cg, many, stream, execs = rules_files(tmp)
     stdout_stream = write(f"{tmp}/stream-stdout.yaml",
                           "version: 1\noutputs:\n  o: { type: stdout, format: json }\n"
                           "rules:\n  - { name: s, probe: sys_enter, mode: stream,"
@@ -199,6 +205,8 @@ def configs(args, tmp):
         "4 ruletrace count": lambda b: Tracer([b, *summary, count], ready),
         "4 ruletrace count by pid": lambda b: Tracer([b, *summary, by_pid], ready),
         "5 ruletrace count, rejected": lambda b: Tracer([b, *summary, reject], ready),
+        "5 ruletrace count, rejected by cgroup": lambda b: Tracer([b, *summary, reject_cg],
+                                                                  ready),
         "6 ruletrace count, 64 rules": lambda b: Tracer([b, *summary, many], ready),
         "7 ruletrace stream to file": lambda b: Tracer([b, "--allow-loss", *summary, stream],
                                                        ready),

@@ -27,7 +27,7 @@
 #include "util.h"
 
 #define ERRLEN 4096
-#define EXPLAIN_MAX_MAPS 28
+#define EXPLAIN_MAX_MAPS 32
 
 #define MEMORY_NOTE "an estimate of the data: entries x (key + value), the value once per " \
 	"possible CPU in per-CPU maps, the event buffer's bytes for the events map; " \
@@ -119,6 +119,14 @@ static void explain_maps(struct explain *e)
 		sizeof(struct rt_filter_val), 2 * RT_MAX_FILTER_KEYS);
 	map_add(e, "rt_sys_filter", BPF_MAP_TYPE_ARRAY, sizeof(__u32),
 		sizeof(struct rt_filter_val), 2 * RT_MAX_SYSCALLS);
+	map_add(e, "rt_cgroup_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_cgroup_key),
+		sizeof(struct rt_cgroup_val), RT_CGROUP_ENTRIES);
+	map_add(e, "rt_cgroup_names", BPF_MAP_TYPE_HASH, sizeof(struct rt_cgroup_name_key),
+		sizeof(struct rt_cgroup_val), 2 * RT_CGROUP_NAMES);
+	/* A new cgroup's names are matched in it: one per CPU, too large for the stack. */
+	map_add(e, "rt_cgroup_scratch", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
+		sizeof(struct rt_cgroup_name_key) + RT_CGROUP_NAME_LEN +
+		sizeof(struct rt_cgroup_val), 1);
 	map_add(e, "rt_counts", BPF_MAP_TYPE_PERCPU_HASH, sizeof(struct rt_count_key),
 		sizeof(__u64), p->max_counters);
 	map_add(e, "rt_rule_stats", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
@@ -283,20 +291,32 @@ static int explain_verify(struct explain *e)
 
 /* --- what is printed: shared helpers ------------------------------------ */
 
-enum { F_COMM, F_PID, F_UID, F_SYSCALL, F_KINDS };
-static const char *const kind_name[F_KINDS] = { "comm", "pid", "uid", "syscall" };
+/* The filter kinds; the last three are settings.cgnames of that rt_cgroup_kind. */
+enum { F_COMM, F_PID, F_UID, F_SYSCALL, F_CGROUP, F_UNIT, F_CONTAINER, F_KINDS };
+static const char *const kind_name[F_KINDS] = {
+	"comm", "pid", "uid", "syscall", "cgroup", "unit", "container",
+};
+_Static_assert(F_UNIT - F_CGROUP == RT_CG_UNIT && F_CONTAINER - F_CGROUP == RT_CG_CONTAINER,
+	       "F_CGROUP + rt_cgroup_kind");
 enum { W_INCLUDE, W_EXCLUDE, W_FOLLOW, W_WHICH };
 static const char *const which_name[W_WHICH] = { "include", "exclude", "follow" };
 
 static size_t kind_len(const struct settings *s, int k)
 {
 	return k == F_COMM ? s->ncomms : k == F_PID ? s->npids : k == F_UID ? s->nuids :
-	       s->nsyscalls;
+	       k == F_SYSCALL ? s->nsyscalls : s->ncgnames;
 }
 
 /* Whether entry i of filter kind k carries the rule whose bit is bit, as which. */
 static bool kind_has(const struct settings *s, int k, size_t i, int which, __u64 bit)
 {
+	if (k >= F_CGROUP) {
+		const struct settings_cgname *e = &s->cgnames[i];
+
+		if ((int)e->kind != k - F_CGROUP || which == W_FOLLOW)
+			return false;
+		return ((which == W_INCLUDE ? e->val.include[e->kind] : e->val.exclude) & bit) != 0;
+	}
 	const struct rt_filter_val *v = k == F_COMM ? &s->comms[i].val :
 					k == F_PID ? &s->pids[i].val :
 					k == F_UID ? &s->uids[i].val : &s->syscalls[i].val;
@@ -325,6 +345,15 @@ static void kind_key(struct strbuf *sb, const struct settings *s, int k, size_t 
 	const char *name;
 	__u32 nr;
 
+	if (k >= F_CGROUP) {	/* paths and names: untrusted bytes, escaped */
+		const char *name = s->cgnames[i].name;
+
+		if (json)
+			json_str(sb, name, strlen(name));
+		else
+			escape_text(sb, name, strlen(name));
+		return;
+	}
 	switch (k) {
 	case F_COMM:
 		if (json)

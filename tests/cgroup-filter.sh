@@ -10,6 +10,7 @@
 #    start's scan); counts grouped by unit and container carry their names.
 # 3. A removed cgroup's entry leaves the kernel's cgroup filter.
 # 4. Events carry cgroup, unit and container in JSON and CSV.
+# 5. Without cgroup v2 (unmounted in a mount namespace), a rule needing it: exit 2.
 . "$srcdir/lib.sh"
 need_root
 CG=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
@@ -162,3 +163,18 @@ print(f"ok: parent 800 = 300 + child 500, child 500, parent without child 300; e
       f"late 700, unit 110, containers {id1[:6]}.. 120, {id2[:12]}.. 130 and {id3[:8]}.. "
       f"(whole id) 140, labelled in JSON and CSV")
 PY
+
+# 5. Without cgroup v2 (unmounted in a mount namespace of its own), a rule that
+#    needs it is refused at start, exit 2, saying why; one that does not still runs.
+command -v unshare >/dev/null || fail "unshare (util-linux) missing"
+st=0
+unshare -m --propagation private sh -c 'umount -l "$0" && exec "$@"' "$CG" \
+	"$RULETRACE" -d 200ms "$TMP/rules.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
+expect_eq "no cgroup v2: exit status" "$st" 2
+grep -q "no cgroup v2 hierarchy is mounted" "$TMP/err" || { cat "$TMP/err"; fail "no cgroup v2: reason"; }
+printf 'version: 1\nrules:\n  - { name: c, probe: sys_enter, filter: { comm: [rt-none] } }\n' \
+	>"$TMP/plain.yaml"
+st=0
+unshare -m --propagation private sh -c 'umount -l "$0" && exec "$@"' "$CG" \
+	"$RULETRACE" -d 200ms "$TMP/plain.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
+expect_eq "no cgroup v2, no rule needing it: exit status" "$st" 0
