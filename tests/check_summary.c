@@ -135,6 +135,7 @@ static const char rated_yaml[] =
 
 static void load_rated(void)
 {
+	static const char sh[RT_COMM_LEN] = "sh";	/* a comm is 16 bytes, NUL-padded */
 	struct summary_rule *execs, *calls, *counts;
 	char err[512];
 
@@ -161,7 +162,7 @@ static void load_rated(void)
 	calls->delivered = 7;
 	counts->count_full = 6;
 	counts->follow_full = 1;
-	summary_add_count(counts, "sh", 0, 0, 9);
+	summary_add_count(counts, sh, 0, 0, 9);
 	sum.count_map_full = 6;
 	sum.follow_map_full = 5;
 	sum.execs = 1000;
