@@ -414,7 +414,8 @@ static int push_children(struct walk *w, const char *rel, DIR *d)
 		}
 		names[n++] = xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)	/* qsort must not be handed NULL, even for nothing */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = n; i-- > 0;) {
 		size_t len = strlen(names[i]);
 		char *path;

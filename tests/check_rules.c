@@ -175,7 +175,7 @@ static const struct {
 	{ "bad-not-mapping.yaml", "bad-not-mapping.yaml:1:1: a rule file must be a mapping "
 	  "(with version and rules)\n" },
 	{ "bad-output-key.yaml", "bad-output-key.yaml:3:28: unknown key 'path' in output "
-	  "'console' of type stdout (expected one of: type, format)\n" },
+	  "'console' of type stdout (expected one of: type, format, cgroup)\n" },
 	{ "bad-output-listed-twice.yaml", "bad-output-listed-twice.yaml:5:23: output 'stdout' "
 	  "listed twice\n" },
 	{ "bad-output-not-mapping.yaml", "bad-output-not-mapping.yaml:3:12: output 'console' "
@@ -543,7 +543,7 @@ START_TEST(test_max_message)
 		     "t:4:37: unknown key 'max_message' in output 'f' of type csv (expected one of: "
 		     "type, path, append)\n"
 		     "t:5:22: unknown key 'max_message' in output 's' of type stdout (expected one "
-		     "of: type, format)\n"
+		     "of: type, format, cgroup)\n"
 		     "t:6:71: 'max_argv_bytes' must be between 256 and 131072 bytes (128K)\n");
 }
 END_TEST
