@@ -35,10 +35,15 @@ static struct strbuf sb, want;
 #define TEXT_ROW(comm, pcomm, result) \
 	"04:59:07.123 r                42      7       1000   " comm " " pcomm " " result " "
 #define TEXT_OK TEXT_HEAD TEXT_ROW("c               ", "bash            ", "ok     ")
+/* The cgroup, unit and container keys of an event with none of them. */
+#define JSON_NO_LABELS "\"cgroup\":null,\"unit\":null,\"container\":null,"
 #define JSON_OK "{\"time\":\"2025-11-25T04:59:07.123456Z\",\"rule\":\"r\",\"event\":\"exec\"," \
-	"\"pid\":42,\"tid\":42,\"ppid\":7,\"uid\":1000,\"comm\":\"c\",\"pcomm\":\"bash\"," \
+	"\"pid\":42,\"tid\":42,\"ppid\":7,\"uid\":1000,\"comm\":\"c\"," JSON_NO_LABELS \
+	"\"pcomm\":\"bash\"," \
 	"\"result\":\"ok\","
 #define CSV_EXEC "2025-11-25T04:59:07.123456Z,r,exec,42,42,7,1000,c,,"
+/* The cgroup, unit and container columns of an event with none of them, and the row's end. */
+#define CSV_NO_LABELS ",,,\r\n"
 #define KV_OK "rule=\"r\" event=exec pid=42 tid=42 ppid=7 uid=1000 comm=\"c\" pcomm=\"bash\" " \
 	"result=ok "
 
@@ -131,7 +136,7 @@ START_TEST(test_exec_forms)
 	ck_assert_str_eq(JSON(), JSON_OK "\"filename\":\"/bin/ls\",\"filename_truncated\":false,"
 			 "\"argc\":2,\"argv\":[\"ls\",\"-l\"],\"argv_truncated\":false,"
 			 "\"argv_cut\":null,\"argv_unread\":false}");
-	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/ls,ls -l,0,,,0,ok,bash,2,0,0,\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/ls,ls -l,0,,,0,ok,bash,2,0,0," CSV_NO_LABELS);
 	ck_assert_str_eq(KV(), KV_OK "filename=\"/bin/ls\" argc=2 argv=\"ls -l\" truncated=0 "
 			 "filename_truncated=0 argv_cut_args=0 argv_cut_bytes=0");
 }
@@ -146,13 +151,13 @@ START_TEST(test_exec_failed)
 						    "ENOENT ") "/nope nope\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), ",\"pcomm\":\"bash\",\"result\":\"ENOENT\","
 				     "\"filename\":\"/nope\","));
-	ck_assert_str_eq(CSV(), CSV_EXEC "/nope,nope,0,,,0,ENOENT,bash,1,0,0,\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/nope,nope,0,,,0,ENOENT,bash,1,0,0," CSV_NO_LABELS);
 	ck_assert_ptr_nonnull(strstr(KV(), " pcomm=\"bash\" result=ENOENT filename=\"/nope\" "));
 	ex.result = -4000;
 	ck_assert_str_eq(text(), TEXT_HEAD TEXT_ROW("c               ", "bash            ",
 						    "E4000  ") "/nope nope\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), ",\"result\":\"E4000\","));
-	ck_assert_ptr_nonnull(strstr(CSV(), ",0,E4000,bash,1,0,0,\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), ",0,E4000,bash,1,0,0," CSV_NO_LABELS));
 	ck_assert_ptr_nonnull(strstr(KV(), " result=E4000 "));
 	/* E2BIG, the longest name execve gives: it still fits RESULT's 7. */
 	ex.result = -7;
@@ -200,7 +205,7 @@ START_TEST(test_200_args)
 	strbuf_adds(&want, CSV_EXEC "/bin/echo,");
 	for (i = 0; i < 200; i++)
 		strbuf_addf(&want, "%sa%u", i ? " " : "", i);
-	strbuf_adds(&want, ",0,,,0,ok,bash,200,0,0,\r\n");
+	strbuf_adds(&want, ",0,,,0,ok,bash,200,0,0," CSV_NO_LABELS);
 	ck_assert_str_eq(CSV(), want.buf);
 
 	strbuf_reset(&want);
@@ -270,7 +275,7 @@ START_TEST(test_100k_whole)
 	strbuf_adds(&want, "],\"argv_truncated\":false,\"argv_cut\":null,\"argv_unread\":false}");
 	ck_assert_str_eq(JSON(), want.buf);
 
-	ck_assert_ptr_nonnull(strstr(CSV(), "zzz,0,,,0,ok,bash,101,0,0,\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), "zzz,0,,,0,ok,bash,101,0,0," CSV_NO_LABELS));
 	ck_assert_uint_eq(x.args_len, BIG_LEN);
 	ck_assert_uint_eq(x.args_shown, BIG_ARGC);
 	ck_assert(!x.last_partial);
@@ -302,7 +307,7 @@ START_TEST(test_100k_cut)
 	strbuf_adds(&want, CSV_EXEC "/bin/prog,prog");
 	add_run(" ", 7, 1023, 'y', "");
 	add_run(" ", 1, 1019, 'y', "");
-	strbuf_adds(&want, "...,1,,,0,ok,bash,101,93,94208,\r\n");
+	strbuf_adds(&want, "...,1,,,0,ok,bash,101,93,94208," CSV_NO_LABELS);
 	ck_assert_str_eq(CSV(), want.buf);
 
 	strbuf_reset(&want);
@@ -341,7 +346,7 @@ START_TEST(test_partial_last_arg)
 				     "\"argv_truncated\":true,\"argv_cut\":{\"args\":1,\"bytes\":6,"
 				     "\"exact\":true},\"argv_unread\":false}"));
 	ck_assert_str_eq(CSV(),
-			 CSV_EXEC "/bin/ls,\"ls \"\"hello \"\"...\",1,,,0,ok,bash,2,1,6,\r\n");
+			 CSV_EXEC "/bin/ls,\"ls \"\"hello \"\"...\",1,,,0,ok,bash,2,1,6," CSV_NO_LABELS);
 	ck_assert_ptr_nonnull(strstr(KV(), " argc=2 argv=\"ls \\\"hello \\\"...\" truncated=1 "
 				     "filename_truncated=0 argv_cut_args=1 argv_cut_bytes=6"));
 	/* Nothing of the second but its first byte. */
@@ -367,7 +372,7 @@ START_TEST(test_args_more)
 	ck_assert_ptr_nonnull(strstr(JSON(), "\"argc\":2,\"argv\":[\"a\",\"bbbb\"],"
 				     "\"argv_truncated\":true,\"argv_cut\":{\"args\":1,\"bytes\":2,"
 				     "\"exact\":false},\"argv_unread\":false}"));
-	ck_assert_str_eq(CSV(), CSV_EXEC "/x,a bbbb...,1,,,0,E2BIG,bash,2,1,2,\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/x,a bbbb...,1,,,0,E2BIG,bash,2,1,2," CSV_NO_LABELS);
 	ck_assert_ptr_nonnull(strstr(KV(), " argv=\"a bbbb...\" truncated=1 filename_truncated=0 "
 				     "argv_cut_args=1 argv_cut_bytes=2"));
 	/* Every argument read whole, but more of them: cut, by at least nothing known. */
@@ -377,7 +382,7 @@ START_TEST(test_args_more)
 			 "/x a bbbbb [cut: at least 0 args, 0 bytes]\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), "\"argv_truncated\":true,\"argv_cut\":{\"args\":0,"
 				     "\"bytes\":0,\"exact\":false}"));
-	ck_assert_ptr_nonnull(strstr(CSV(), ",a bbbbb,1,,,0,E2BIG,bash,2,0,0,\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), ",a bbbbb,1,,,0,E2BIG,bash,2,0,0," CSV_NO_LABELS));
 }
 END_TEST
 
@@ -388,7 +393,7 @@ START_TEST(test_unreadable)
 	ex.flags = RT_EXEC_FILENAME_FAULT;
 	ck_assert_str_eq(text(), TEXT_OK "? x\n");
 	ck_assert_ptr_nonnull(strstr(JSON(), ",\"filename\":null,\"filename_truncated\":false,"));
-	ck_assert_str_eq(CSV(), CSV_EXEC ",x,0,,,0,ok,bash,1,0,0,\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC ",x,0,,,0,ok,bash,1,0,0," CSV_NO_LABELS);
 	ck_assert_ptr_nonnull(strstr(KV(), " filename=\"\" argc=1 argv=\"x\" "));
 	/* Unread and "cut" both set: unread wins, the name is not called cut. */
 	ex.flags = RT_EXEC_FILENAME_FAULT | RT_EXEC_FILENAME_TRUNCATED;
@@ -403,7 +408,7 @@ START_TEST(test_unreadable)
 	ck_assert_ptr_nonnull(strstr(JSON(), "\"argc\":3,\"argv\":[],\"argv_truncated\":true,"
 				     "\"argv_cut\":{\"args\":3,\"bytes\":30,\"exact\":true},"
 				     "\"argv_unread\":true}"));
-	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/x,,1,,,0,ok,bash,3,3,30,\r\n");
+	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/x,,1,,,0,ok,bash,3,3,30," CSV_NO_LABELS);
 	ck_assert_ptr_nonnull(strstr(KV(), " argc=3 argv=\"\" truncated=1 filename_truncated=0 "
 				     "argv_cut_args=3 argv_cut_bytes=30"));
 	/* A failed exec whose argv[1] faulted: what was read, then the mark alone. */
@@ -431,7 +436,7 @@ START_TEST(test_filename_truncated)
 	ck_assert_ptr_nonnull(strstr(text(), "ddd... x\n"));
 	ck_assert_ptr_nonnull(strstr(JSON(), "dd\",\"filename_truncated\":true,\"argc\":1,"
 				     "\"argv\":[\"x\"]"));
-	ck_assert_ptr_nonnull(strstr(CSV(), "dd,x,0,,,1,ok,bash,1,0,0,\r\n"));
+	ck_assert_ptr_nonnull(strstr(CSV(), "dd,x,0,,,1,ok,bash,1,0,0," CSV_NO_LABELS));
 	ck_assert_ptr_nonnull(strstr(KV(), "dd\" argc=1 argv=\"x\" truncated=0 "
 				     "filename_truncated=1 "));
 	ck_assert_uint_eq(x.filename_len, RT_FILENAME_LEN - 1);
@@ -468,7 +473,8 @@ START_TEST(test_hostile_json)
 	ck_assert_str_eq(JSON(),
 		"{\"time\":\"2025-11-25T04:59:07.123456Z\",\"rule\":\"r\",\"event\":\"exec\","
 		"\"pid\":42,\"tid\":42,\"ppid\":7,\"uid\":1000,"
-		"\"comm\":\"=a,\\\"b\\\"\\n\\u001b[1m%n\",\"pcomm\":\"p\\\"q,\\r\\\\xff\\\\\","
+		"\"comm\":\"=a,\\\"b\\\"\\n\\u001b[1m%n\"," JSON_NO_LABELS
+		"\"pcomm\":\"p\\\"q,\\r\\\\xff\\\\\","
 		"\"result\":\"ok\",\"filename\":\"/bin/e\\\"ch o\",\"filename_truncated\":false,"
 		"\"argc\":8,\"argv\":[\"/bin/echo\",\"=1+2\",\"a,b\",\"q\\\"q\",\"line\\nbreak\","
 		"\"\\\\xff\\\\xfe\",\"%n%s\",\"\"],\"argv_truncated\":false,\"argv_cut\":null,"
@@ -483,7 +489,7 @@ START_TEST(test_hostile_csv)
 		"2025-11-25T04:59:07.123456Z,r,exec,42,42,7,1000,"
 		"\"'=a,\"\"b\"\"\n\\x1b[1m%n\",,\"/bin/e\"\"ch o\","
 		"\"/bin/echo =1+2 a,b \"\"q\\\"\"q\"\" line\nbreak \\xff\\xfe %n%s \"\"\"\"\","
-		"0,,,0,ok,\"p\"\"q,\r\\xff\\\",8,0,0,\r\n");
+		"0,,,0,ok,\"p\"\"q,\r\\xff\\\",8,0,0," CSV_NO_LABELS);
 }
 END_TEST
 
@@ -502,6 +508,27 @@ START_TEST(test_hostile_kv)
 }
 END_TEST
 
+/*
+ * The cgroup, unit and container labels: untrusted bytes, escaped like comm in
+ * every form; after comm, in the last three columns of a CSV row.
+ */
+START_TEST(test_labels)
+{
+	make_exec("c", "/bin/ls", ARGS("ls\0-l"), 2);
+	ev.cgroup = "/a\nb";
+	ev.unit = "x.service";
+	ev.container = "abc";
+	ck_assert_ptr_nonnull(strstr(JSON(), ",\"comm\":\"c\",\"cgroup\":\"/a\\nb\","
+				     "\"unit\":\"x.service\",\"container\":\"abc\","
+				     "\"pcomm\":\"bash\","));
+	ck_assert_str_eq(CSV(), CSV_EXEC "/bin/ls,ls -l,0,,,0,ok,bash,2,0,0,"
+			 ",\"/a\nb\",x.service,abc\r\n");
+	ck_assert_ptr_nonnull(strstr(KV(), " comm=\"c\" cgroup=\"/a\\nb\" unit=\"x.service\" "
+				     "container=\"abc\" pcomm=\"bash\" "));
+	ck_assert_ptr_null(strchr(sb.buf, '\n'));
+}
+END_TEST
+
 START_TEST(test_json_syscall)
 {
 	memset(&sy, 0, sizeof(sy));
@@ -516,7 +543,7 @@ START_TEST(test_json_syscall)
 	ev.rule = "s";
 	ck_assert_str_eq(JSON(), "{\"time\":\"1970-01-01T00:00:00.000000Z\",\"rule\":\"s\","
 			 "\"event\":\"syscall\",\"pid\":5,\"tid\":6,\"uid\":0,\"comm\":\"a\\\\b\","
-			 "\"syscall\":null,\"nr\":99999}");
+			 JSON_NO_LABELS "\"syscall\":null,\"nr\":99999}");
 }
 END_TEST
 
@@ -575,9 +602,9 @@ START_TEST(test_csv_columns)
 
 	ck_assert_str_eq(SINK_CSV_HEADER, "time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,"
 			 "argv,truncated,count,lost,filename_truncated,result,pcomm,argc,"
-			 "argv_cut_args,argv_cut_bytes,suppressed\r\n");
+			 "argv_cut_args,argv_cut_bytes,suppressed,cgroup,unit,container\r\n");
 	width = csv_fields(SINK_CSV_HEADER);
-	ck_assert_uint_eq(width, 21);
+	ck_assert_uint_eq(width, 24);
 
 	make_exec("c", "/x", ARGS("x"), 1);
 	ck_assert_uint_eq(csv_fields(CSV()), width);
@@ -599,7 +626,8 @@ START_TEST(test_csv_columns)
 	ev.syscall_name = "read";
 	CSV();
 	ck_assert_str_eq(sb.buf,
-			 "1970-01-01T00:00:00.000000Z,s,syscall,0,0,,0,,read,,,,,,,,,,,,\r\n");
+			 "1970-01-01T00:00:00.000000Z,s,syscall,0,0,,0,,read,,,,,,,,,,,,"
+			 CSV_NO_LABELS);
 	ck_assert_uint_eq(csv_rows_as_wide(width), 1);
 
 	summary_add_count(&sr[1], comm, 0, 0, 4);
@@ -613,11 +641,11 @@ START_TEST(test_csv_columns)
 	sink_format_csv_reload(&sb, &r);
 	ck_assert_uint_eq(csv_rows_as_wide(width), 5);
 	/* A stream rule's summary: delivered in count, lost in lost, suppressed last. */
-	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,st,summary,,,,,,,,,,7,1,,,,,,,90\r\n"));
-	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,co,summary,,,,,,,,,,6,,,,,,,,\r\n"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,st,summary,,,,,,,,,,7,1,,,,,,,90,,,\r\n"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,co,summary,,,,,,,,,,6,,,,,,,,,,,\r\n"));
 	/* The report in the argv column, the events lost in the swap in the lost column. */
 	ck_assert_ptr_nonnull(strstr(sb.buf, "Z,,reload,,,,,,,,\"reload: +1 -0 ~0 rules, a,b\","
-				     ",,3,,,,,,,\r\n"));
+				     ",,3,,,,,,,,,,\r\n"));
 	free(sr[1].counts);
 }
 END_TEST
@@ -1184,7 +1212,7 @@ START_TEST(test_count_unknown_syscall)
 	sink_format_csv_summary(&sb, &sum, &sr);
 	row = strstr(sb.buf, "\r\n");
 	ck_assert_ptr_nonnull(row);
-	ck_assert_ptr_nonnull(strstr(row, "Z,n,count,9,,,,,99999,,,,4,,,,,,,,\r\n"));
+	ck_assert_ptr_nonnull(strstr(row, "Z,n,count,9,,,,,99999,,,,4,,,,,,,,,,,\r\n"));
 	free(sr.counts);
 }
 END_TEST
@@ -1212,6 +1240,7 @@ int main(void)
 	tcase_add_test(tc, test_hostile_json);
 	tcase_add_test(tc, test_hostile_csv);
 	tcase_add_test(tc, test_hostile_kv);
+	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_json_syscall);
 	tcase_add_test(tc, test_csv_columns);
 	tcase_add_test(tc, test_summary_records);

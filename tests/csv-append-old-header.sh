@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # An operator upgrades and keeps a csv output with append: true, as README.md
 # recommends for logs. The file holds the old 15-column header and rows; the new
-# exec rows have 20 fields. Appending them under the 15-column header makes a file
-# no header-driven reader takes (pandas: "Expected 15 fields ... saw 20"; Python's
-# DictReader files the last five under None). A mature tool does not corrupt the
+# exec rows have 24 fields. Appending them under the 15-column header makes a file
+# no header-driven reader takes (pandas: "Expected 15 fields ... saw 24"; Python's
+# DictReader files the last nine under None). A mature tool does not corrupt the
 # file in silence: it either refuses the output at start (exit status 2, saying
 # the header differs), or leaves a file whose every row has as many fields as its
 # header. Oracle: the file itself.

@@ -103,7 +103,8 @@ def check_json(rule, sel, path):
 
 OLD_COLUMNS = ['time', 'rule', 'event', 'pid', 'tid', 'ppid', 'uid', 'comm', 'syscall',
                'filename', 'argv', 'truncated', 'count', 'lost', 'filename_truncated']
-NEW_COLUMNS = {'result', 'pcomm', 'argc', 'argv_cut_args', 'argv_cut_bytes', 'suppressed'}
+NEW_COLUMNS = {'result', 'pcomm', 'argc', 'argv_cut_args', 'argv_cut_bytes', 'suppressed',
+               'cgroup', 'unit', 'container'}
 
 def check_csv(rule, sel, path):
     with open(f'{tmp}/{path}', newline='') as fh:

@@ -23,7 +23,7 @@ need_root
 # In the sanitizer build LeakSanitizer checks the workload at exit from a thread
 # of its own, which calls getppid under the workload's comm: not the oracle's.
 NOLSAN="env ASAN_OPTIONS=detect_leaks=0"
-CSV_HEADER="time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost,filename_truncated,result,pcomm,argc,argv_cut_args,argv_cut_bytes,suppressed"
+CSV_HEADER="time,rule,event,pid,tid,ppid,uid,comm,syscall,filename,argv,truncated,count,lost,filename_truncated,result,pcomm,argc,argv_cut_args,argv_cut_bytes,suppressed,cgroup,unit,container"
 
 # stream_rule NAME COMM OUTPUTS: a stream rule on COMM's getppid calls.
 stream_rule() {
