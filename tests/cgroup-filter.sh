@@ -26,13 +26,6 @@ cleanup_cgroups() {
 }
 trap 'cleanup_cgroups; cleanup' EXIT
 
-# in_cgroup CGROUP CMD...: run CMD in CGROUP (below the mount), from its first syscall.
-in_cgroup() {
-	local dir=$CG$1
-	shift
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@"
-}
-
 mkdir -p "$CG$T/a/b" "$CG$T/kubepods.slice/kubepods-pod1.slice/cri-containerd-$ID1.scope"
 cat >"$TMP/rules.yaml" <<YAML
 version: 1
@@ -83,17 +76,17 @@ YAML
 rt_start -j "$TMP/s.json" "$TMP/rules.yaml"
 
 # 1. Parent 300 getppid and 2 execs (+1: sh becomes the workload), child 500 and 3.
-in_cgroup "$T/a" "$WORKLOAD" --comm rt-cgf-a --getppid 300 --exec 2 -- /bin/true
-in_cgroup "$T/a/b" "$WORKLOAD" --comm rt-cgf-b --getppid 500 --exec 3 -- /bin/true
+in_cgroup "$CG$T/a" "$WORKLOAD" --comm rt-cgf-a --getppid 300 --exec 2 -- /bin/true
+in_cgroup "$CG$T/a/b" "$WORKLOAD" --comm rt-cgf-b --getppid 500 --exec 3 -- /bin/true
 # 2. Made now, while tracing: the kernel matches them at mkdir.
 mkdir -p "$CG$T/late" "$CG$T/system.slice/rt-cgf-web.service" "$CG$T/docker-$ID2.scope" \
 	"$CG$T/machine.slice/libpod-$ID3.scope"
-in_cgroup "$T/late" "$WORKLOAD" --comm rt-cgf-l --getppid 700
-in_cgroup "$T/system.slice/rt-cgf-web.service" "$WORKLOAD" --comm rt-cgf-u --getppid 110
-in_cgroup "$T/kubepods.slice/kubepods-pod1.slice/cri-containerd-$ID1.scope" \
+in_cgroup "$CG$T/late" "$WORKLOAD" --comm rt-cgf-l --getppid 700
+in_cgroup "$CG$T/system.slice/rt-cgf-web.service" "$WORKLOAD" --comm rt-cgf-u --getppid 110
+in_cgroup "$CG$T/kubepods.slice/kubepods-pod1.slice/cri-containerd-$ID1.scope" \
 	"$WORKLOAD" --comm rt-cgf-c1 --getppid 120 --exec 1 -- /bin/true
-in_cgroup "$T/docker-$ID2.scope" "$WORKLOAD" --comm rt-cgf-c2 --getppid 130
-in_cgroup "$T/machine.slice/libpod-$ID3.scope" "$WORKLOAD" --comm rt-cgf-c3 --getppid 140
+in_cgroup "$CG$T/docker-$ID2.scope" "$WORKLOAD" --comm rt-cgf-c2 --getppid 130
+in_cgroup "$CG$T/machine.slice/libpod-$ID3.scope" "$WORKLOAD" --comm rt-cgf-c3 --getppid 140
 
 # 3. A removed cgroup leaves the filter: late's entry (both sets) goes with it.
 late_id=$(stat -c %i "$CG$T/late")

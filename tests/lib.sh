@@ -175,3 +175,11 @@ for l in open(f"/proc/{pid}/maps"):
 print(n)
 PY
 }
+
+# in_cgroup DIR CMD...: run CMD in the cgroup at directory DIR, from its first
+# syscall on (a shell moves itself there, then becomes CMD).
+in_cgroup() {
+	local dir=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@"
+}

@@ -28,17 +28,12 @@ rules:
     group_by: [container]
     filter: { container: [5eed], syscalls: [getppid] }
 YAML
-in_cgroup() {
-	local dir=$CG$1
-	shift
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@"
-}
 rt_start "$TMP/rules.yaml"
-in_cgroup /vm/a "$WORKLOAD" --comm rt-vm-a --getppid 300
-in_cgroup /vm/a/b "$WORKLOAD" --comm rt-vm-b --getppid 500
+in_cgroup $CG/vm/a "$WORKLOAD" --comm rt-vm-a --getppid 300
+in_cgroup $CG/vm/a/b "$WORKLOAD" --comm rt-vm-b --getppid 500
 mkdir -p $CG/vm/late $CG/vm/docker-$ID.scope
-in_cgroup /vm/late "$WORKLOAD" --comm rt-vm-l --getppid 700
-in_cgroup /vm/docker-$ID.scope "$WORKLOAD" --comm rt-vm-c --getppid 130
+in_cgroup $CG/vm/late "$WORKLOAD" --comm rt-vm-l --getppid 700
+in_cgroup $CG/vm/docker-$ID.scope "$WORKLOAD" --comm rt-vm-c --getppid 130
 rt_stop INT
 rmdir $CG/vm/a/b $CG/vm/a $CG/vm/late $CG/vm/docker-$ID.scope $CG/vm
 expect_eq "exit status" "$RT_STATUS" 0
