@@ -291,6 +291,9 @@ struct cgroup_scan {
 	int fd;			/* rt_cgroup_filter */
 	__u32 set;
 	int ret;
+	char (*matched)[CGROUPS_CONTAINER_MAX];	/* per cgname: the container it matched */
+	char *err;
+	size_t errlen;
 };
 
 /*
@@ -319,6 +322,16 @@ static int scan_cgroup(void *ctx, const char *rel, uint64_t id)
 
 		if (!hit)
 			continue;
+		/* An id prefix must name one container: two are a typo, or a short one. */
+		if (e->kind == RT_CG_CONTAINER) {
+			if (sc->matched[i][0] && strcmp(sc->matched[i], cid)) {
+				snprintf(sc->err, sc->errlen, "container '%s' is not unique: it "
+					 "matches %s and %s", e->name, sc->matched[i], cid);
+				sc->ret = -ENOTUNIQ;
+				return 1;
+			}
+			snprintf(sc->matched[i], sizeof(sc->matched[i]), "%s", cid);
+		}
 		for (k = 0; k < RT_CG_KINDS; k++)
 			acc.include[k] |= e->val.include[k];
 		acc.exclude |= e->val.exclude;
@@ -342,7 +355,7 @@ static int fill_cgroups(struct loader *l, const struct settings *s, __u32 set, c
 	struct ruletrace_bpf *skel = l->skel;
 	int names_fd = bpf_map__fd(skel->maps.rt_cgroup_names);
 	struct cgroup_scan sc = { .s = s, .fd = bpf_map__fd(skel->maps.rt_cgroup_filter),
-				  .set = set };
+				  .set = set, .err = err, .errlen = errlen };
 	struct rt_cgroup_name_key key;
 	size_t i;
 
@@ -365,7 +378,11 @@ static int fill_cgroups(struct loader *l, const struct settings *s, __u32 set, c
 			return -errno;
 		}
 	}
+	sc.matched = xcalloc(s->ncgnames, sizeof(*sc.matched));
 	cgroups_walk(l->cgroups, scan_cgroup, &sc);
+	free(sc.matched);
+	if (sc.ret == -ENOTUNIQ)
+		return sc.ret;	/* said in err: the rule file's fault */
 	if (sc.ret) {
 		snprintf(err, errlen, "fill the cgroup filter (%d entries at most): %s",
 			 RT_CGROUP_ENTRIES, strerror(-sc.ret));

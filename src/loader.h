@@ -98,7 +98,8 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 		char *err, size_t errlen);
 
 /*
- * Make p the live rules: each stream rule of it that has no ring buffer of its
+ * Make p the live rules (-ENOTUNIQ, said in err: a container id prefix of its
+ * filters names two containers): each stream rule of it that has no ring buffer of its
  * size gets one, its filter contents are written beside the running
  * ones and switched to together with its ruleset, then its probes are attached
  * and the unused ones detached. Under attach auto a failed kprobe attach falls

@@ -928,6 +928,10 @@ static int start(struct run *run, struct rules *rules, char *err)
 		ret = loader_apply(&run->loader, &run->plan, err, ERRLEN);
 	}
 	release_signals(&held);
+	if (ret == -ENOTUNIQ) {	/* a container prefix naming two: the rule file's fault */
+		log_error("%s: %s", run->plan.rules.path, err);
+		return EXIT_USAGE;
+	}
 	if (ret) {
 		log_error("%s%s", err, ret == -EPERM ?
 			  " (ruletrace needs root, or CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH;"

@@ -11,6 +11,7 @@
 # 3. A removed cgroup's entry leaves the kernel's cgroup filter.
 # 4. Events carry cgroup, unit and container in JSON and CSV.
 # 5. Without cgroup v2 (unmounted in a mount namespace), a rule needing it: exit 2.
+# 6. A container id prefix that names two containers: exit 2.
 . "$srcdir/lib.sh"
 need_root
 CG=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
@@ -171,3 +172,16 @@ st=0
 unshare -m --propagation private sh -c 'umount -l "$0" && exec "$@"' "$CG" \
 	"$RULETRACE" -d 200ms "$TMP/plain.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
 expect_eq "no cgroup v2, no rule needing it: exit status" "$st" 0
+
+# 6. A container id prefix must be unique among the containers there are: one that
+#    names two is refused at start, exit 2, saying which.
+A=$(printf 'ab12%060d' 0 | tr 0 1)
+B=$(printf 'ab12%060d' 0 | tr 0 2)
+mkdir -p "$CG$T/docker-$A.scope" "$CG$T/docker-$B.scope"
+printf 'version: 1\nrules:\n  - { name: c, probe: sys_enter, filter: { container: [ab12] } }\n' \
+	>"$TMP/ambiguous.yaml"
+st=0
+"$RULETRACE" -d 200ms "$TMP/ambiguous.yaml" >"$TMP/out" 2>"$TMP/err" || st=$?
+expect_eq "ambiguous container prefix: exit status" "$st" 2
+grep -qF "container 'ab12' is not unique: it matches $A and $B" "$TMP/err" ||
+	{ cat "$TMP/err"; fail "ambiguous container prefix: reason"; }
