@@ -38,6 +38,10 @@ const volatile __u32 rt_cgroup_root_off;
 const volatile __u32 rt_root_hierarchy_id_off;
 const volatile __u32 rt_kn_id_off;
 const volatile __u32 rt_kn_name_off;
+const volatile __u32 rt_task_cgroups_off;
+const volatile __u32 rt_cset_dfl_cgrp_off;
+const volatile __u32 rt_cgroup_self_off;
+const volatile __u32 rt_css_parent_off;
 /* The most argv bytes one exec event carries in this run's event buffer. */
 const volatile __u32 rt_args_cap = RT_ARGS_MAX;
 
@@ -308,24 +312,60 @@ static __always_inline const struct rt_ruleset *rt_active(void)
 }
 
 /* The rules of rules whose pid, uid and comm filters (of filter set) accept the task. */
+/* The current task's cgroup v2: its css_set's cgroup on the default hierarchy. */
+static __always_inline const void *rt_current_cgroup(void)
+{
+	const void *task = (const void *)bpf_get_current_task(), *cset = NULL, *cgrp = NULL;
+
+	if (bpf_probe_read_kernel(&cset, sizeof(cset), task + rt_task_cgroups_off) || !cset ||
+	    bpf_probe_read_kernel(&cgrp, sizeof(cgrp), cset + rt_cset_dfl_cgrp_off))
+		return NULL;
+	return cgrp;
+}
+
+/* cgrp's id (its kernfs node's), or 0. */
+static __always_inline __u64 rt_cgroup_id_of(const void *cgrp)
+{
+	const void *kn = NULL;
+	__u64 id = 0;
+
+	if (bpf_probe_read_kernel(&kn, sizeof(kn), cgrp + rt_cgroup_kn_off) || !kn ||
+	    bpf_probe_read_kernel(&id, sizeof(id), kn + rt_kn_id_off))
+		return 0;
+	return id;
+}
+
+/* cgrp's parent, through their own css (cgroup.self); NULL at the root. */
+static __always_inline const void *rt_cgroup_parent(const void *cgrp)
+{
+	const void *css = NULL;
+
+	if (bpf_probe_read_kernel(&css, sizeof(css), cgrp + rt_cgroup_self_off +
+				  rt_css_parent_off) || !css)
+		return NULL;
+	return css - rt_cgroup_self_off;
+}
+
 /*
  * Drop the rules whose cgroup, unit and container filters reject the current
- * task: its cgroup v2 and each ancestor, the root's first, looked up in the
- * cgroup filter. Each kind is met when some level is listed (a cgroup's entry
- * covers its subtree); any level excluded drops the rule.
+ * task: its cgroup v2 and its ancestors, nearest first, RT_CGROUP_LEVELS in all,
+ * looked up in the cgroup filter. (Read from the structs, not with
+ * bpf_get_current_ancestor_cgroup_id, which tracing programs lack before 5.14 or
+ * so.) Each kind is met when some level is listed (a cgroup's entry covers its
+ * subtree); any level excluded drops the rule.
  */
 static __always_inline __u64 rt_cgroup_verdict(const struct rt_ruleset *rs, __u32 set,
 					       __u64 rules)
 {
 	struct rt_cgroup_key key = { .set = set };
 	__u64 inc0 = 0, inc1 = 0, inc2 = 0, exc = 0;
+	const void *cgrp = rt_current_cgroup();
 	struct rt_cgroup_val *v;
 	int level;
 
-	for (level = 0; level < RT_CGROUP_LEVELS; level++) {
-		key.id = bpf_get_current_ancestor_cgroup_id(level);
-		if (!key.id)
-			break;	/* below the task's own cgroup */
+	for (level = 0; level < RT_CGROUP_LEVELS && cgrp; level++) {
+		key.id = rt_cgroup_id_of(cgrp);
+		cgrp = rt_cgroup_parent(cgrp);
 		v = bpf_map_lookup_elem(&rt_cgroup_filter, &key);
 		if (!v)
 			continue;
@@ -1833,26 +1873,64 @@ static __always_inline int rt_container_at(const char *name)
 }
 
 /*
+ * The new cgroup id (its names in sc, its container id at sc->name + at when
+ * found) against filter set's names: its entry there when something matches.
+ */
+static __always_inline void rt_cgroup_mkdir_set(struct rt_cgroup_scratch *sc, __u64 id,
+						__u32 set, const char *path, int found, __u32 at)
+{
+	struct rt_cgroup_key ck = { .id = id, .set = set };
+	const struct rt_ruleset *rs = bpf_map_lookup_elem(&rt_ruleset, &set);
+	__u32 k, len;
+
+	if (!rs || !rs->cgroup_lookup_rules)
+		return;
+	__builtin_memset(&sc->acc, 0, sizeof(sc->acc));
+	sc->key.set = set;
+	sc->key.kind = RT_CG_PATH;
+	__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
+	if (bpf_probe_read_kernel_str(sc->key.name, sizeof(sc->key.name), path) > 0)
+		rt_cgroup_name_match(sc);
+	sc->key.kind = RT_CG_UNIT;
+	__builtin_memcpy(sc->key.name, sc->name, sizeof(sc->key.name));
+	rt_cgroup_name_match(sc);
+	sc->key.kind = RT_CG_CONTAINER;
+#pragma unroll
+	for (k = 0; k < RT_CONTAINER_LENS; k++) {
+		len = rs->container_lens[k];
+		if (found < 0 || !len || len > RT_CONTAINER_ID_LEN)
+			break;
+		__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
+		barrier_var(len);	/* the mask below stays: the verifier needs it */
+		bpf_probe_read_kernel(sc->key.name, len & 127, sc->name + at);
+		rt_cgroup_name_match(sc);
+	}
+	if (sc->acc.include[RT_CG_PATH] | sc->acc.include[RT_CG_UNIT] |
+	    sc->acc.include[RT_CG_CONTAINER] | sc->acc.exclude)
+		bpf_map_update_elem(&rt_cgroup_filter, &ck, &sc->acc, BPF_ANY);
+}
+
+/*
  * A cgroup was made: when its path, its name (a unit) or the container id in its
  * name is in a filter set's names, it gets its entry in that set's cgroup filter
- * now, before any task can be moved into it, so a unit or container started
- * during the run is matched from its first process. Runs before the directory
- * is visible to user space. Args: the cgroup, its path.
+ * now, before the mkdir returns and so before any task can be moved into it: a
+ * unit or container started during the run is matched from its first process.
+ * Args: the cgroup, its path. (Each set by its own call, not a loop: the verifiers
+ * before 6.2 took such a loop over two sets for an infinite one.)
  */
 SEC("raw_tracepoint/cgroup_mkdir")
 int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 {
 	const char *path = (const char *)ctx->args[1], *name = NULL;
-	struct rt_cgroup_key ck = {};
-	const struct rt_ruleset *rs;
 	struct rt_cgroup_scratch *sc;
 	const void *kn;
-	__u32 zero = 0, set, k, len, at;
+	__u32 zero = 0, at;
+	__u64 id;
 	int found;
 
-	ck.id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
+	id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
 	sc = bpf_map_lookup_elem(&rt_cgroup_scratch, &zero);
-	if (!ck.id || !sc)
+	if (!id || !sc)
 		return 0;
 	__builtin_memset(sc->name, 0, sizeof(sc->name));
 	if (bpf_probe_read_kernel(&name, sizeof(name), kn + rt_kn_name_off) || !name ||
@@ -1860,34 +1938,8 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	found = rt_container_at(sc->name);
 	at = found >= 0 ? (__u32)found & 15 : 0;	/* bounded, for the verifier */
-	for (set = 0; set < 2; set++) {
-		rs = bpf_map_lookup_elem(&rt_ruleset, &set);
-		if (!rs || !rs->cgroup_lookup_rules)
-			continue;
-		__builtin_memset(&sc->acc, 0, sizeof(sc->acc));
-		sc->key.set = set;
-		sc->key.kind = RT_CG_PATH;
-		__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
-		if (bpf_probe_read_kernel_str(sc->key.name, sizeof(sc->key.name), path) > 0)
-			rt_cgroup_name_match(sc);
-		sc->key.kind = RT_CG_UNIT;
-		__builtin_memcpy(sc->key.name, sc->name, sizeof(sc->key.name));
-		rt_cgroup_name_match(sc);
-		sc->key.kind = RT_CG_CONTAINER;
-		for (k = 0; found >= 0 && k < RT_CONTAINER_LENS; k++) {
-			len = rs->container_lens[k];
-			if (!len || len > RT_CONTAINER_ID_LEN)
-				break;
-			__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
-			bpf_probe_read_kernel(sc->key.name, len, sc->name + at);
-			rt_cgroup_name_match(sc);
-		}
-		if (sc->acc.include[RT_CG_PATH] | sc->acc.include[RT_CG_UNIT] |
-		    sc->acc.include[RT_CG_CONTAINER] | sc->acc.exclude) {
-			ck.set = set;
-			bpf_map_update_elem(&rt_cgroup_filter, &ck, &sc->acc, BPF_ANY);
-		}
-	}
+	rt_cgroup_mkdir_set(sc, id, 0, path, found, at);
+	rt_cgroup_mkdir_set(sc, id, 1, path, found, at);
 	return 0;
 }
 

@@ -111,6 +111,10 @@ static const struct field cgroup_fields[] = {
 	FIELD("cgroup_root", "hierarchy_id", root_hierarchy_id),
 	FIELD("kernfs_node", "id", kn_id),
 	FIELD("kernfs_node", "name", kn_name),
+	FIELD("task_struct", "cgroups", task_cgroups),
+	FIELD("css_set", "dfl_cgrp", cset_dfl_cgrp),
+	FIELD("cgroup", "self", cgroup_self),
+	FIELD("cgroup_subsys_state", "parent", css_parent),
 #undef FIELD
 };
 #define NCGROUP_FIELDS (sizeof(cgroup_fields) / sizeof(cgroup_fields[0]))

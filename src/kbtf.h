@@ -50,6 +50,10 @@ struct kbtf_cgroup_offsets {
 	uint32_t root_hierarchy_id;	/* cgroup_root.hierarchy_id: int, 0 for cgroup v2 */
 	uint32_t kn_id;			/* kernfs_node.id: u64, the cgroup's id (5.5+) */
 	uint32_t kn_name;		/* kernfs_node.name: a pointer to its name */
+	uint32_t task_cgroups;		/* task_struct.cgroups: its css_set */
+	uint32_t cset_dfl_cgrp;		/* css_set.dfl_cgrp: its cgroup v2 */
+	uint32_t cgroup_self;		/* cgroup.self: its own cgroup_subsys_state */
+	uint32_t css_parent;		/* cgroup_subsys_state.parent: the parent's */
 };
 
 /* As kbtf_offsets, for struct kbtf_cgroup_offsets. */

@@ -101,6 +101,10 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 	skel->rodata->rt_root_hierarchy_id_off = cgoff.root_hierarchy_id;
 	skel->rodata->rt_kn_id_off = cgoff.kn_id;
 	skel->rodata->rt_kn_name_off = cgoff.kn_name;
+	skel->rodata->rt_task_cgroups_off = cgoff.task_cgroups;
+	skel->rodata->rt_cset_dfl_cgrp_off = cgoff.cset_dfl_cgrp;
+	skel->rodata->rt_cgroup_self_off = cgoff.cgroup_self;
+	skel->rodata->rt_css_parent_off = cgoff.css_parent;
 	/* One exec event per CPU: too large for a per-CPU array's value. */
 	bpf_map__set_max_entries(skel->maps.rt_exec_heap, (__u32)ncpus);
 	if (!p->ringbuf) {

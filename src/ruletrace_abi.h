@@ -29,7 +29,7 @@
 #define RT_COUNT_ENTRIES	16384	/* distinct counters by default (max_counters:) */
 #define RT_COUNT_ENTRIES_MAX	(1u << 20)	/* the most max_counters: may ask for */
 #define RT_RENAMED_ENTRIES	4096	/* live threads renamed by another task */
-#define RT_CGROUP_LEVELS	16	/* cgroup v2 levels matched, the root's (0) first */
+#define RT_CGROUP_LEVELS	16	/* cgroup v2 levels matched: a task's own and 15 above */
 #define RT_CGROUP_NAME_LEN	256	/* a cgroup path or name the filters name, NUL included */
 #define RT_CGROUP_ENTRIES	8192	/* cgroups the filters match, both sets together */
 #define RT_CGROUP_NAMES		1024	/* paths, units and container ids in the filters */
