@@ -147,7 +147,8 @@ for m in j["maps"]:
         eq(f"{m['name']} bytes", m["bytes"],
            m["entries"] * (m["key_size"] + m["value_size"] * copies))
 eq("per-CPU maps", sorted(n for n, m in maps.items() if m["per_cpu"]),
-   ["rt_counts", "rt_cpu_cache", "rt_rule_stats", "rt_slot_counts", "rt_stats"])
+   ["rt_cgroup_scratch", "rt_counts", "rt_cpu_cache", "rt_rule_stats", "rt_slot_counts",
+    "rt_stats"])
 # Too large for a per-CPU value: an array with an exec event for each CPU.
 eq("exec heap", (maps["rt_exec_heap"]["type"], maps["rt_exec_heap"]["entries"]),
    ("array", ncpus))
