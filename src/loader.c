@@ -171,18 +171,30 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 /* Remove every entry of filter set from a hash map whose key ends in its __u32 set. */
 static void clear_set(int fd, size_t key_size, __u32 set)
 {
-	char *key = xcalloc(2, key_size), *next = key + key_size;
+	char *key = xcalloc(2, key_size), *next = key + key_size, *found = NULL;
+	size_t n = 0, cap = 0, i;
 	bool first = true;
 	__u32 k;
 
-	/* A deleted key cannot be walked on from: start the walk again after each. */
+	/*
+	 * A deleted key cannot be walked on from: the set's keys are gathered in one
+	 * walk, then deleted (a walk restarted after each delete is quadratic).
+	 */
 	while (bpf_map_get_next_key(fd, first ? NULL : key, next) == 0) {
 		memcpy(key, next, key_size);
 		first = false;
 		memcpy(&k, key + key_size - sizeof(k), sizeof(k));
-		if (k == set && bpf_map_delete_elem(fd, key) == 0)
-			first = true;
+		if (k != set)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			found = xreallocarray(found, cap, key_size);
+		}
+		memcpy(found + n++ * key_size, key, key_size);
 	}
+	for (i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, found + i * key_size);
+	free(found);
 	free(key);
 }
 
