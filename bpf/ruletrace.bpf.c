@@ -1848,6 +1848,8 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 	struct rt_cgroup_scratch *sc;
 	const void *kn;
 	__u32 zero = 0, set, k, len, at;
+	char more;
+	long n;
 	int found;
 
 	ck.id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
@@ -1868,7 +1870,12 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 		sc->key.set = set;
 		sc->key.kind = RT_CG_PATH;
 		__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
-		if (bpf_probe_read_kernel_str(sc->key.name, sizeof(sc->key.name), path) > 0)
+		/* A path longer than a rule's may not be taken for its first 255 bytes. */
+		n = bpf_probe_read_kernel_str(sc->key.name, sizeof(sc->key.name), path);
+		more = 0;
+		if (n == sizeof(sc->key.name))
+			bpf_probe_read_kernel(&more, 1, path + sizeof(sc->key.name) - 1);
+		if (n > 0 && !more)
 			rt_cgroup_name_match(sc);
 		sc->key.kind = RT_CG_UNIT;
 		__builtin_memcpy(sc->key.name, sc->name, sizeof(sc->key.name));
