@@ -315,13 +315,15 @@ static int scan_cgroup(void *ctx, const char *rel, uint64_t id)
 	struct cgroup_scan *sc = ctx;
 	struct rt_cgroup_key key = { .id = id, .set = sc->set };
 	struct rt_cgroup_val acc = { 0 };
-	char cid[CGROUPS_CONTAINER_MAX];
+	char cid[CGROUPS_CONTAINER_MAX], inner[CGROUPS_CONTAINER_MAX];
 	const char *leaf = strrchr(rel, '/');
 	bool in_container;
 	size_t i;
 
 	leaf = leaf ? leaf + 1 : rel;
-	in_container = cgroups_container_of_name(leaf, cid);
+	/* Its own name, as the labels take it: a machine scope only under machine.slice. */
+	in_container = cgroups_container_of_name(leaf, cid) && cgroups_container_of(rel, inner) &&
+		       !strcmp(cid, inner);
 	for (i = 0; i < sc->s->ncgnames; i++) {
 		const struct settings_cgname *e = &sc->s->cgnames[i];
 		bool hit = e->kind == RT_CG_PATH ? !strcmp(e->name, rel) :
