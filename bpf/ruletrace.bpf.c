@@ -47,6 +47,8 @@ const volatile __u32 rt_args_cap = RT_ARGS_MAX;
 
 /* Which rt_ruleset entry is live: flipped by user space when rules are reloaded. */
 volatile __u32 rt_active_ruleset;
+/* 1 while user space rewrites the idle filter set: new cgroups go in both sets. */
+volatile __u32 rt_reloading;
 /* Task caches filled under another generation are stale; never 0. */
 volatile __u32 rt_generation = 1;
 
@@ -1882,6 +1884,8 @@ static __always_inline void rt_cgroup_mkdir_set(struct rt_cgroup_scratch *sc, __
 	struct rt_cgroup_key ck = { .id = id, .set = set };
 	const struct rt_ruleset *rs = bpf_map_lookup_elem(&rt_ruleset, &set);
 	__u32 k, len;
+	char more;
+	long n;
 
 	if (!rs || !rs->cgroup_lookup_rules)
 		return;
@@ -1889,12 +1893,19 @@ static __always_inline void rt_cgroup_mkdir_set(struct rt_cgroup_scratch *sc, __
 	sc->key.set = set;
 	sc->key.kind = RT_CG_PATH;
 	__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
-	if (bpf_probe_read_kernel_str(sc->key.name, sizeof(sc->key.name), path) > 0)
+	/* A path longer than a rule's may not be taken for its first 255 bytes. */
+	n = bpf_probe_read_kernel_str(sc->key.name, sizeof(sc->key.name), path);
+	more = 0;
+	if (n == sizeof(sc->key.name))
+		bpf_probe_read_kernel(&more, 1, path + sizeof(sc->key.name) - 1);
+	if (n > 0 && !more)
 		rt_cgroup_name_match(sc);
 	sc->key.kind = RT_CG_UNIT;
 	__builtin_memcpy(sc->key.name, sc->name, sizeof(sc->key.name));
 	rt_cgroup_name_match(sc);
+	/* A machine's scope by its whole name (settings.c writes it as systemd does). */
 	sc->key.kind = RT_CG_CONTAINER;
+	rt_cgroup_name_match(sc);
 #pragma unroll
 	for (k = 0; k < RT_CONTAINER_LENS; k++) {
 		len = rs->container_lens[k];
@@ -1905,9 +1916,11 @@ static __always_inline void rt_cgroup_mkdir_set(struct rt_cgroup_scratch *sc, __
 		bpf_probe_read_kernel(sc->key.name, len & 127, sc->name + at);
 		rt_cgroup_name_match(sc);
 	}
-	if (sc->acc.include[RT_CG_PATH] | sc->acc.include[RT_CG_UNIT] |
-	    sc->acc.include[RT_CG_CONTAINER] | sc->acc.exclude)
-		bpf_map_update_elem(&rt_cgroup_filter, &ck, &sc->acc, BPF_ANY);
+	if ((sc->acc.include[RT_CG_PATH] | sc->acc.include[RT_CG_UNIT] |
+	     sc->acc.include[RT_CG_CONTAINER] | sc->acc.exclude) &&
+	    bpf_map_update_elem(&rt_cgroup_filter, &ck, &sc->acc, BPF_ANY) &&
+	    set == (rt_active_ruleset & 1))
+		rt_stat_inc(RT_STAT_CGROUP_FULL);	/* never silent */
 }
 
 /*
@@ -1924,7 +1937,7 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 	const char *path = (const char *)ctx->args[1], *name = NULL;
 	struct rt_cgroup_scratch *sc;
 	const void *kn;
-	__u32 zero = 0, at;
+	__u32 zero = 0, at, live = rt_active_ruleset & 1;
 	__u64 id;
 	int found;
 
@@ -1938,8 +1951,11 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	found = rt_container_at(sc->name);
 	at = found >= 0 ? (__u32)found & 15 : 0;	/* bounded, for the verifier */
-	rt_cgroup_mkdir_set(sc, id, 0, path, found, at);
-	rt_cgroup_mkdir_set(sc, id, 1, path, found, at);
+	rt_cgroup_mkdir_set(sc, id, live, path, found, at);
+	/* The idle set is rewritten whole by the next reload: only one going on now
+	 * (whose walk may have passed this cgroup's place) needs the entry there. */
+	if (rt_reloading)
+		rt_cgroup_mkdir_set(sc, id, live ^ 1, path, found, at);
 	return 0;
 }
 

@@ -43,6 +43,12 @@ struct cgroups {
 	bool walked;
 	uint64_t walked_ns;	/* CLOCK_MONOTONIC when the last walk began */
 	uint64_t newest;	/* the highest id known: cgroup ids only grow */
+	/*
+	 * Every id up to this one was found by a walk or is gone. Not newest: a walk
+	 * that found a cgroup made meanwhile may have missed one made before it, in a
+	 * directory it had read already.
+	 */
+	uint64_t settled;
 };
 
 static uint64_t now_ns(void)
@@ -347,17 +353,21 @@ const char *cgroups_path_of(struct cgroups *cg, uint64_t id)
 	if (e)
 		return e->path;
 	/*
-	 * An id above every one known is a cgroup made since the last walk: worth a
+	 * An id above the settled ones is a cgroup made since a walk began: worth a
 	 * walk at once (events from a new container name it). Any other miss (a
 	 * cgroup gone) walks at most once per CGROUPS_RESCAN_MS.
 	 */
-	if (!id || (id <= cg->newest && cg->walked &&
+	if (!id || (id <= cg->settled && cg->walked &&
 		    now_ns() - cg->walked_ns < CGROUPS_RESCAN_MS * 1000000ULL))
 		return NULL;
 	cgroups_walk(cg, NULL, NULL);
 	e = cache_get(cg, id);
-	if (!e && id > cg->newest)
-		cg->newest = id;	/* not found even so: no walk again for it */
+	/*
+	 * Not found even so: gone, and so is every unknown id below it (made before
+	 * it, so before this walk began). No walk again for them.
+	 */
+	if (!e && id > cg->settled)
+		cg->settled = id;
 	return e ? e->path : NULL;
 }
 
@@ -478,6 +488,7 @@ int cgroups_walk(struct cgroups *cg, int (*fn)(void *ctx, const char *rel, uint6
 		 void *ctx)
 {
 	struct walk w = { .gen = ++cg->gen };
+	uint64_t before = cg->newest;	/* made before this walk: found by it, or gone */
 	int ret = 0;
 
 	cg->walked = true;
@@ -491,6 +502,8 @@ int cgroups_walk(struct cgroups *cg, int (*fn)(void *ctx, const char *rel, uint6
 		free(rel);
 	}
 	free(w.stack);
+	if (!ret && before > cg->settled)
+		cg->settled = before;
 	/* Only a whole walk knows which cgroups are gone. */
 	if (!ret && !w.err)
 		cache_prune(cg, w.found, w.gen);

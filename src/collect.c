@@ -69,6 +69,7 @@ void collect_summary(struct summary *s, const struct collect_run *run)
 	s->execs = run->events->execs;
 	s->count_map_full = run->kernel->count_map_full;
 	s->follow_map_full = run->kernel->follow_map_full;
+	s->cgroup_filter_full = run->kernel->cgroup_full;
 	s->removed_lost = run->removed_lost;
 	s->removed_suppressed = run->removed_suppressed;
 	s->reloads = run->reloads;

@@ -175,18 +175,30 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 /* Remove every entry of filter set from a hash map whose key ends in its __u32 set. */
 static void clear_set(int fd, size_t key_size, __u32 set)
 {
-	char *key = xcalloc(2, key_size), *next = key + key_size;
+	char *key = xcalloc(2, key_size), *next = key + key_size, *found = NULL;
+	size_t n = 0, cap = 0, i;
 	bool first = true;
 	__u32 k;
 
-	/* A deleted key cannot be walked on from: start the walk again after each. */
+	/*
+	 * A deleted key cannot be walked on from: the set's keys are gathered in one
+	 * walk, then deleted (a walk restarted after each delete is quadratic).
+	 */
 	while (bpf_map_get_next_key(fd, first ? NULL : key, next) == 0) {
 		memcpy(key, next, key_size);
 		first = false;
 		memcpy(&k, key + key_size - sizeof(k), sizeof(k));
-		if (k == set && bpf_map_delete_elem(fd, key) == 0)
-			first = true;
+		if (k != set)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			found = xreallocarray(found, cap, key_size);
+		}
+		memcpy(found + n++ * key_size, key, key_size);
 	}
+	for (i = 0; i < n; i++)
+		bpf_map_delete_elem(fd, found + i * key_size);
+	free(found);
 	free(key);
 }
 
@@ -310,13 +322,15 @@ static int scan_cgroup(void *ctx, const char *rel, uint64_t id)
 	struct cgroup_scan *sc = ctx;
 	struct rt_cgroup_key key = { .id = id, .set = sc->set };
 	struct rt_cgroup_val acc = { 0 };
-	char cid[CGROUPS_CONTAINER_MAX];
+	char cid[CGROUPS_CONTAINER_MAX], inner[CGROUPS_CONTAINER_MAX];
 	const char *leaf = strrchr(rel, '/');
 	bool in_container;
 	size_t i;
 
 	leaf = leaf ? leaf + 1 : rel;
-	in_container = cgroups_container_of_name(leaf, cid);
+	/* Its own name, as the labels take it: a machine scope only under machine.slice. */
+	in_container = cgroups_container_of_name(leaf, cid) && cgroups_container_of(rel, inner) &&
+		       !strcmp(cid, inner);
 	for (i = 0; i < sc->s->ncgnames; i++) {
 		const struct settings_cgname *e = &sc->s->cgnames[i];
 		bool hit = e->kind == RT_CG_PATH ? !strcmp(e->name, rel) :
@@ -460,9 +474,12 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 		return ret;
 	}
 	carry_inherited(pid_fd, live, next, trans);
-	/* The idle set's ruleset first: the cgroups made from now on are matched by it. */
+	/* The idle set's ruleset first: the cgroups made from now on are matched by it
+	 * (the kernel writes both sets until the switch is done). */
+	__atomic_store_n(&skel->bss->rt_reloading, 1, __ATOMIC_RELEASE);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.rt_ruleset), &next, &s->ruleset, BPF_ANY) ||
 	    (ret = fill_cgroups(l, s, next, err, errlen)) != 0) {
+		__atomic_store_n(&skel->bss->rt_reloading, 0, __ATOMIC_RELEASE);
 		if (!ret)
 			snprintf(err, errlen, "write ruleset: %s", strerror(errno));
 		return ret ? ret : -EIO;
@@ -493,6 +510,8 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 		;
 	for (i = 0; i < RT_MAX_RULES; i++)
 		carry_rate(bpf_map__fd(skel->maps.rt_rate_tat), (__u32)i, &old, &s->ruleset);
+	/* No mkdir is still writing the old set (quiesce): the live one alone from now. */
+	__atomic_store_n(&skel->bss->rt_reloading, 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -868,6 +887,7 @@ int loader_revert(struct loader *l, const struct plan *p, char *err, size_t errl
 	if ((ret = attach_needed(l, s, p->execve, s->execve_attach == RULES_ATTACH_AUTO, err,
 				 errlen)) != 0)
 		return ret;
+	__atomic_store_n(&skel->bss->rt_reloading, 0, __ATOMIC_RELEASE);
 	/* The failed apply wrote the other filter set only: p's is as it was. */
 	if ((skel->bss->rt_active_ruleset & 1) != l->set_before) {
 		__atomic_store_n(&skel->bss->rt_active_ruleset, l->set_before, __ATOMIC_RELEASE);
@@ -1049,6 +1069,8 @@ int loader_read_counters(struct loader *l, struct loader_counters *c)
 	}
 	if (!ret)
 		ret = read_stat(l, RT_STAT_RATE_CONTENDED, ncpus, values, &c->rate_contended);
+	if (!ret)
+		ret = read_stat(l, RT_STAT_CGROUP_FULL, ncpus, values, &c->cgroup_full);
 	if (!ret)
 		ret = read_slots(l, c, ncpus, values);
 	if (!ret)

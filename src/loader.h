@@ -87,6 +87,8 @@ struct loader_counters {
 	uint64_t count_map_full;	/* counts not kept: the count map was full */
 	uint64_t follow_map_full;	/* descendants not followed: the pid map was full */
 	uint64_t rate_contended;	/* rate checks that lost their race: suppressed */
+	uint64_t cgroup_full;		/* new cgroups the filters name, not matched: the
+					 * cgroup filter was full */
 };
 
 /*

@@ -75,7 +75,9 @@ enum rt_event_type {
 enum rt_stat {
 	RT_STAT_RATE_CONTENDED = 0,	/* a rate check that lost its race RT_RATE_TRIES times
 					 * in a row: suppressed (the limit is never exceeded) */
-	RT_STAT_MAX = 1,
+	RT_STAT_CGROUP_FULL = 1,	/* a cgroup made during the run that the filters name
+					 * found the cgroup filter full: not matched */
+	RT_STAT_MAX = 2,
 };
 
 #define RT_RATE_TRIES		16	/* compare-and-swap attempts of one rate check */

@@ -203,6 +203,33 @@ static int add_container_len(struct rt_ruleset *rs, const char *v)
 }
 
 /*
+ * A container value as the name of a systemd-nspawn machine's scope, as systemd
+ * escapes it (machine-web\x2d1.scope for web-1): the kernel matches a machine
+ * started during the run by its scope's name alone.
+ */
+static void add_machine_scope(struct settings *s, const char *name, bool include, __u64 bit)
+{
+	char scope[RT_CGROUP_NAME_LEN];
+	size_t n = 0, i;
+	struct settings_cgname *e;
+
+	n += (size_t)snprintf(scope, sizeof(scope), "machine-");
+	for (i = 0; name[i] && n + 11 < sizeof(scope); i++) {
+		if (name[i] == '-' || (i == 0 && name[i] == '.'))
+			n += (size_t)snprintf(scope + n, sizeof(scope) - n, "\\x%02x",
+					      (unsigned char)name[i]);
+		else
+			scope[n++] = name[i];
+	}
+	snprintf(scope + n, sizeof(scope) - n, ".scope");
+	e = cgname_of(s, RT_CG_CONTAINER, scope);
+	if (include)
+		e->val.include[RT_CG_CONTAINER] |= bit;
+	else
+		e->val.exclude |= bit;
+}
+
+/*
  * One rule's cgroup, unit and container lists (include and exclude) into
  * s->cgnames and the ruleset's cgroup masks. -ENOSPC with the reason in err when
  * the container prefixes come in more lengths than the kernel tries.
@@ -237,6 +264,8 @@ static int encode_cgroups(const struct rules *r, const struct rules_rule *rule, 
 					e->val.include[kinds[k].kind] |= bit;
 				else
 					e->val.exclude |= bit;
+				if (kinds[k].kind == RT_CG_CONTAINER)
+					add_machine_scope(s, kinds[k].v[i], l == 0, bit);
 				if (kinds[k].kind == RT_CG_CONTAINER &&
 				    add_container_len(rs, kinds[k].v[i])) {
 					snprintf(err, errlen, "%s:%u:%u: container ids are "

@@ -140,7 +140,8 @@ void summary_sort(struct summary *s)
 
 uint64_t summary_lost(const struct summary *s)
 {
-	uint64_t lost = s->count_map_full + s->follow_map_full + s->removed_lost;
+	uint64_t lost = s->count_map_full + s->follow_map_full + s->removed_lost +
+			s->cgroup_filter_full;
 	size_t i;
 
 	for (i = 0; i < s->nrules; i++)
@@ -369,6 +370,10 @@ void summary_format_text(const struct summary *s, struct strbuf *out)
 	if (s->follow_map_full)
 		strbuf_addf(out, "descendants not followed (pid map full): %llu\n",
 			    (unsigned long long)s->follow_map_full);
+	if (s->cgroup_filter_full)
+		strbuf_addf(out, "cgroups made during the run that the filters name, not "
+			    "matched (cgroup filter full, %d entries): %llu\n", RT_CGROUP_ENTRIES,
+			    (unsigned long long)s->cgroup_filter_full);
 	if (s->reloads) {
 		strbuf_addf(out, "reloads: %u at", s->reloads);
 		for (i = 0; i < s->reloads && i < ARRAY_SIZE(s->reload_at); i++)

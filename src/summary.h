@@ -64,6 +64,8 @@ struct summary {
 	uint64_t count_map_full;	/* kernel: counts not kept, map full (rules' count_full) */
 	uint64_t follow_map_full;	/* kernel: descendants not followed, pid map full (the
 					 * rules' follow_full) */
+	uint64_t cgroup_filter_full;	/* kernel: new cgroups the filters name, not matched:
+					 * the cgroup filter was full (a loss) */
 	uint64_t removed_lost;		/* lost by rules a reload removed, before it */
 	uint64_t removed_suppressed;	/* suppressed by their rate limits */
 	unsigned reloads;		/* rule files applied by SIGHUP */

@@ -220,12 +220,13 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 	}
 	strbuf_addf(out, "],\"lost\":{\"total\":%llu,\"event_buffer\":%llu,"
 		    "\"unread_at_stop\":%llu,\"count_map_full\":%llu,\"follow_map_full\":%llu,"
-		    "\"outputs\":%llu,\"removed_rules\":%llu},"
+		    "\"outputs\":%llu,\"removed_rules\":%llu,\"cgroup_filter_full\":%llu},"
 		    "\"not_delivered_after_max_events\":%llu,\"reloads\":[",
 		    (unsigned long long)summary_lost(sum), (unsigned long long)kernel_lost,
 		    (unsigned long long)unread, (unsigned long long)sum->count_map_full,
 		    (unsigned long long)sum->follow_map_full, (unsigned long long)sinks_lost,
 		    (unsigned long long)sum->removed_lost,
+		    (unsigned long long)sum->cgroup_filter_full,
 		    (unsigned long long)run->past_max);
 	for (i = 0; i < sum->reloads && i < ARRAY_SIZE(sum->reload_at); i++)
 		strbuf_addf(out, "%s%.3f", i ? "," : "", sum->reload_at[i]);
