@@ -241,7 +241,8 @@ START_TEST(test_json_rate_limit)
 	/* The totals as before: outputs' losses once, through the outputs. */
 	ck_assert_ptr_nonnull(strstr(sb.buf,
 		"\"lost\":{\"total\":28,\"event_buffer\":10,\"unread_at_stop\":2,"
-		"\"count_map_full\":6,\"follow_map_full\":5,\"outputs\":5,\"removed_rules\":0}"));
+		"\"count_map_full\":6,\"follow_map_full\":5,\"outputs\":5,\"removed_rules\":0,"
+		"\"cgroup_filter_full\":0}"));
 	ck_assert_uint_eq(sb.buf[sb.len - 1], '\n');
 	strbuf_free(&sb);
 }
