@@ -1815,6 +1815,35 @@ struct {
 	__type(value, struct rt_cgroup_scratch);
 } rt_cgroup_scratch SEC(".maps");
 
+/* Each cgroup v2 made during the run, for user space to name (ring buffer runs). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} rt_cgroup_births SEC(".maps");
+
+/* Tell user space cgroup id's path (when it is not longer than a record holds). */
+static __always_inline void rt_cgroup_born(__u64 id, const char *path)
+{
+	struct rt_cgroup_birth *b;
+	char more = 0;
+	long n;
+
+	if (!rt_use_ringbuf)
+		return;
+	b = bpf_ringbuf_reserve(&rt_cgroup_births, sizeof(*b), 0);
+	if (!b)
+		return;	/* user space walks the tree for it instead */
+	b->id = id;
+	n = bpf_probe_read_kernel_str(b->path, sizeof(b->path), path);
+	if (n == sizeof(b->path))
+		bpf_probe_read_kernel(&more, 1, path + sizeof(b->path) - 1);
+	if (n <= 0 || more) {
+		bpf_ringbuf_discard(b, 0);
+		return;
+	}
+	bpf_ringbuf_submit(b, 0);
+}
+
 /* Add what sc->key names in the filters to sc->acc. */
 static __always_inline void rt_cgroup_name_match(struct rt_cgroup_scratch *sc)
 {
@@ -1942,8 +1971,11 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 	int found;
 
 	id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
+	if (!id)
+		return 0;
+	rt_cgroup_born(id, path);
 	sc = bpf_map_lookup_elem(&rt_cgroup_scratch, &zero);
-	if (!id || !sc)
+	if (!sc)
 		return 0;
 	__builtin_memset(sc->name, 0, sizeof(sc->name));
 	if (bpf_probe_read_kernel(&name, sizeof(name), kn + rt_kn_name_off) || !name ||

@@ -346,6 +346,12 @@ static void cache_prune(struct cgroups *cg, size_t live, unsigned gen)
 	cache_rehash(cg, cap, true, gen);
 }
 
+void cgroups_learn(struct cgroups *cg, uint64_t id, const char *path)
+{
+	/* As if the last walk found it: kept while it lives, and a while after. */
+	cache_put(cg, id, path[0] ? path : "/", cg->gen);
+}
+
 const char *cgroups_path_of(struct cgroups *cg, uint64_t id)
 {
 	const struct cg_entry *e = cache_get(cg, id);

@@ -110,4 +110,7 @@ bool cgroups_container_of_name(const char *name, char out[CGROUPS_CONTAINER_MAX]
  */
 bool cgroups_container_match(const char *id, const char *want);
 
+/* The kernel said cgroup id was made at path (from the mount's root): remember it. */
+void cgroups_learn(struct cgroups *cg, uint64_t id, const char *path);
+
 #endif /* CGROUPS_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* events.c - event buffer consumer: decode, route by rule mask, fan out to sinks. */
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -457,6 +458,36 @@ int events_open(struct events *ev, int perf_fd, const struct plan *p, char *err,
 	return 0;
 }
 
+int events_learn_cgroups(struct events *ev, int births_fd, char *err, size_t errlen)
+{
+	int ret;
+
+	if (births_fd < 0 || !ev->cgroups)
+		return 0;
+	if ((ret = ringbuf_open(&ev->births, births_fd)) != 0)
+		snprintf(err, errlen, "read the cgroup births ring buffer: %s", strerror(-ret));
+	return ret;
+}
+
+static int on_birth(void *ctx, const void *data, size_t size)
+{
+	const struct rt_cgroup_birth *b = data;
+	struct events *ev = ctx;
+
+	if (size >= sizeof(*b) && memchr(b->path, '\0', sizeof(b->path)))
+		cgroups_learn(ev->cgroups, b->id, b->path);
+	return 0;
+}
+
+/* What the kernel said of the cgroups made since: before the events from them. */
+static void events_births(struct events *ev)
+{
+	bool stopped;
+
+	if (ev->births.data)
+		ringbuf_consume(&ev->births, INT_MAX, on_birth, ev, &stopped);
+}
+
 /*
  * One fair pass over the rings: each in turn hands over at most EVENTS_RING_TURN
  * records, round after round, until all are empty or the callback yields; the
@@ -470,6 +501,7 @@ static int events_rings_pass(struct events *ev)
 
 	do {
 		got = 0;
+		events_births(ev);
 		for (k = 0; k < RT_MAX_RULES; k++) {
 			slot = (ev->next_ring + k) % RT_MAX_RULES;
 			if (!ev->ring[slot].data)
@@ -564,6 +596,7 @@ void events_close(struct events *ev)
 	if (ev->rings) {
 		for (i = 0; i < RT_MAX_RULES; i++)
 			ringbuf_close(&ev->ring[i]);
+		ringbuf_close(&ev->births);
 		close(ev->epfd);
 		ev->rings = false;
 	}

@@ -55,6 +55,7 @@ struct events {
 	unsigned reading;		/* the slot whose ring is being read */
 	bool busy;			/* the last pass found records: more are coming */
 	struct cgroups *cgroups;	/* where cgroup ids are named; NULL: not at all */
+	struct ringbuf births;		/* the cgroups made, named as they are made */
 	/* The labels of the last cgroup id seen: most events come from where the last did. */
 	struct {
 		uint64_t id;		/* 0: none yet */
@@ -152,6 +153,13 @@ void events_exec_view(struct sink_exec *x, const struct rt_exec_event *e,
  */
 void events_exec_narrow(struct sink_exec *x, const struct sink_exec *from,
 			size_t max_argv_bytes);
+
+/*
+ * Learn the names of the cgroups made during the run from the kernel's ring
+ * buffer map births_fd (-1: none), as they are made, ahead of their events.
+ * 0 or -errno with the reason in err.
+ */
+int events_learn_cgroups(struct events *ev, int births_fd, char *err, size_t errlen);
 
 /* Route one raw event to its sinks: exposed for unit tests. 0 or -EINVAL if malformed. */
 int events_deliver(struct events *ev, const void *data, size_t size);

@@ -123,6 +123,16 @@ static void explain_maps(struct explain *e)
 		sizeof(struct rt_cgroup_val), RT_CGROUP_ENTRIES);
 	map_add(e, "rt_cgroup_names", BPF_MAP_TYPE_HASH, sizeof(struct rt_cgroup_name_key),
 		sizeof(struct rt_cgroup_val), 2 * RT_CGROUP_NAMES);
+	/* The cgroups made, for user space to name: a ring buffer (with perf buffers, a
+	 * stand-in array: the walks name them). */
+	if (p->ringbuf) {
+		struct explain_map *b = map_add(e, "rt_cgroup_births", BPF_MAP_TYPE_RINGBUF, 0, 0,
+						64 * 1024);
+
+		b->bytes = 64 * 1024;
+	} else {
+		map_add(e, "rt_cgroup_births", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 1);
+	}
 	/* A new cgroup's names are matched in it: one per CPU, too large for the stack. */
 	map_add(e, "rt_cgroup_scratch", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
 		sizeof(struct rt_cgroup_name_key) + RT_CGROUP_NAME_LEN +

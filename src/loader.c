@@ -123,6 +123,11 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 			return ret;
 		}
 		l->inner_fd = inner + 1;
+		/* Nor for the cgroups made: user space walks the tree for them. */
+		bpf_map__set_type(skel->maps.rt_cgroup_births, BPF_MAP_TYPE_ARRAY);
+		bpf_map__set_key_size(skel->maps.rt_cgroup_births, sizeof(__u32));
+		bpf_map__set_value_size(skel->maps.rt_cgroup_births, sizeof(__u32));
+		bpf_map__set_max_entries(skel->maps.rt_cgroup_births, 1);
 	} else {
 		/* The perf event array is not used: one entry, not one per CPU. */
 		bpf_map__set_max_entries(skel->maps.rt_events, 1);
@@ -738,14 +743,17 @@ static int attach_needed(struct loader *l, const struct settings *s,
 		return ret;
 	}
 	/* A task's cgroup decides verdicts and counter keys: a move empties its cache. */
-	if (s->ruleset.cgroup_lookup_rules || s->ruleset.group_cgroup_rules) {
-		if ((ret = attach_one(skel->progs.rt_cgroup_attach, &skel->links.rt_cgroup_attach)) ||
-		    (ret = attach_one(skel->progs.rt_cgroup_mkdir, &skel->links.rt_cgroup_mkdir)) ||
-		    (ret = attach_one(skel->progs.rt_cgroup_rmdir, &skel->links.rt_cgroup_rmdir))) {
-			snprintf(err, errlen, "attach cgroup_attach_task/cgroup_mkdir/cgroup_rmdir: "
-				 "%s", strerror(-ret));
-			return ret;
-		}
+	if ((s->ruleset.cgroup_lookup_rules || s->ruleset.group_cgroup_rules) &&
+	    (ret = attach_one(skel->progs.rt_cgroup_attach, &skel->links.rt_cgroup_attach))) {
+		snprintf(err, errlen, "attach cgroup_attach_task: %s", strerror(-ret));
+		return ret;
+	}
+	/* Made and removed cgroups: for the filters, and to name every cgroup made. */
+	if ((l->cgroups || s->ruleset.cgroup_lookup_rules) &&
+	    ((ret = attach_one(skel->progs.rt_cgroup_mkdir, &skel->links.rt_cgroup_mkdir)) ||
+	     (ret = attach_one(skel->progs.rt_cgroup_rmdir, &skel->links.rt_cgroup_rmdir)))) {
+		snprintf(err, errlen, "attach cgroup_mkdir/cgroup_rmdir: %s", strerror(-ret));
+		return ret;
 	}
 	if (s->ruleset.follow_rules) {
 		if ((ret = attach_one(skel->progs.rt_fork, &skel->links.rt_fork)) != 0) {
@@ -779,8 +787,9 @@ static void detach_unneeded(struct loader *l, const struct settings *s,
 		detach_one(&skel->links.rt_fork);
 		l->follow = false;
 	}
-	if (!s->ruleset.cgroup_lookup_rules && !s->ruleset.group_cgroup_rules) {
+	if (!s->ruleset.cgroup_lookup_rules && !s->ruleset.group_cgroup_rules)
 		detach_one(&skel->links.rt_cgroup_attach);
+	if (!l->cgroups && !s->ruleset.cgroup_lookup_rules) {
 		detach_one(&skel->links.rt_cgroup_mkdir);
 		detach_one(&skel->links.rt_cgroup_rmdir);
 	}
@@ -851,6 +860,12 @@ static void drop_unused_rings(struct loader *l, const struct plan *p)
 	for (slot = 0; slot < RT_MAX_RULES; slot++)
 		if (!used[slot])
 			ring_remove(l, slot);
+}
+
+int loader_births_fd(const struct loader *l)
+{
+	return bpf_map__type(l->skel->maps.rt_cgroup_births) == BPF_MAP_TYPE_RINGBUF ?
+	       bpf_map__fd(l->skel->maps.rt_cgroup_births) : -1;
 }
 
 int loader_ring_fd(const struct loader *l, unsigned slot)

@@ -125,6 +125,9 @@ void loader_detach(struct loader *l);
 /* Read every counter into c (replacing what it held). 0 or -errno. */
 int loader_read_counters(struct loader *l, struct loader_counters *c);
 
+/* The ring buffer of the cgroups made during the run (ring buffer runs), or -1. */
+int loader_births_fd(const struct loader *l);
+
 /* The ring buffer map of rule slot (ring buffer runs), or -1. */
 int loader_ring_fd(const struct loader *l, unsigned slot);
 

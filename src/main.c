@@ -949,7 +949,8 @@ static int start(struct run *run, struct rules *rules, char *err)
 		return EXIT_RUNTIME;
 	}
 	run->ev.cgroups = run->cgroups;
-	if (route_events(run, &run->plan, run->sinks, err, ERRLEN)) {
+	if (route_events(run, &run->plan, run->sinks, err, ERRLEN) ||
+	    events_learn_cgroups(&run->ev, loader_births_fd(&run->loader), err, ERRLEN)) {
 		log_error("%s", err);
 		return EXIT_RUNTIME;
 	}

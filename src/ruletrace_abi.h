@@ -214,6 +214,16 @@ struct rt_cgroup_val {
 	__u64 exclude;
 };
 
+/*
+ * A cgroup v2 made during the run, as cgroup_mkdir saw it: user space learns its
+ * path at once, so events and counters from it are named even if it is gone
+ * before user space would have walked the tree.
+ */
+struct rt_cgroup_birth {
+	__u64 id;
+	char path[RT_CGROUP_NAME_LEN];	/* from the hierarchy's root, NUL-ended */
+};
+
 /* The names a new cgroup is matched by: its path, its own name (a unit), or the
  * container id in its name cut to a prefix length (a container); by set. */
 struct rt_cgroup_name_key {
