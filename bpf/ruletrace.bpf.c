@@ -1822,7 +1822,7 @@ struct {
 } rt_cgroup_births SEC(".maps");
 
 /* Tell user space cgroup id's path (when it is not longer than a record holds). */
-static __always_inline void rt_cgroup_born(__u64 id, const char *path)
+static __always_inline void rt_cgroup_born(__u64 id, __u64 parent, const char *path)
 {
 	struct rt_cgroup_birth *b;
 	char more = 0;
@@ -1834,6 +1834,7 @@ static __always_inline void rt_cgroup_born(__u64 id, const char *path)
 	if (!b)
 		return;	/* user space walks the tree for it instead */
 	b->id = id;
+	b->parent = parent;
 	n = bpf_probe_read_kernel_str(b->path, sizeof(b->path), path);
 	if (n == sizeof(b->path))
 		bpf_probe_read_kernel(&more, 1, path + sizeof(b->path) - 1);
@@ -1908,7 +1909,8 @@ static __always_inline int rt_container_at(const char *name)
  * found) against filter set's names: its entry there when something matches.
  */
 static __always_inline void rt_cgroup_mkdir_set(struct rt_cgroup_scratch *sc, __u64 id,
-						__u32 set, const char *path, int found, __u32 at)
+						__u32 set, const char *path, int found, __u32 at,
+						__u64 parent)
 {
 	struct rt_cgroup_key ck = { .id = id, .set = set };
 	const struct rt_ruleset *rs = bpf_map_lookup_elem(&rt_ruleset, &set);
@@ -1929,6 +1931,14 @@ static __always_inline void rt_cgroup_mkdir_set(struct rt_cgroup_scratch *sc, __
 		bpf_probe_read_kernel(&more, 1, path + sizeof(sc->key.name) - 1);
 	if (n > 0 && !more)
 		rt_cgroup_name_match(sc);
+	/* The same path by its parent's id and its last part (RT_CG_CHILD). */
+	if (parent && !sc->name[RT_CG_CHILD_NAME_MAX]) {
+		sc->key.kind = RT_CG_CHILD;
+		__builtin_memset(sc->key.name, 0, sizeof(sc->key.name));
+		__builtin_memcpy(sc->key.name, &parent, sizeof(parent));
+		__builtin_memcpy(sc->key.name + sizeof(parent), sc->name, RT_CG_CHILD_NAME_MAX);
+		rt_cgroup_name_match(sc);
+	}
 	sc->key.kind = RT_CG_UNIT;
 	__builtin_memcpy(sc->key.name, sc->name, sizeof(sc->key.name));
 	rt_cgroup_name_match(sc);
@@ -1967,13 +1977,14 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 	struct rt_cgroup_scratch *sc;
 	const void *kn;
 	__u32 zero = 0, at, live = rt_active_ruleset & 1;
-	__u64 id;
+	__u64 id, parent;
 	int found;
 
 	id = rt_cgroup_v2_id((const void *)ctx->args[0], &kn);
 	if (!id)
 		return 0;
-	rt_cgroup_born(id, path);
+	parent = rt_cgroup_id_of(rt_cgroup_parent((const void *)ctx->args[0]));
+	rt_cgroup_born(id, parent, path);
 	sc = bpf_map_lookup_elem(&rt_cgroup_scratch, &zero);
 	if (!sc)
 		return 0;
@@ -1983,11 +1994,11 @@ int rt_cgroup_mkdir(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	found = rt_container_at(sc->name);
 	at = found >= 0 ? (__u32)found & 15 : 0;	/* bounded, for the verifier */
-	rt_cgroup_mkdir_set(sc, id, live, path, found, at);
+	rt_cgroup_mkdir_set(sc, id, live, path, found, at, parent);
 	/* The idle set is rewritten whole by the next reload: only one going on now
 	 * (whose walk may have passed this cgroup's place) needs the entry there. */
 	if (rt_reloading)
-		rt_cgroup_mkdir_set(sc, id, live ^ 1, path, found, at);
+		rt_cgroup_mkdir_set(sc, id, live ^ 1, path, found, at, parent);
 	return 0;
 }
 

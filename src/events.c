@@ -469,13 +469,28 @@ int events_learn_cgroups(struct events *ev, int births_fd, char *err, size_t err
 	return ret;
 }
 
+/*
+ * A cgroup made: named below ruletrace's mount as its parent is, plus its last
+ * part (the kernel's path is from the hierarchy's root, which a cgroup namespace
+ * hides); by the kernel's path when the parent is not known.
+ */
 static int on_birth(void *ctx, const void *data, size_t size)
 {
 	const struct rt_cgroup_birth *b = data;
 	struct events *ev = ctx;
+	const char *parent, *leaf;
+	char path[CGROUPS_PATH_MAX];
 
-	if (size >= sizeof(*b) && memchr(b->path, '\0', sizeof(b->path)))
+	if (size < sizeof(*b) || !memchr(b->path, '\0', sizeof(b->path)))
+		return 0;
+	leaf = strrchr(b->path, '/');
+	parent = b->parent ? cgroups_path_of(ev->cgroups, b->parent) : NULL;
+	if (parent && leaf) {
+		snprintf(path, sizeof(path), "%s/%s", strcmp(parent, "/") ? parent : "", leaf + 1);
+		cgroups_learn(ev->cgroups, b->id, path);
+	} else {
 		cgroups_learn(ev->cgroups, b->id, b->path);
+	}
 	return 0;
 }
 

@@ -368,6 +368,29 @@ static int scan_cgroup(void *ctx, const char *rel, uint64_t id)
 }
 
 /*
+ * Path name key k (RT_CG_PATH) also as RT_CG_CHILD: its parent's id and its last
+ * part, for the kernel to match a cgroup made under a parent there is now, whatever
+ * root the kernel counts paths from. 0, or -1 with errno (none needed: 0).
+ */
+static int write_child_name(struct cgroups *cg, int fd, const struct rt_cgroup_name_key *k,
+			    const struct rt_cgroup_val *val)
+{
+	struct rt_cgroup_name_key child = { .kind = RT_CG_CHILD, .set = k->set };
+	char parent[RT_CGROUP_NAME_LEN];
+	const char *leaf = strrchr(k->name, '/');
+	uint64_t id;
+
+	if (!leaf || strlen(leaf + 1) > RT_CG_CHILD_NAME_MAX - 1)
+		return 0;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(leaf - k->name), k->name);
+	if (cgroups_id_of(cg, parent[0] ? parent : "/", &id))
+		return 0;	/* no parent yet: the path itself is the only way */
+	memcpy(child.name, &id, sizeof(id));
+	memcpy(child.name + sizeof(id), leaf + 1, strlen(leaf + 1));
+	return bpf_map_update_elem(fd, &child, val, BPF_ANY);
+}
+
+/*
  * The cgroup filter of set for s: its names first (a cgroup made from now on is
  * matched by the kernel, under the ruleset already written to set), then the
  * cgroups there are, found by a walk of the tree.
@@ -396,7 +419,9 @@ static int fill_cgroups(struct loader *l, const struct settings *s, __u32 set, c
 		memcpy(key.name, s->cgnames[i].name, sizeof(key.name));
 		key.kind = s->cgnames[i].kind;
 		key.set = set;
-		if (bpf_map_update_elem(names_fd, &key, &s->cgnames[i].val, BPF_ANY)) {
+		if (bpf_map_update_elem(names_fd, &key, &s->cgnames[i].val, BPF_ANY) ||
+		    (key.kind == RT_CG_PATH &&
+		     write_child_name(l->cgroups, names_fd, &key, &s->cgnames[i].val))) {
 			snprintf(err, errlen, "fill the cgroup names: %s", strerror(errno));
 			return -errno;
 		}

@@ -221,8 +221,18 @@ struct rt_cgroup_val {
  */
 struct rt_cgroup_birth {
 	__u64 id;
+	__u64 parent;			/* its parent's id: named below ruletrace's mount */
 	char path[RT_CGROUP_NAME_LEN];	/* from the hierarchy's root, NUL-ended */
 };
+
+/*
+ * A name key of a cgroup: path's other form, its parent's id (8 bytes, the
+ * machine's order) then its last part. The kernel's path of a new cgroup is from
+ * the hierarchy's root, while a rule's is below ruletrace's cgroup2 mount, which
+ * in a cgroup namespace is not that root; a parent's id is the same everywhere.
+ */
+#define RT_CG_CHILD	RT_CG_KINDS
+#define RT_CG_CHILD_NAME_MAX	(RT_CGROUP_NAME_LEN - 9)	/* its last part's bytes */
 
 /* The names a new cgroup is matched by: its path, its own name (a unit), or the
  * container id in its name cut to a prefix length (a container); by set. */
