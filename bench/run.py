@@ -191,6 +191,17 @@ def twin(rows, rts, make):
             yield (name + mark, make(name, rt))
 
 
+def start_tracer(name, tracer, tmp):
+    """Start tracer for configuration name; False (said, and killed) if it would not."""
+    try:
+        tracer.start(tmp)
+    except RuntimeError as e:
+        print(f"{name}: {e}", file=sys.stderr)
+        tracer.proc.kill()
+        return False
+    return True
+
+
 def configs(args, tmp):
     rts = ruletraces(args)
     ref = os.path.join(args.builddir, "bench", "bench-ref")
@@ -300,11 +311,7 @@ def exec_stream(args, tmp, tracers):
             if tracer:
                 if "ruletrace" in name and os.path.exists(f"{tmp}/execs.jsonl"):
                     os.unlink(f"{tmp}/execs.jsonl")
-                try:
-                    tracer.start(tmp)
-                except RuntimeError as e:
-                    print(f"{name}: {e}", file=sys.stderr)
-                    tracer.proc.kill()
+                if not start_tracer(name, tracer, tmp):
                     continue
             ns, pid = run_workload(args, "exec", args.execs, want_pid=True)
             r = res[name]
@@ -487,11 +494,7 @@ def run():
     for rnd in range(args.rounds if "w1" in args.parts else 0):
         for name, tracer in cfgs:
             if tracer:
-                try:
-                    tracer.start(tmp)
-                except RuntimeError as e:
-                    print(f"{name}: {e}", file=sys.stderr)
-                    tracer.proc.kill()
+                if not start_tracer(name, tracer, tmp):
                     continue
             ns = run_workload(args, "getppid", args.calls)
             r = res[name]
