@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "escape.h"
+#include "expect.h"
 #include "explain.h"
 #include "kbtf.h"
 #include "loader.h"
@@ -543,6 +544,25 @@ static void text_exec(struct strbuf *sb, const struct plan *p, const struct rule
 	strbuf_addc(sb, '\n');
 }
 
+/* The rule's expectations, judged at exit: "events 0, counted at least 5". */
+static void text_expect(struct strbuf *sb, const struct rules_rule *r)
+{
+	unsigned m, n = 0;
+
+	for (m = 0; m < RULES_MEASURES; m++) {
+		if (!r->expect[m].set)
+			continue;
+		if (!n++)
+			strbuf_addf(sb, "  " LABEL, "expect:");
+		else
+			strbuf_adds(sb, ", ");
+		strbuf_addf(sb, "%s ", rules_measure_name(m));
+		expect_format_range(sb, r->expect[m].min, r->expect[m].max);
+	}
+	if (n)
+		strbuf_adds(sb, ", judged at exit\n");
+}
+
 static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 {
 	const struct rules_rule *r = &p->rules.rules[i];
@@ -571,6 +591,7 @@ static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 			    "rate_limit:", (unsigned long long)r->rate.events, per,
 			    (unsigned long long)r->rate.burst);
 	}
+	text_expect(sb, r);
 	text_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_addf(sb, "  " LABEL, "outputs:");
 	for (j = 0; j < r->noutputs; j++) {
@@ -751,6 +772,27 @@ static void json_exec(struct strbuf *sb, const struct plan *p, const struct rule
 	strbuf_addc(sb, ',');
 }
 
+/* "expect": [{"measure", "min", "max"}], max null for no upper bound; [] for none. */
+static void json_expect(struct strbuf *sb, const struct rules_rule *r)
+{
+	unsigned m, n = 0;
+
+	strbuf_adds(sb, "      \"expect\": [");
+	for (m = 0; m < RULES_MEASURES; m++) {
+		const struct rules_expect *e = &r->expect[m];
+
+		if (!e->set)
+			continue;
+		strbuf_addf(sb, "%s{\"measure\": \"%s\", \"min\": %llu, \"max\": ", n++ ? ", " : "",
+			    rules_measure_name(m), (unsigned long long)e->min);
+		if (e->max == UINT64_MAX)
+			strbuf_adds(sb, "null}");
+		else
+			strbuf_addf(sb, "%llu}", (unsigned long long)e->max);
+	}
+	strbuf_adds(sb, "],\n");
+}
+
 static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 {
 	const struct rules_rule *r = &p->rules.rules[i];
@@ -781,6 +823,7 @@ static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 			    (unsigned long long)r->rate.per_ms, (unsigned long long)r->rate.burst);
 	else
 		strbuf_adds(sb, "      \"rate_limit\": null,\n");
+	json_expect(sb, r);
 	json_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_adds(sb, "      \"outputs\": [");
 	for (j = 0; j < r->noutputs; j++) {

@@ -38,6 +38,11 @@ static const char *const mode_names[] = { "stream", "count" };
 static const char *const type_names[] = { "stdout", "csv", "syslog", "json" };
 static const char *const format_names[] = { "text", "json" };
 static const char *const result_names[] = { "success", "failure", "any" };
+static const char *const measure_names[] = { "events", "counted" };
+/* The mode of the rules each measure is a figure of, by enum rules_measure. */
+static const enum rules_mode measure_modes[] = { RULES_MODE_STREAM, RULES_MODE_COUNT };
+_Static_assert(ARRAY_SIZE(measure_names) == RULES_MEASURES &&
+	       ARRAY_SIZE(measure_modes) == RULES_MEASURES, "a name and a mode per measure");
 
 static const struct { const char *name; int value; } facilities[] = {
 	{ "kern", LOG_KERN }, { "user", LOG_USER }, { "mail", LOG_MAIL },
@@ -97,6 +102,12 @@ const char *rules_output_type_name(enum rules_output_type t)
 const char *rules_result_name(enum rules_result r)
 {
 	return (unsigned)r < ARRAY_SIZE(result_names) ? result_names[r] : "?";
+}
+
+/* "events" or "counted"; "?" for anything else. */
+const char *rules_measure_name(enum rules_measure m)
+{
+	return (unsigned)m < ARRAY_SIZE(measure_names) ? measure_names[m] : "?";
 }
 
 /* The rule file's duration syntax, for the command line's options too. */
@@ -800,6 +811,99 @@ static void parse_buffer_size(struct ytree_ctx *c, const struct ytree_node *n,
 		rule->buffer_size = v;
 }
 
+/*
+ * A figure an expectation names: a plain whole number, 0 or more (range: it may
+ * also be a mapping of min and max, which the message then offers).
+ */
+static bool parse_expect_number(struct ytree_ctx *c, const struct ytree_node *n,
+				const char *what, bool range, unsigned long long *out)
+{
+	if (ytree_is_integer(n))
+		return ytree_get_uint(c, n, what, false, 0, ULLONG_MAX, out);
+	ytree_error(c, &n->mark, "'%s' must be a whole number, 0 or more%s", what,
+		    range ? ", or a mapping of min and max" : "");
+	return false;
+}
+
+/*
+ * A measure's value into *e: N (exactly N), or a mapping of min, max or both.
+ * *e stays unset when the value is not one.
+ */
+static void parse_expect_range(struct ytree_ctx *c, const struct ytree_node *n,
+			       const char *what, struct rules_expect *e)
+{
+	static const char *const keys[] = { "min", "max", NULL };
+	unsigned long long min = 0, max = ULLONG_MAX;
+	const struct ytree_node *lo, *hi;
+	char context[32];
+	bool ok = true;
+
+	if (n->type != YTREE_MAP) {
+		if (parse_expect_number(c, n, what, true, &min)) {
+			e->set = true;
+			e->min = e->max = min;
+		}
+		return;
+	}
+	snprintf(context, sizeof(context), "expect %s", what);
+	ytree_check_keys(c, n, context, keys);
+	lo = ytree_map_get(n, "min");
+	hi = ytree_map_get(n, "max");
+	if (!lo && !hi) {
+		/* Unknown keys only: check_keys said so. */
+		if (!n->nitems)
+			ytree_error(c, &n->mark, "'%s' is empty: give min, max or both", what);
+		return;
+	}
+	if (lo && !parse_expect_number(c, lo, "min", false, &min))
+		ok = false;
+	if (hi && !parse_expect_number(c, hi, "max", false, &max))
+		ok = false;
+	if (ok && min > max) {
+		ytree_error(c, &lo->mark, "'min' %llu is more than 'max' %llu", min, max);
+		ok = false;
+	}
+	if (ok) {
+		e->set = true;
+		e->min = min;
+		e->max = max;
+	}
+}
+
+/* expect: a mapping of measures, each one the rule's mode has. */
+static void parse_expect(struct ytree_ctx *c, const struct ytree_node *map,
+			 struct rules_rule *rule)
+{
+	static const char *const keys[] = { "events", "counted", NULL };
+	static const char *const other[] = { "a count rule's figure is 'counted'",
+					     "a stream rule's figure is 'events'" };
+	size_t m, i;
+
+	if (!ytree_expect_type(c, map, YTREE_MAP, "expect"))
+		return;
+	if (!map->nitems) {
+		ytree_error(c, &map->mark, "'expect' is empty: give events (stream rules) or "
+			    "counted (count rules)");
+		return;
+	}
+	ytree_check_keys(c, map, "expect", keys);
+	for (m = 0; m < RULES_MEASURES; m++) {
+		/* The first of its key: check_keys reported any second. */
+		for (i = 0; i + 1 < map->nitems; i += 2)
+			if (ytree_key_is(map->items[i], measure_names[m]))
+				break;
+		if (i + 1 >= map->nitems)
+			continue;
+		if (rule->mode != measure_modes[m]) {
+			ytree_error(c, &map->items[i]->mark, "'%s' applies only to %s rules: %s",
+				    measure_names[m], mode_names[measure_modes[m]], other[m]);
+			continue;
+		}
+		rule->expect[m].mark = map->items[i]->mark;
+		parse_expect_range(c, map->items[i + 1], measure_names[m], &rule->expect[m]);
+	}
+}
+
 static void parse_rule_outputs(struct ytree_ctx *c, const struct ytree_node *seq,
 			       const struct rules *r, struct rules_rule *rule)
 {
@@ -840,7 +944,7 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 {
 	static const char *const keys[] = { "name", "probe", "attach", "mode", "filter",
 					    "group_by", "max_argv_bytes", "rate_limit",
-					    "buffer_size", "outputs", NULL };
+					    "buffer_size", "outputs", "expect", NULL };
 	const struct ytree_node *n;
 	const char *s;
 	int v;
@@ -901,6 +1005,8 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 		parse_rule_outputs(c, n, r, rule);
 	else if ((v = find_output(r, "stdout")) >= 0)
 		rule->outputs[rule->noutputs++] = (unsigned)v;
+	if ((n = ytree_map_get(map, "expect")))
+		parse_expect(c, n, rule);
 }
 
 static void parse_rules(struct ytree_ctx *c, const struct ytree_node *seq, struct rules *r)
