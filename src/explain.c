@@ -114,6 +114,8 @@ static void explain_maps(struct explain *e)
 	/* The filter maps hold two sets of entries: the live rules' and the next ones'. */
 	map_add(e, "rt_comm_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_comm_key),
 		sizeof(struct rt_filter_val), 2 * RT_MAX_FILTER_KEYS);
+	map_add(e, "rt_program_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_comm_key),
+		sizeof(struct rt_filter_val), 2 * RT_MAX_FILTER_KEYS);
 	map_add(e, "rt_pid_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_num_key),
 		sizeof(struct rt_filter_val), 2 * RT_PID_ENTRIES);
 	map_add(e, "rt_uid_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_num_key),
@@ -303,9 +305,9 @@ static int explain_verify(struct explain *e)
 /* --- what is printed: shared helpers ------------------------------------ */
 
 /* The filter kinds; the last three are settings.cgnames of that rt_cgroup_kind. */
-enum { F_COMM, F_PID, F_UID, F_SYSCALL, F_CGROUP, F_UNIT, F_CONTAINER, F_KINDS };
+enum { F_COMM, F_PID, F_UID, F_SYSCALL, F_PROGRAM, F_CGROUP, F_UNIT, F_CONTAINER, F_KINDS };
 static const char *const kind_name[F_KINDS] = {
-	"comm", "pid", "uid", "syscall", "cgroup", "unit", "container",
+	"comm", "pid", "uid", "syscall", "program", "cgroup", "unit", "container",
 };
 _Static_assert(F_UNIT - F_CGROUP == RT_CG_UNIT && F_CONTAINER - F_CGROUP == RT_CG_CONTAINER,
 	       "F_CGROUP + rt_cgroup_kind");
@@ -315,7 +317,7 @@ static const char *const which_name[W_WHICH] = { "include", "exclude", "follow" 
 static size_t kind_len(const struct settings *s, int k)
 {
 	return k == F_COMM ? s->ncomms : k == F_PID ? s->npids : k == F_UID ? s->nuids :
-	       k == F_SYSCALL ? s->nsyscalls : s->ncgnames;
+	       k == F_SYSCALL ? s->nsyscalls : k == F_PROGRAM ? s->nprograms : s->ncgnames;
 }
 
 /* Whether entry i of filter kind k carries the rule whose bit is bit, as which. */
@@ -329,6 +331,7 @@ static bool kind_has(const struct settings *s, int k, size_t i, int which, __u64
 		return ((which == W_INCLUDE ? e->val.include[e->kind] : e->val.exclude) & bit) != 0;
 	}
 	const struct rt_filter_val *v = k == F_COMM ? &s->comms[i].val :
+					k == F_PROGRAM ? &s->programs[i].val :
 					k == F_PID ? &s->pids[i].val :
 					k == F_UID ? &s->uids[i].val : &s->syscalls[i].val;
 
@@ -367,11 +370,12 @@ static void kind_key(struct strbuf *sb, const struct settings *s, int k, size_t 
 	}
 	switch (k) {
 	case F_COMM:
+	case F_PROGRAM:
+		name = k == F_COMM ? s->comms[i].comm : s->programs[i].comm;
 		if (json)
-			json_str(sb, s->comms[i].comm, escape_comm_len(s->comms[i].comm, RT_COMM_LEN));
+			json_str(sb, name, escape_comm_len(name, RT_COMM_LEN));
 		else
-			escape_text(sb, s->comms[i].comm, escape_comm_len(s->comms[i].comm,
-									  RT_COMM_LEN));
+			escape_text(sb, name, escape_comm_len(name, RT_COMM_LEN));
 		break;
 	case F_SYSCALL:
 		nr = s->syscalls[i].key;

@@ -380,14 +380,16 @@ static bool check_list(struct ytree_ctx *c, const struct ytree_node *seq, const 
 	return true;
 }
 
+/* A list of process names (comm, program) into a deduplicated array of kernel comms. */
 static void parse_comms(struct ytree_ctx *c, const struct ytree_node *seq, const char *what,
-			struct rules_filter *f)
+			char (**out)[RT_COMM_LEN], size_t *nout)
 {
+	char (*v)[RT_COMM_LEN];
 	size_t i, j;
 
 	if (!check_list(c, seq, what))
 		return;
-	f->comm = xcalloc(seq->nitems + 1, sizeof(*f->comm));
+	v = *out = xcalloc(seq->nitems + 1, sizeof(*v));
 	for (i = 0; i < seq->nitems; i++) {
 		const struct ytree_node *n = seq->items[i];
 		const char *s;
@@ -395,15 +397,16 @@ static void parse_comms(struct ytree_ctx *c, const struct ytree_node *seq, const
 		if (!ytree_get_string(c, n, what, true, &s))
 			continue;
 		if (n->len >= RT_COMM_LEN) {
-			ytree_error(c, &n->mark, "comm '%s' is longer than %d bytes",
+			ytree_error(c, &n->mark, "%s '%s' is longer than %d bytes",
+				    strncmp(what, "exclude_", 8) ? what : what + 8,
 				    ytree_show(c, s), RT_COMM_LEN - 1);
 			continue;
 		}
-		for (j = 0; j < f->ncomm; j++)
-			if (!strncmp(f->comm[j], s, RT_COMM_LEN))
+		for (j = 0; j < *nout; j++)
+			if (!strncmp(v[j], s, RT_COMM_LEN))
 				break;
-		if (j == f->ncomm)
-			memcpy(f->comm[f->ncomm++], s, n->len);
+		if (j == *nout)
+			memcpy(v[(*nout)++], s, n->len);
 	}
 }
 
@@ -638,13 +641,40 @@ static void parse_cgroup_keys(struct ytree_ctx *c, const struct ytree_node *map,
 		parse_strings(c, n, key, container_name, &f->container, &f->ncontainer);
 }
 
+/*
+ * program, exclude_program: an execve rule's filter on the program a successful
+ * exec runs, by the name it gives the process. A failed exec runs none: a rule
+ * that reports failed ones cannot have them.
+ */
+static void parse_programs(struct ytree_ctx *c, const struct ytree_node *map,
+			   struct rules_rule *rule)
+{
+	static const char *const keys[] = { "program", "exclude_program" };
+	struct rules_filter *lists[] = { &rule->include, &rule->exclude };
+	const struct ytree_node *n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (!(n = ytree_map_get(map, keys[i])))
+			continue;
+		if (rule->probe != RT_PROBE_EXECVE)
+			ytree_error(c, &n->mark, "'%s' applies only to probe execve: the "
+				    "program a successful exec runs", keys[i]);
+		else if (rule->result != RULES_RESULT_SUCCESS)
+			ytree_error(c, &n->mark, "'%s' needs result: success (the default): "
+				    "a failed exec runs no program", keys[i]);
+		else
+			parse_comms(c, n, keys[i], &lists[i]->program, &lists[i]->nprogram);
+	}
+}
+
 static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, struct rules_rule *rule)
 {
 	static const char *const keys[] = { "comm", "pid", "uid", "syscalls", "cgroup", "unit",
-					    "container", "follow", "result", "exclude_comm",
-					    "exclude_pid", "exclude_uid", "exclude_syscalls",
-					    "exclude_cgroup", "exclude_unit", "exclude_container",
-					    NULL };
+					    "container", "program", "follow", "result",
+					    "exclude_comm", "exclude_pid", "exclude_uid",
+					    "exclude_syscalls", "exclude_cgroup", "exclude_unit",
+					    "exclude_container", "exclude_program", NULL };
 	const struct ytree_node *n;
 	int v;
 
@@ -652,7 +682,7 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 		return;
 	ytree_check_keys(c, map, "filter", keys);
 	if ((n = ytree_map_get(map, "comm")))
-		parse_comms(c, n, "comm", &rule->include);
+		parse_comms(c, n, "comm", &rule->include.comm, &rule->include.ncomm);
 	if ((n = ytree_map_get(map, "pid")))
 		parse_numbers(c, n, "pid", 1, PID_MAX_LIMIT, &rule->include.pid,
 			      &rule->include.npid);
@@ -660,7 +690,7 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 		parse_numbers(c, n, "uid", 0, UINT32_MAX - 1, &rule->include.uid,
 			      &rule->include.nuid);
 	if ((n = ytree_map_get(map, "exclude_comm")))
-		parse_comms(c, n, "exclude_comm", &rule->exclude);
+		parse_comms(c, n, "exclude_comm", &rule->exclude.comm, &rule->exclude.ncomm);
 	if ((n = ytree_map_get(map, "exclude_pid")))
 		parse_numbers(c, n, "exclude_pid", 1, PID_MAX_LIMIT, &rule->exclude.pid,
 			      &rule->exclude.npid);
@@ -680,6 +710,7 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 					  ARRAY_SIZE(result_names), "success, failure or any", &v))
 			rule->result = (enum rules_result)v;
 	}
+	parse_programs(c, map, rule);
 	if ((n = ytree_map_get(map, "syscalls")) || (n = ytree_map_get(map, "exclude_syscalls"))) {
 		if (rule->probe != RT_PROBE_SYS_ENTER) {
 			ytree_error(c, &n->mark, "syscall filters apply only to probe sys_enter");
@@ -1210,6 +1241,7 @@ static void filter_free(struct rules_filter *f)
 	free_strings(f->unit, f->nunit);
 	free_strings(f->container, f->ncontainer);
 	free(f->comm);
+	free(f->program);
 	free(f->pid);
 	free(f->uid);
 	free(f->sys);

@@ -102,6 +102,10 @@ enum rules_result {
 struct rules_filter {
 	char (*comm)[RT_COMM_LEN];	/* NUL-padded kernel comms */
 	size_t ncomm;
+	/* execve rules: the name a successful exec gives the process (its comm
+	 * after it, from the file's name), NUL-padded like comm */
+	char (*program)[RT_COMM_LEN];
+	size_t nprogram;
 	uint32_t *pid;
 	size_t npid;
 	uint32_t *uid;

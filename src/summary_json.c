@@ -9,15 +9,16 @@
 #include "summary_json.h"
 #include "syscalls.h"
 
-static void json_comms(struct strbuf *out, const char *key, const struct rules_filter *f)
+static void json_comms(struct strbuf *out, const char *key, char (*const v)[RT_COMM_LEN],
+		       size_t n)
 {
 	size_t i;
 
 	strbuf_addf(out, ",\"%s\":[", key);
-	for (i = 0; i < f->ncomm; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
 			strbuf_addc(out, ',');
-		escape_json_string(out, f->comm[i], strnlen(f->comm[i], RT_COMM_LEN));
+		escape_json_string(out, v[i], strnlen(v[i], RT_COMM_LEN));
 	}
 	strbuf_addc(out, ']');
 }
@@ -59,11 +60,11 @@ static void json_filter(struct strbuf *out, const struct rules_rule *rule)
 {
 	strbuf_adds(out, ",\"filter\":{\"follow\":");
 	strbuf_adds(out, rule->follow ? "true" : "false");
-	json_comms(out, "comm", &rule->include);
+	json_comms(out, "comm", rule->include.comm, rule->include.ncomm);
 	json_nums(out, "pid", rule->include.pid, rule->include.npid);
 	json_nums(out, "uid", rule->include.uid, rule->include.nuid);
 	json_syscalls(out, "syscalls", &rule->include);
-	json_comms(out, "exclude_comm", &rule->exclude);
+	json_comms(out, "exclude_comm", rule->exclude.comm, rule->exclude.ncomm);
 	json_nums(out, "exclude_pid", rule->exclude.pid, rule->exclude.npid);
 	json_nums(out, "exclude_uid", rule->exclude.uid, rule->exclude.nuid);
 	json_syscalls(out, "exclude_syscalls", &rule->exclude);
@@ -74,6 +75,8 @@ static void json_filter(struct strbuf *out, const struct rules_rule *rule)
 	json_strings(out, "exclude_unit", rule->exclude.unit, rule->exclude.nunit);
 	json_strings(out, "exclude_container", rule->exclude.container,
 		     rule->exclude.ncontainer);
+	json_comms(out, "program", rule->include.program, rule->include.nprogram);
+	json_comms(out, "exclude_program", rule->exclude.program, rule->exclude.nprogram);
 	strbuf_addc(out, '}');
 }
 

@@ -222,8 +222,9 @@ static const struct {
 	{ "bad-two-documents.yaml", "bad-two-documents.yaml:4:1: more than one YAML document\n" },
 	{ "bad-unknown-filter-key.yaml", "bad-unknown-filter-key.yaml:5:15: unknown key "
 	  "'command' in filter (expected one of: comm, pid, uid, syscalls, cgroup, unit, "
-	  "container, follow, result, exclude_comm, exclude_pid, exclude_uid, exclude_syscalls, "
-	  "exclude_cgroup, exclude_unit, exclude_container)\n" },
+	  "container, program, follow, result, exclude_comm, exclude_pid, exclude_uid, "
+	  "exclude_syscalls, exclude_cgroup, exclude_unit, exclude_container, "
+	  "exclude_program)\n" },
 	{ "bad-unit-timer.yaml", "bad-unit-timer.yaml:5:37: unit 'backup.timer' is a timer "
 	  "unit: the processes it starts run in a service, by default 'backup.service': give "
 	  "that\n" },
@@ -904,6 +905,37 @@ END_TEST
  * min for min > max, the mapping for an empty one.
  */
 #define EXPECT_AT(col, msg) "t:5:" #col ": " msg "\n"
+/* program, exclude_program: execve rules reporting successful execs only. */
+START_TEST(test_program)
+{
+	expect_ok("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		  "    filter: { program: [curl, wget, curl], exclude_program: [sh] }\n");
+	ck_assert_uint_eq(r.rules[0].include.nprogram, 2);
+	ck_assert_str_eq(r.rules[0].include.program[0], "curl");
+	ck_assert_str_eq(r.rules[0].include.program[1], "wget");
+	ck_assert_uint_eq(r.rules[0].exclude.nprogram, 1);
+	ck_assert_str_eq(r.rules[0].exclude.program[0], "sh");
+	ck_assert_uint_eq(r.rules[0].include.ncomm, 0);
+	/* 15 bytes is a whole name; a 16th is one the kernel never gives. */
+	expect_ok("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		  "    filter: { program: [fifteen-bytes-x] }\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		     "    filter: { exclude_program: [sixteen-bytes-xx] }\n",
+		     "t:5:33: program 'sixteen-bytes-xx' is longer than 15 bytes\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: sys_enter\n"
+		     "    filter: { program: [curl] }\n",
+		     "t:5:24: 'program' applies only to probe execve: the program a "
+		     "successful exec runs\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		     "    filter: { result: any, exclude_program: [sh] }\n",
+		     "t:5:45: 'exclude_program' needs result: success (the default): a "
+		     "failed exec runs no program\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		     "    filter: { program: curl }\n",
+		     "t:5:24: 'program' must be a sequence\n");
+}
+END_TEST
+
 START_TEST(test_expect)
 {
 	static const struct {
@@ -1930,6 +1962,7 @@ int main(void)
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_rate_interval);
 	tcase_add_test(tc, test_expect);
+	tcase_add_test(tc, test_program);
 	tcase_add_test(tc, test_buffer_size);
 	tcase_add_test(tc, test_format_duration);
 	tcase_add_test(tc, test_exec_key_errors);
