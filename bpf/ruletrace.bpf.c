@@ -68,6 +68,14 @@ struct {
 	__type(value, struct rt_filter_val);
 } rt_comm_filter SEC(".maps");
 
+/* execve rules' program names: the comm a successful exec gave the process. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * RT_MAX_FILTER_KEYS);
+	__type(key, struct rt_comm_key);
+	__type(value, struct rt_filter_val);
+} rt_program_filter SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 2 * RT_PID_ENTRIES);
@@ -1095,20 +1103,19 @@ static __always_inline int rt_on_execve(void *ctx, int dirfd, const char *filena
  * reports it under a rule that does not want it. 0: none.
  */
 static __always_inline __u64 rt_exec_take(__u32 tid, struct rt_exec_pending *out,
-					  const struct rt_ruleset **rs)
+					  const struct rt_ruleset **rs, __u32 *set)
 {
 	struct rt_exec_pending *p = bpf_map_lookup_elem(&rt_exec_pending, &tid);
-	__u32 set;
 
 	if (!p)
 		return 0;
 	/* Copied before the delete: a deleted element may be reused at once. */
 	__builtin_memcpy(out, p, sizeof(*out));
 	bpf_map_delete_elem(&rt_exec_pending, &tid);
-	*rs = rt_active_set(&set);
+	*rs = rt_active_set(set);
 	if (!*rs)
 		return 0;
-	return rt_filter_task(*rs, set, out->rules & (*rs)->probe_rules[RT_PROBE_EXECVE],
+	return rt_filter_task(*rs, *set, out->rules & (*rs)->probe_rules[RT_PROBE_EXECVE],
 			      bpf_get_current_pid_tgid() >> 32, out->uid, out->comm);
 }
 
@@ -1198,13 +1205,21 @@ static __always_inline int rt_on_exec_done(struct bpf_raw_tracepoint_args *ctx, 
 	struct rt_exec_pending p;
 	struct rt_exec_event *ev;
 	__u64 rules, total, n;
-	__u32 off;
+	__u32 off, set = 0;
 	int argc = 0;
 
-	rules = rt_exec_take((__u32)ctx->args[1], &p, &rs);
+	rules = rt_exec_take((__u32)ctx->args[1], &p, &rs, &set);
 	if (!rules || !rs)
 		return 0;
 	rules &= rs->exec_ok_rules;
+	/* The program it runs: the name the exec has just given the process. */
+	if (rules & rs->program_lookup_rules) {
+		struct rt_comm_key ck = { .set = set };
+
+		bpf_get_current_comm(ck.comm, sizeof(ck.comm));
+		rules = rt_apply(bpf_map_lookup_elem(&rt_program_filter, &ck), rules,
+				 rs->program_include_rules);
+	}
 	if (!rules)
 		return 0;
 	ev = rt_exec_start(rules, p.comm, 0);
@@ -1439,10 +1454,10 @@ static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
 	const struct rt_ruleset *rs = NULL;
 	struct rt_exec_pending p;
 	struct rt_exec_event *ev;
-	__u32 limit;
+	__u32 limit, set;
 	__u64 rules;
 
-	rules = rt_exec_take((__u32)bpf_get_current_pid_tgid(), &p, &rs);
+	rules = rt_exec_take((__u32)bpf_get_current_pid_tgid(), &p, &rs, &set);
 	/*
 	 * A thread killed inside its execve (another thread's exec kills the rest,
 	 * de_thread) returns a code no program sees, a restart code or the E2BIG of a

@@ -20,7 +20,7 @@ _Static_assert(sizeof(struct rt_event_hdr) == 56, "rt_event_hdr layout");
 _Static_assert(__builtin_offsetof(struct rt_exec_event, data) == 56 + 48,
 	       "rt_exec_event layout");
 _Static_assert(sizeof(struct rt_syscall_event) == 64, "rt_syscall_event layout");
-_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 17 + RT_CG_KINDS + 2) +
+_Static_assert(sizeof(struct rt_ruleset) == 8 * (RT_PROBE_MAX + 19 + RT_CG_KINDS + 2) +
 	       4 * RT_CONTAINER_LENS + RT_MAX_RULES * (sizeof(struct rt_rate) + 4),
 	       "rt_ruleset layout");
 _Static_assert(sizeof(struct rt_cgroup_val) == 8 * (RT_CG_KINDS + 1), "rt_cgroup_val layout");

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "escape.h"
+#include "expect.h"
 #include "explain.h"
 #include "kbtf.h"
 #include "loader.h"
@@ -112,6 +113,8 @@ static void explain_maps(struct explain *e)
 	map_add(e, "rt_ruleset", BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct rt_ruleset), 2);
 	/* The filter maps hold two sets of entries: the live rules' and the next ones'. */
 	map_add(e, "rt_comm_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_comm_key),
+		sizeof(struct rt_filter_val), 2 * RT_MAX_FILTER_KEYS);
+	map_add(e, "rt_program_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_comm_key),
 		sizeof(struct rt_filter_val), 2 * RT_MAX_FILTER_KEYS);
 	map_add(e, "rt_pid_filter", BPF_MAP_TYPE_HASH, sizeof(struct rt_num_key),
 		sizeof(struct rt_filter_val), 2 * RT_PID_ENTRIES);
@@ -302,9 +305,9 @@ static int explain_verify(struct explain *e)
 /* --- what is printed: shared helpers ------------------------------------ */
 
 /* The filter kinds; the last three are settings.cgnames of that rt_cgroup_kind. */
-enum { F_COMM, F_PID, F_UID, F_SYSCALL, F_CGROUP, F_UNIT, F_CONTAINER, F_KINDS };
+enum { F_COMM, F_PID, F_UID, F_SYSCALL, F_PROGRAM, F_CGROUP, F_UNIT, F_CONTAINER, F_KINDS };
 static const char *const kind_name[F_KINDS] = {
-	"comm", "pid", "uid", "syscall", "cgroup", "unit", "container",
+	"comm", "pid", "uid", "syscall", "program", "cgroup", "unit", "container",
 };
 _Static_assert(F_UNIT - F_CGROUP == RT_CG_UNIT && F_CONTAINER - F_CGROUP == RT_CG_CONTAINER,
 	       "F_CGROUP + rt_cgroup_kind");
@@ -314,7 +317,7 @@ static const char *const which_name[W_WHICH] = { "include", "exclude", "follow" 
 static size_t kind_len(const struct settings *s, int k)
 {
 	return k == F_COMM ? s->ncomms : k == F_PID ? s->npids : k == F_UID ? s->nuids :
-	       k == F_SYSCALL ? s->nsyscalls : s->ncgnames;
+	       k == F_SYSCALL ? s->nsyscalls : k == F_PROGRAM ? s->nprograms : s->ncgnames;
 }
 
 /* Whether entry i of filter kind k carries the rule whose bit is bit, as which. */
@@ -328,6 +331,7 @@ static bool kind_has(const struct settings *s, int k, size_t i, int which, __u64
 		return ((which == W_INCLUDE ? e->val.include[e->kind] : e->val.exclude) & bit) != 0;
 	}
 	const struct rt_filter_val *v = k == F_COMM ? &s->comms[i].val :
+					k == F_PROGRAM ? &s->programs[i].val :
 					k == F_PID ? &s->pids[i].val :
 					k == F_UID ? &s->uids[i].val : &s->syscalls[i].val;
 
@@ -366,11 +370,12 @@ static void kind_key(struct strbuf *sb, const struct settings *s, int k, size_t 
 	}
 	switch (k) {
 	case F_COMM:
+	case F_PROGRAM:
+		name = k == F_COMM ? s->comms[i].comm : s->programs[i].comm;
 		if (json)
-			json_str(sb, s->comms[i].comm, escape_comm_len(s->comms[i].comm, RT_COMM_LEN));
+			json_str(sb, name, escape_comm_len(name, RT_COMM_LEN));
 		else
-			escape_text(sb, s->comms[i].comm, escape_comm_len(s->comms[i].comm,
-									  RT_COMM_LEN));
+			escape_text(sb, name, escape_comm_len(name, RT_COMM_LEN));
 		break;
 	case F_SYSCALL:
 		nr = s->syscalls[i].key;
@@ -543,6 +548,25 @@ static void text_exec(struct strbuf *sb, const struct plan *p, const struct rule
 	strbuf_addc(sb, '\n');
 }
 
+/* The rule's expectations, judged at exit: "events 0, counted at least 5". */
+static void text_expect(struct strbuf *sb, const struct rules_rule *r)
+{
+	unsigned m, n = 0;
+
+	for (m = 0; m < RULES_MEASURES; m++) {
+		if (!r->expect[m].set)
+			continue;
+		if (!n++)
+			strbuf_addf(sb, "  " LABEL, "expect:");
+		else
+			strbuf_adds(sb, ", ");
+		strbuf_addf(sb, "%s ", rules_measure_name(m));
+		expect_format_range(sb, r->expect[m].min, r->expect[m].max);
+	}
+	if (n)
+		strbuf_adds(sb, ", judged at exit\n");
+}
+
 static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 {
 	const struct rules_rule *r = &p->rules.rules[i];
@@ -571,6 +595,7 @@ static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 			    "rate_limit:", (unsigned long long)r->rate.events, per,
 			    (unsigned long long)r->rate.burst);
 	}
+	text_expect(sb, r);
 	text_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_addf(sb, "  " LABEL, "outputs:");
 	for (j = 0; j < r->noutputs; j++) {
@@ -751,6 +776,27 @@ static void json_exec(struct strbuf *sb, const struct plan *p, const struct rule
 	strbuf_addc(sb, ',');
 }
 
+/* "expect": [{"measure", "min", "max"}], max null for no upper bound; [] for none. */
+static void json_expect(struct strbuf *sb, const struct rules_rule *r)
+{
+	unsigned m, n = 0;
+
+	strbuf_adds(sb, "      \"expect\": [");
+	for (m = 0; m < RULES_MEASURES; m++) {
+		const struct rules_expect *e = &r->expect[m];
+
+		if (!e->set)
+			continue;
+		strbuf_addf(sb, "%s{\"measure\": \"%s\", \"min\": %llu, \"max\": ", n++ ? ", " : "",
+			    rules_measure_name(m), (unsigned long long)e->min);
+		if (e->max == UINT64_MAX)
+			strbuf_adds(sb, "null}");
+		else
+			strbuf_addf(sb, "%llu}", (unsigned long long)e->max);
+	}
+	strbuf_adds(sb, "],\n");
+}
+
 static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 {
 	const struct rules_rule *r = &p->rules.rules[i];
@@ -781,6 +827,7 @@ static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 			    (unsigned long long)r->rate.per_ms, (unsigned long long)r->rate.burst);
 	else
 		strbuf_adds(sb, "      \"rate_limit\": null,\n");
+	json_expect(sb, r);
 	json_filters(sb, &p->settings, 1ULL << p->rule[i].slot);
 	strbuf_adds(sb, "      \"outputs\": [");
 	for (j = 0; j < r->noutputs; j++) {

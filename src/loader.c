@@ -207,14 +207,14 @@ static void clear_set(int fd, size_t key_size, __u32 set)
 	free(key);
 }
 
-static int write_comms(int fd, const struct settings *s, __u32 set)
+static int write_comms(int fd, const struct settings_comm *v, size_t n, __u32 set)
 {
 	struct rt_comm_key key = { .set = set };
 	size_t i;
 
-	for (i = 0; i < s->ncomms; i++) {
-		memcpy(key.comm, s->comms[i].comm, RT_COMM_LEN);
-		if (bpf_map_update_elem(fd, &key, &s->comms[i].val, BPF_ANY))
+	for (i = 0; i < n; i++) {
+		memcpy(key.comm, v[i].comm, RT_COMM_LEN);
+		if (bpf_map_update_elem(fd, &key, &v[i].val, BPF_ANY))
 			return -errno;
 	}
 	return 0;
@@ -477,6 +477,7 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 	struct ruletrace_bpf *skel = l->skel;
 	__u32 live = skel->bss->rt_active_ruleset & 1, next = live ^ 1;
 	int comm_fd = bpf_map__fd(skel->maps.rt_comm_filter);
+	int program_fd = bpf_map__fd(skel->maps.rt_program_filter);
 	int pid_fd = bpf_map__fd(skel->maps.rt_pid_filter);
 	int uid_fd = bpf_map__fd(skel->maps.rt_uid_filter);
 	__u64 trans[RT_MAX_RULES] = { 0 }, follow = 0;
@@ -494,9 +495,11 @@ static int fill_maps(struct loader *l, const struct plan *p, char *err, size_t e
 	l->set_before = live;
 	/* What an apply before the last left in the idle set goes first. */
 	clear_set(comm_fd, sizeof(struct rt_comm_key), next);
+	clear_set(program_fd, sizeof(struct rt_comm_key), next);
 	clear_set(pid_fd, sizeof(struct rt_num_key), next);
 	clear_set(uid_fd, sizeof(struct rt_num_key), next);
-	if ((ret = write_comms(comm_fd, s, next)) ||
+	if ((ret = write_comms(comm_fd, s->comms, s->ncomms, next)) ||
+	    (ret = write_comms(program_fd, s->programs, s->nprograms, next)) ||
 	    (ret = write_nums(pid_fd, s->pids, s->npids, next)) ||
 	    (ret = write_nums(uid_fd, s->uids, s->nuids, next)) ||
 	    (ret = write_syscalls(l, bpf_map__fd(skel->maps.rt_sys_filter), s, next))) {

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "default_rules.h"
 #include "events.h"
+#include "expect.h"
 #include "explain.h"
 #include "loader.h"
 #include "notify.h"
@@ -44,6 +45,7 @@ enum {
 	EXIT_RUNTIME = 1,	/* load, attach or a sink failed */
 	EXIT_USAGE = 2,		/* bad command line or rule file */
 	EXIT_LOST = 3,		/* finished, but events were lost */
+	EXIT_EXPECT = 4,	/* finished, but an expectation of the rule file failed */
 };
 
 #define POLL_MS 100
@@ -143,7 +145,8 @@ static void usage(FILE *f)
 		"  -n, --max-events N     stop after N events were delivered to outputs\n"
 		"  -i, --interval TIME    print the summary so far every TIME\n"
 		"  -j, --summary-json FILE  write the exit summary as JSON to FILE (- = stdout)\n"
-		"      --allow-loss       exit 0 even when events were lost\n"
+		"      --allow-loss       exit 0 even when events were lost (a failed\n"
+		"                         expectation still exits 4)\n"
 		"      --buffer-size SIZE the kernel's event buffer: 4K to 1024M, a power of\n"
 		"                         two (default 1M; per CPU with --perf-buffer)\n"
 		"      --perf-buffer      carry events through a perf event array, as on\n"
@@ -158,7 +161,8 @@ static void usage(FILE *f)
 		"\n"
 		"Signals: SIGINT, SIGTERM stop; SIGHUP re-reads the rule file.\n"
 		"Exit status: 0 finished, 1 runtime failure, 2 usage or rule error,\n"
-		"3 finished but events were lost.\n"
+		"3 finished but events were lost, 4 finished but an expectation (expect:)\n"
+		"failed; 1 before 4 before 3, and --allow-loss clears 3 only.\n"
 		"See ruletrace(8) and ruletrace-rules(5).\n");
 }
 
@@ -403,13 +407,16 @@ static int write_bounded(int fd, const char *p, size_t n, int timeout_ms)
 	return ret;
 }
 
-static void print_summary(const struct run *run, int timeout_ms)
+/* The exit summary, the expectations judged after it. */
+static void print_summary(const struct run *run, const struct expect_report *expect,
+			  int timeout_ms)
 {
 	struct strbuf sb;
 	int fd = text_summary_fd(&run->plan.rules), ret;
 
 	strbuf_init(&sb);
 	summary_format_text(&run->sum, &sb);
+	expect_format_text(expect, &sb);
 	if ((ret = write_bounded(fd, sb.buf, sb.len, timeout_ms)) != 0 && fd != STDERR_FILENO)
 		log_error("summary not written to standard output: %s", ret == -ETIMEDOUT ?
 			  "nothing read it" : strerror(-ret));
@@ -831,7 +838,8 @@ static int run_loop(struct run *run, double deadline, double interval)
 	return 0;
 }
 
-static int write_summary_json(const struct run *run, int status)
+static int write_summary_json(const struct run *run, const struct expect_report *expect,
+			      int status)
 {
 	struct summary_json_run js = {
 		.rules_path = run->plan.rules.path,
@@ -839,6 +847,7 @@ static int write_summary_json(const struct run *run, int status)
 		.exit_status = status,
 		.max_events = run->ev.max_events,
 		.past_max = run->ev.past_max,
+		.expect = expect,
 	};
 	struct strbuf sb;
 	int ret = 0;
@@ -968,10 +977,15 @@ static int start(struct run *run, struct rules *rules, char *err)
 	return EXIT_OK;
 }
 
-/* Stop: no new events, then everything already buffered, then the counters. */
+/*
+ * Stop: no new events, then everything already buffered, then the counters, the
+ * expectations judged on them, and the exit status: a runtime failure (1) before
+ * a failed expectation (4) before a loss (3), which alone --allow-loss forgives.
+ */
 static int finish(struct run *run)
 {
 	size_t i, nout = run->plan.rules.noutputs;
+	struct expect_report expect;
 	int ret, status;
 
 	notify_stopping();
@@ -1000,15 +1014,20 @@ static int finish(struct run *run)
 	for (i = 0; i < nout; i++)
 		if (run->sinks[i]->error)
 			run->failed = true;
-	print_summary(run, STOP_OUTPUT_MS);
+	expect_evaluate(&run->sum, &expect);
+	print_summary(run, &expect, STOP_OUTPUT_MS);
 
 	status = EXIT_OK;
 	if (run->failed)
 		status = EXIT_RUNTIME;
+	else if (expect.failed)
+		status = EXIT_EXPECT;
 	else if (summary_lost(&run->sum) && !run->o->allow_loss)
 		status = EXIT_LOST;
-	if (run->o->summary_json && write_summary_json(run, status) && status == EXIT_OK)
+	if (run->o->summary_json && write_summary_json(run, &expect, status) &&
+	    status == EXIT_OK)
 		status = EXIT_RUNTIME;
+	expect_free(&expect);
 	return status;
 }
 

@@ -28,6 +28,7 @@ static bool same_strings(char *const *a, size_t na, char *const *b, size_t nb)
 static bool same_filter(const struct rules_filter *a, const struct rules_filter *b)
 {
 	return same_array(a->comm, a->ncomm, b->comm, b->ncomm, sizeof(*a->comm)) &&
+	       same_array(a->program, a->nprogram, b->program, b->nprogram, sizeof(*a->program)) &&
 	       same_array(a->pid, a->npid, b->pid, b->npid, sizeof(*a->pid)) &&
 	       same_array(a->uid, a->nuid, b->uid, b->nuid, sizeof(*a->uid)) &&
 	       same_array(a->sys, a->nsys, b->sys, b->nsys, sizeof(*a->sys)) &&

@@ -38,6 +38,11 @@ static const char *const mode_names[] = { "stream", "count" };
 static const char *const type_names[] = { "stdout", "csv", "syslog", "json" };
 static const char *const format_names[] = { "text", "json" };
 static const char *const result_names[] = { "success", "failure", "any" };
+static const char *const measure_names[] = { "events", "counted" };
+/* The mode of the rules each measure is a figure of, by enum rules_measure. */
+static const enum rules_mode measure_modes[] = { RULES_MODE_STREAM, RULES_MODE_COUNT };
+_Static_assert(ARRAY_SIZE(measure_names) == RULES_MEASURES &&
+	       ARRAY_SIZE(measure_modes) == RULES_MEASURES, "a name and a mode per measure");
 
 static const struct { const char *name; int value; } facilities[] = {
 	{ "kern", LOG_KERN }, { "user", LOG_USER }, { "mail", LOG_MAIL },
@@ -97,6 +102,12 @@ const char *rules_output_type_name(enum rules_output_type t)
 const char *rules_result_name(enum rules_result r)
 {
 	return (unsigned)r < ARRAY_SIZE(result_names) ? result_names[r] : "?";
+}
+
+/* "events" or "counted"; "?" for anything else. */
+const char *rules_measure_name(enum rules_measure m)
+{
+	return (unsigned)m < ARRAY_SIZE(measure_names) ? measure_names[m] : "?";
 }
 
 /* The rule file's duration syntax, for the command line's options too. */
@@ -369,14 +380,16 @@ static bool check_list(struct ytree_ctx *c, const struct ytree_node *seq, const 
 	return true;
 }
 
+/* A list of process names (comm, program) into a deduplicated array of kernel comms. */
 static void parse_comms(struct ytree_ctx *c, const struct ytree_node *seq, const char *what,
-			struct rules_filter *f)
+			char (**out)[RT_COMM_LEN], size_t *nout)
 {
+	char (*v)[RT_COMM_LEN];
 	size_t i, j;
 
 	if (!check_list(c, seq, what))
 		return;
-	f->comm = xcalloc(seq->nitems + 1, sizeof(*f->comm));
+	v = *out = xcalloc(seq->nitems + 1, sizeof(*v));
 	for (i = 0; i < seq->nitems; i++) {
 		const struct ytree_node *n = seq->items[i];
 		const char *s;
@@ -384,15 +397,16 @@ static void parse_comms(struct ytree_ctx *c, const struct ytree_node *seq, const
 		if (!ytree_get_string(c, n, what, true, &s))
 			continue;
 		if (n->len >= RT_COMM_LEN) {
-			ytree_error(c, &n->mark, "comm '%s' is longer than %d bytes",
+			ytree_error(c, &n->mark, "%s '%s' is longer than %d bytes",
+				    strncmp(what, "exclude_", 8) ? what : what + 8,
 				    ytree_show(c, s), RT_COMM_LEN - 1);
 			continue;
 		}
-		for (j = 0; j < f->ncomm; j++)
-			if (!strncmp(f->comm[j], s, RT_COMM_LEN))
+		for (j = 0; j < *nout; j++)
+			if (!strncmp(v[j], s, RT_COMM_LEN))
 				break;
-		if (j == f->ncomm)
-			memcpy(f->comm[f->ncomm++], s, n->len);
+		if (j == *nout)
+			memcpy(v[(*nout)++], s, n->len);
 	}
 }
 
@@ -627,13 +641,40 @@ static void parse_cgroup_keys(struct ytree_ctx *c, const struct ytree_node *map,
 		parse_strings(c, n, key, container_name, &f->container, &f->ncontainer);
 }
 
+/*
+ * program, exclude_program: an execve rule's filter on the program a successful
+ * exec runs, by the name it gives the process. A failed exec runs none: a rule
+ * that reports failed ones cannot have them.
+ */
+static void parse_programs(struct ytree_ctx *c, const struct ytree_node *map,
+			   struct rules_rule *rule)
+{
+	static const char *const keys[] = { "program", "exclude_program" };
+	struct rules_filter *lists[] = { &rule->include, &rule->exclude };
+	const struct ytree_node *n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (!(n = ytree_map_get(map, keys[i])))
+			continue;
+		if (rule->probe != RT_PROBE_EXECVE)
+			ytree_error(c, &n->mark, "'%s' applies only to probe execve: the "
+				    "program a successful exec runs", keys[i]);
+		else if (rule->result != RULES_RESULT_SUCCESS)
+			ytree_error(c, &n->mark, "'%s' needs result: success (the default): "
+				    "a failed exec runs no program", keys[i]);
+		else
+			parse_comms(c, n, keys[i], &lists[i]->program, &lists[i]->nprogram);
+	}
+}
+
 static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, struct rules_rule *rule)
 {
 	static const char *const keys[] = { "comm", "pid", "uid", "syscalls", "cgroup", "unit",
-					    "container", "follow", "result", "exclude_comm",
-					    "exclude_pid", "exclude_uid", "exclude_syscalls",
-					    "exclude_cgroup", "exclude_unit", "exclude_container",
-					    NULL };
+					    "container", "program", "follow", "result",
+					    "exclude_comm", "exclude_pid", "exclude_uid",
+					    "exclude_syscalls", "exclude_cgroup", "exclude_unit",
+					    "exclude_container", "exclude_program", NULL };
 	const struct ytree_node *n;
 	int v;
 
@@ -641,7 +682,7 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 		return;
 	ytree_check_keys(c, map, "filter", keys);
 	if ((n = ytree_map_get(map, "comm")))
-		parse_comms(c, n, "comm", &rule->include);
+		parse_comms(c, n, "comm", &rule->include.comm, &rule->include.ncomm);
 	if ((n = ytree_map_get(map, "pid")))
 		parse_numbers(c, n, "pid", 1, PID_MAX_LIMIT, &rule->include.pid,
 			      &rule->include.npid);
@@ -649,7 +690,7 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 		parse_numbers(c, n, "uid", 0, UINT32_MAX - 1, &rule->include.uid,
 			      &rule->include.nuid);
 	if ((n = ytree_map_get(map, "exclude_comm")))
-		parse_comms(c, n, "exclude_comm", &rule->exclude);
+		parse_comms(c, n, "exclude_comm", &rule->exclude.comm, &rule->exclude.ncomm);
 	if ((n = ytree_map_get(map, "exclude_pid")))
 		parse_numbers(c, n, "exclude_pid", 1, PID_MAX_LIMIT, &rule->exclude.pid,
 			      &rule->exclude.npid);
@@ -669,6 +710,7 @@ static void parse_filter(struct ytree_ctx *c, const struct ytree_node *map, stru
 					  ARRAY_SIZE(result_names), "success, failure or any", &v))
 			rule->result = (enum rules_result)v;
 	}
+	parse_programs(c, map, rule);
 	if ((n = ytree_map_get(map, "syscalls")) || (n = ytree_map_get(map, "exclude_syscalls"))) {
 		if (rule->probe != RT_PROBE_SYS_ENTER) {
 			ytree_error(c, &n->mark, "syscall filters apply only to probe sys_enter");
@@ -800,6 +842,99 @@ static void parse_buffer_size(struct ytree_ctx *c, const struct ytree_node *n,
 		rule->buffer_size = v;
 }
 
+/*
+ * A figure an expectation names: a plain whole number, 0 or more (range: it may
+ * also be a mapping of min and max, which the message then offers).
+ */
+static bool parse_expect_number(struct ytree_ctx *c, const struct ytree_node *n,
+				const char *what, bool range, unsigned long long *out)
+{
+	if (ytree_is_integer(n))
+		return ytree_get_uint(c, n, what, false, 0, ULLONG_MAX, out);
+	ytree_error(c, &n->mark, "'%s' must be a whole number, 0 or more%s", what,
+		    range ? ", or a mapping of min and max" : "");
+	return false;
+}
+
+/*
+ * A measure's value into *e: N (exactly N), or a mapping of min, max or both.
+ * *e stays unset when the value is not one.
+ */
+static void parse_expect_range(struct ytree_ctx *c, const struct ytree_node *n,
+			       const char *what, struct rules_expect *e)
+{
+	static const char *const keys[] = { "min", "max", NULL };
+	unsigned long long min = 0, max = ULLONG_MAX;
+	const struct ytree_node *lo, *hi;
+	char context[32];
+	bool ok = true;
+
+	if (n->type != YTREE_MAP) {
+		if (parse_expect_number(c, n, what, true, &min)) {
+			e->set = true;
+			e->min = e->max = min;
+		}
+		return;
+	}
+	snprintf(context, sizeof(context), "expect %s", what);
+	ytree_check_keys(c, n, context, keys);
+	lo = ytree_map_get(n, "min");
+	hi = ytree_map_get(n, "max");
+	if (!lo && !hi) {
+		/* Unknown keys only: check_keys said so. */
+		if (!n->nitems)
+			ytree_error(c, &n->mark, "'%s' is empty: give min, max or both", what);
+		return;
+	}
+	if (lo && !parse_expect_number(c, lo, "min", false, &min))
+		ok = false;
+	if (hi && !parse_expect_number(c, hi, "max", false, &max))
+		ok = false;
+	if (ok && min > max) {
+		ytree_error(c, &lo->mark, "'min' %llu is more than 'max' %llu", min, max);
+		ok = false;
+	}
+	if (ok) {
+		e->set = true;
+		e->min = min;
+		e->max = max;
+	}
+}
+
+/* expect: a mapping of measures, each one the rule's mode has. */
+static void parse_expect(struct ytree_ctx *c, const struct ytree_node *map,
+			 struct rules_rule *rule)
+{
+	static const char *const keys[] = { "events", "counted", NULL };
+	static const char *const other[] = { "a count rule's figure is 'counted'",
+					     "a stream rule's figure is 'events'" };
+	size_t m, i;
+
+	if (!ytree_expect_type(c, map, YTREE_MAP, "expect"))
+		return;
+	if (!map->nitems) {
+		ytree_error(c, &map->mark, "'expect' is empty: give events (stream rules) or "
+			    "counted (count rules)");
+		return;
+	}
+	ytree_check_keys(c, map, "expect", keys);
+	for (m = 0; m < RULES_MEASURES; m++) {
+		/* The first of its key: check_keys reported any second. */
+		for (i = 0; i + 1 < map->nitems; i += 2)
+			if (ytree_key_is(map->items[i], measure_names[m]))
+				break;
+		if (i + 1 >= map->nitems)
+			continue;
+		if (rule->mode != measure_modes[m]) {
+			ytree_error(c, &map->items[i]->mark, "'%s' applies only to %s rules: %s",
+				    measure_names[m], mode_names[measure_modes[m]], other[m]);
+			continue;
+		}
+		rule->expect[m].mark = map->items[i]->mark;
+		parse_expect_range(c, map->items[i + 1], measure_names[m], &rule->expect[m]);
+	}
+}
+
 static void parse_rule_outputs(struct ytree_ctx *c, const struct ytree_node *seq,
 			       const struct rules *r, struct rules_rule *rule)
 {
@@ -840,7 +975,7 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 {
 	static const char *const keys[] = { "name", "probe", "attach", "mode", "filter",
 					    "group_by", "max_argv_bytes", "rate_limit",
-					    "buffer_size", "outputs", NULL };
+					    "buffer_size", "outputs", "expect", NULL };
 	const struct ytree_node *n;
 	const char *s;
 	int v;
@@ -901,6 +1036,8 @@ static void parse_rule(struct ytree_ctx *c, const struct ytree_node *map, const 
 		parse_rule_outputs(c, n, r, rule);
 	else if ((v = find_output(r, "stdout")) >= 0)
 		rule->outputs[rule->noutputs++] = (unsigned)v;
+	if ((n = ytree_map_get(map, "expect")))
+		parse_expect(c, n, rule);
 }
 
 static void parse_rules(struct ytree_ctx *c, const struct ytree_node *seq, struct rules *r)
@@ -1104,6 +1241,7 @@ static void filter_free(struct rules_filter *f)
 	free_strings(f->unit, f->nunit);
 	free_strings(f->container, f->ncontainer);
 	free(f->comm);
+	free(f->program);
 	free(f->pid);
 	free(f->uid);
 	free(f->sys);

@@ -102,6 +102,10 @@ enum rules_result {
 struct rules_filter {
 	char (*comm)[RT_COMM_LEN];	/* NUL-padded kernel comms */
 	size_t ncomm;
+	/* execve rules: the name a successful exec gives the process (its comm
+	 * after it, from the file's name), NUL-padded like comm */
+	char (*program)[RT_COMM_LEN];
+	size_t nprogram;
 	uint32_t *pid;
 	size_t npid;
 	uint32_t *uid;
@@ -145,6 +149,24 @@ struct rules_rate {
 #define RULES_GROUP_KINDS	6	/* the bits above */
 #define RULES_GROUP_BY_CGROUP	(RULES_GROUP_CGROUP | RULES_GROUP_UNIT | RULES_GROUP_CONTAINER)
 
+/*
+ * expect: what a rule's figures must be by the end of the run, one range per
+ * measure. The measures, in this order: events (stream rules: the events the
+ * kernel matched for it) and counted (count rules: the sum of its counts).
+ */
+enum rules_measure {
+	RULES_MEASURE_EVENTS = 0,
+	RULES_MEASURE_COUNTED,
+	RULES_MEASURES,
+};
+
+struct rules_expect {
+	bool set;			/* the rule file gives this measure */
+	uint64_t min;
+	uint64_t max;			/* UINT64_MAX: no upper bound */
+	struct rules_mark mark;		/* of the measure's key */
+};
+
 struct rules_rule {
 	char name[RULES_NAME_MAX + 1];
 	enum rt_probe probe;
@@ -162,6 +184,7 @@ struct rules_rule {
 	unsigned slot;			/* its bit in the kernel's rule masks */
 	unsigned outputs[RULES_MAX_OUTPUTS];	/* indexes into rules.outputs */
 	size_t noutputs;
+	struct rules_expect expect[RULES_MEASURES];	/* by enum rules_measure */
 	struct rules_mark mark;
 };
 
@@ -235,6 +258,8 @@ const char *rules_attach_name(enum rules_attach a);
 const char *rules_mode_name(enum rules_mode m);
 const char *rules_output_type_name(enum rules_output_type t);
 const char *rules_result_name(enum rules_result r);
+/* "events" or "counted": the name of a measure in expect:; "?" for anything else. */
+const char *rules_measure_name(enum rules_measure m);
 /* The group_by name of RULES_GROUP_* bit i (1u << i). */
 const char *rules_group_name(unsigned i);
 

@@ -109,6 +109,8 @@ struct rt_ruleset {
 	__u64 uid_include_rules;
 	__u64 sys_include_rules;
 	__u64 comm_lookup_rules;
+	__u64 program_include_rules;	/* execve rules with a program list */
+	__u64 program_lookup_rules;	/* execve rules with program or exclude_program */
 	__u64 pid_lookup_rules;
 	__u64 uid_lookup_rules;
 	__u64 sys_lookup_rules;

@@ -47,12 +47,13 @@ static struct key_bit *key_add(struct key_list *l, __u64 bit, int list)
 	return kb;
 }
 
-static void add_comms(struct key_list *l, const struct rules_filter *f, __u64 bit, int list)
+static void add_comms(struct key_list *l, char (*const v)[RT_COMM_LEN], size_t n, __u64 bit,
+		      int list)
 {
 	size_t i;
 
-	for (i = 0; i < f->ncomm; i++)
-		memcpy(key_add(l, bit, list)->comm, f->comm[i], RT_COMM_LEN);
+	for (i = 0; i < n; i++)
+		memcpy(key_add(l, bit, list)->comm, v[i], RT_COMM_LEN);
 }
 
 static void add_nums(struct key_list *l, const uint32_t *v, size_t n, __u64 bit, int list)
@@ -109,6 +110,24 @@ static int build_nums(struct key_list *l, struct settings_num **out, size_t *cou
 	free(vals);
 	free(first);
 	return n > max ? -EINVAL : 0;
+}
+
+/* The distinct names of l as settings_comm entries, sorted; -EINVAL past the map's room. */
+static int build_comms(struct key_list *l, struct settings_comm **out, size_t *count)
+{
+	struct rt_filter_val *vals = xcalloc(l->n + 1, sizeof(*vals));
+	size_t *first = xcalloc(l->n + 1, sizeof(*first));
+	size_t i, n = merge_keys(l, cmp_comm, vals, first);
+
+	*out = xcalloc(n + 1, sizeof(**out));
+	*count = n;
+	for (i = 0; i < n; i++) {
+		memcpy((*out)[i].comm, l->v[first[i]].comm, RT_COMM_LEN);
+		(*out)[i].val = vals[i];
+	}
+	free(vals);
+	free(first);
+	return n > RT_MAX_FILTER_KEYS ? -EINVAL : 0;
 }
 
 static int check_attach(const struct rules *r, struct settings *s, char *err, size_t errlen)
@@ -307,6 +326,10 @@ static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_rule
 		rs->sys_include_rules |= bit;
 	if (in->ncomm || ex->ncomm)
 		rs->comm_lookup_rules |= bit;
+	if (in->nprogram)
+		rs->program_include_rules |= bit;
+	if (in->nprogram || ex->nprogram)
+		rs->program_lookup_rules |= bit;
 	if (in->npid || ex->npid)
 		rs->pid_lookup_rules |= bit;
 	if (in->nuid || ex->nuid)
@@ -334,9 +357,8 @@ static void encode_rule(const struct rules_rule *rule, __u64 bit, struct rt_rule
 int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t args_cap,
 			  struct settings *s, char *err, size_t errlen)
 {
-	struct key_list comms = { 0 }, pids = { 0 }, uids = { 0 }, sys = { 0 };
-	struct rt_filter_val *vals = NULL;
-	size_t i, *first = NULL;
+	struct key_list comms = { 0 }, programs = { 0 }, pids = { 0 }, uids = { 0 }, sys = { 0 };
+	size_t i;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -353,8 +375,10 @@ int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t
 		encode_rule(rule, bit, &s->ruleset);
 		if ((ret = encode_cgroups(r, rule, bit, s, err, errlen)) != 0)
 			goto out;
-		add_comms(&comms, in, bit, LIST_INCLUDE);
-		add_comms(&comms, ex, bit, LIST_EXCLUDE);
+		add_comms(&comms, in->comm, in->ncomm, bit, LIST_INCLUDE);
+		add_comms(&comms, ex->comm, ex->ncomm, bit, LIST_EXCLUDE);
+		add_comms(&programs, in->program, in->nprogram, bit, LIST_INCLUDE);
+		add_comms(&programs, ex->program, ex->nprogram, bit, LIST_EXCLUDE);
 		add_nums(&pids, in->pid, in->npid, bit, rule->follow ? LIST_FOLLOW : LIST_INCLUDE);
 		add_nums(&pids, ex->pid, ex->npid, bit, LIST_EXCLUDE);
 		add_nums(&uids, in->uid, in->nuid, bit, LIST_INCLUDE);
@@ -365,16 +389,12 @@ int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t
 	if (s->ruleset.exec_args_max > args_cap)
 		s->ruleset.exec_args_max = args_cap;
 
-	vals = xcalloc(comms.n + 1, sizeof(*vals));
-	first = xcalloc(comms.n + 1, sizeof(*first));
-	s->ncomms = merge_keys(&comms, cmp_comm, vals, first);
-	s->comms = xcalloc(s->ncomms + 1, sizeof(*s->comms));
-	for (i = 0; i < s->ncomms; i++) {
-		memcpy(s->comms[i].comm, comms.v[first[i]].comm, RT_COMM_LEN);
-		s->comms[i].val = vals[i];
-	}
-	if (s->ncomms > RT_MAX_FILTER_KEYS) {
+	if (build_comms(&comms, &s->comms, &s->ncomms)) {
 		ret = too_many(r, "comm", s->ncomms, err, errlen);
+		goto out;
+	}
+	if (build_comms(&programs, &s->programs, &s->nprograms)) {
+		ret = too_many(r, "program", s->nprograms, err, errlen);
 		goto out;
 	}
 	if (build_nums(&pids, &s->pids, &s->npids, RT_MAX_FILTER_KEYS)) {
@@ -394,11 +414,10 @@ int settings_build_capped(const struct rules *r, const unsigned *slots, uint32_t
 	ret = 0;
 out:
 	free(comms.v);
+	free(programs.v);
 	free(pids.v);
 	free(uids.v);
 	free(sys.v);
-	free(vals);
-	free(first);
 	if (ret)
 		settings_free(s);
 	return ret;
@@ -414,6 +433,7 @@ void settings_free(struct settings *s)
 {
 	free(s->cgnames);
 	free(s->comms);
+	free(s->programs);
 	free(s->pids);
 	free(s->uids);
 	free(s->syscalls);

@@ -38,6 +38,8 @@ struct settings {
 	size_t ncgnames;
 	struct settings_comm *comms;	/* sorted by comm, one entry per distinct comm */
 	size_t ncomms;
+	struct settings_comm *programs;	/* the same, of execve rules' program names */
+	size_t nprograms;
 	struct settings_num *pids;	/* each sorted by key, one entry per distinct key */
 	size_t npids;
 	struct settings_num *uids;

@@ -9,15 +9,16 @@
 #include "summary_json.h"
 #include "syscalls.h"
 
-static void json_comms(struct strbuf *out, const char *key, const struct rules_filter *f)
+static void json_comms(struct strbuf *out, const char *key, char (*const v)[RT_COMM_LEN],
+		       size_t n)
 {
 	size_t i;
 
 	strbuf_addf(out, ",\"%s\":[", key);
-	for (i = 0; i < f->ncomm; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
 			strbuf_addc(out, ',');
-		escape_json_string(out, f->comm[i], strnlen(f->comm[i], RT_COMM_LEN));
+		escape_json_string(out, v[i], strnlen(v[i], RT_COMM_LEN));
 	}
 	strbuf_addc(out, ']');
 }
@@ -59,11 +60,11 @@ static void json_filter(struct strbuf *out, const struct rules_rule *rule)
 {
 	strbuf_adds(out, ",\"filter\":{\"follow\":");
 	strbuf_adds(out, rule->follow ? "true" : "false");
-	json_comms(out, "comm", &rule->include);
+	json_comms(out, "comm", rule->include.comm, rule->include.ncomm);
 	json_nums(out, "pid", rule->include.pid, rule->include.npid);
 	json_nums(out, "uid", rule->include.uid, rule->include.nuid);
 	json_syscalls(out, "syscalls", &rule->include);
-	json_comms(out, "exclude_comm", &rule->exclude);
+	json_comms(out, "exclude_comm", rule->exclude.comm, rule->exclude.ncomm);
 	json_nums(out, "exclude_pid", rule->exclude.pid, rule->exclude.npid);
 	json_nums(out, "exclude_uid", rule->exclude.uid, rule->exclude.nuid);
 	json_syscalls(out, "exclude_syscalls", &rule->exclude);
@@ -74,6 +75,8 @@ static void json_filter(struct strbuf *out, const struct rules_rule *rule)
 	json_strings(out, "exclude_unit", rule->exclude.unit, rule->exclude.nunit);
 	json_strings(out, "exclude_container", rule->exclude.container,
 		     rule->exclude.ncontainer);
+	json_comms(out, "program", rule->include.program, rule->include.nprogram);
+	json_comms(out, "exclude_program", rule->exclude.program, rule->exclude.nprogram);
 	strbuf_addc(out, '}');
 }
 
@@ -130,8 +133,51 @@ static void json_stream(struct strbuf *out, const struct summary *sum,
 	strbuf_addc(out, '}');
 }
 
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/*
+ * "expect":[{"measure","min","max","value","exact","bound","met","undecided",
+ * "why"}]: the rule's expectations judged, max null for none, why null when the
+ * figure is exact.
+ */
+static void json_expect(struct strbuf *out, const struct expect_report *r,
+			const struct rules_rule *rule)
+{
+	bool first = true;
+	size_t i;
+
+	strbuf_adds(out, ",\"expect\":[");
+	for (i = 0; r && i < r->n; i++) {
+		const struct expect_result *x = &r->results[i];
+
+		if (x->rule != rule)
+			continue;
+		strbuf_addf(out, "%s{\"measure\":\"%s\",\"min\":%llu,\"max\":", first ? "" : ",",
+			    rules_measure_name(x->measure), (unsigned long long)x->min);
+		if (x->max == UINT64_MAX)
+			strbuf_adds(out, "null");
+		else
+			strbuf_addf(out, "%llu", (unsigned long long)x->max);
+		strbuf_addf(out, ",\"value\":%llu,\"exact\":%s,\"bound\":\"%s\",\"met\":%s,"
+			    "\"undecided\":%s,\"why\":", (unsigned long long)x->value,
+			    json_bool(x->bound == EXPECT_EXACT), expect_bound_name(x->bound),
+			    json_bool(x->verdict == EXPECT_MET),
+			    json_bool(x->verdict == EXPECT_UNDECIDED));
+		if (x->why[0])
+			escape_json_string(out, x->why, strlen(x->why));
+		else
+			strbuf_adds(out, "null");
+		strbuf_addc(out, '}');
+		first = false;
+	}
+	strbuf_addc(out, ']');
+}
+
 static void json_rule(struct strbuf *out, const struct summary *sum,
-		      const struct summary_rule *sr)
+		      const struct summary_rule *sr, const struct expect_report *expect)
 {
 	const struct rules_rule *rule = sr->rule;
 	size_t i;
@@ -142,6 +188,7 @@ static void json_rule(struct strbuf *out, const struct summary *sum,
 	strbuf_addf(out, ",\"probe\":\"%s\",\"mode\":\"%s\",\"attach\":\"%s\"",
 		    rules_probe_name(rule->probe), rules_mode_name(rule->mode), sr->attach);
 	json_filter(out, rule);
+	json_expect(out, expect, rule);
 	if (rule->mode == RULES_MODE_STREAM) {
 		json_stream(out, sum, sr);
 		return;
@@ -193,7 +240,7 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 	for (i = 0; i < sum->nrules; i++) {
 		if (i)
 			strbuf_addc(out, ',');
-		json_rule(out, sum, &sum->rules[i]);
+		json_rule(out, sum, &sum->rules[i], run->expect);
 		kernel_lost += sum->rules[i].lost;
 		unread += sum->rules[i].unread;
 	}
@@ -230,5 +277,10 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		    (unsigned long long)run->past_max);
 	for (i = 0; i < sum->reloads && i < ARRAY_SIZE(sum->reload_at); i++)
 		strbuf_addf(out, "%s%.3f", i ? "," : "", sum->reload_at[i]);
-	strbuf_addf(out, "],\"reload_count\":%u}\n", sum->reloads);
+	strbuf_addf(out, "],\"reload_count\":%u,", sum->reloads);
+	if (run->expect)
+		strbuf_addf(out, "\"expectations\":{\"met\":%u,\"failed\":%u,\"undecided\":%u}}\n",
+			    run->expect->met, run->expect->failed, run->expect->undecided);
+	else
+		strbuf_adds(out, "\"expectations\":{\"met\":0,\"failed\":0,\"undecided\":0}}\n");
 }

@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include "expect.h"
 #include "rules.h"
 #include "summary.h"
 #include "util.h"
@@ -19,6 +20,7 @@ struct summary_json_run {
 	int exit_status;
 	uint64_t max_events;		/* 0: none */
 	uint64_t past_max;		/* events not delivered after max_events */
+	const struct expect_report *expect;	/* the expectations judged; NULL: none */
 };
 
 /* Append the summary object (and a newline) to out. */

@@ -134,6 +134,10 @@ static const struct {
 	{ "bad-empty-rules.yaml", "bad-empty-rules.yaml:2:8: 'rules' is empty: at least one "
 	  "rule is needed\n" },
 	{ "bad-empty.yaml", "bad-empty.yaml:1:1: empty rule file\n" },
+	{ "bad-expect-mode.yaml", "bad-expect-mode.yaml:6:15: 'events' applies only to stream "
+	  "rules: a count rule's figure is 'counted'\n" },
+	{ "bad-expect-range.yaml", "bad-expect-range.yaml:8:14: 'min' 10 is more than 'max' "
+	  "1\n" },
 	{ "bad-facility.yaml", "bad-facility.yaml:3:34: unknown facility 'local9' (expected "
 	  "kern, user, mail, daemon, auth, syslog, lpr, news, uucp, cron, authpriv, ftp or "
 	  "local0 to local7)\n" },
@@ -218,14 +222,15 @@ static const struct {
 	{ "bad-two-documents.yaml", "bad-two-documents.yaml:4:1: more than one YAML document\n" },
 	{ "bad-unknown-filter-key.yaml", "bad-unknown-filter-key.yaml:5:15: unknown key "
 	  "'command' in filter (expected one of: comm, pid, uid, syscalls, cgroup, unit, "
-	  "container, follow, result, exclude_comm, exclude_pid, exclude_uid, exclude_syscalls, "
-	  "exclude_cgroup, exclude_unit, exclude_container)\n" },
+	  "container, program, follow, result, exclude_comm, exclude_pid, exclude_uid, "
+	  "exclude_syscalls, exclude_cgroup, exclude_unit, exclude_container, "
+	  "exclude_program)\n" },
 	{ "bad-unit-timer.yaml", "bad-unit-timer.yaml:5:37: unit 'backup.timer' is a timer "
 	  "unit: the processes it starts run in a service, by default 'backup.service': give "
 	  "that\n" },
 	{ "bad-unknown-key.yaml", "bad-unknown-key.yaml:5:5: unknown key 'colour' in rule "
 	  "(expected one of: name, probe, attach, mode, filter, group_by, max_argv_bytes, "
-	  "rate_limit, buffer_size, outputs)\n" },
+	  "rate_limit, buffer_size, outputs, expect)\n" },
 	{ "bad-unknown-output-type.yaml", "bad-unknown-output-type.yaml:3:16: unknown output "
 	  "type 'file' (expected stdout, csv, syslog or json)\n" },
 	{ "bad-unknown-output.yaml", "bad-unknown-output.yaml:5:23: unknown output 'nowhere'\n" },
@@ -893,6 +898,170 @@ START_TEST(test_rate_limit)
 }
 END_TEST
 
+/*
+ * expect: a mapping of measures, events for a stream rule, counted for a count
+ * rule; each N (exactly N) or a mapping of min and/or max. Every defect at its
+ * place: the measure's key for the wrong mode, the value for a bad number, the
+ * min for min > max, the mapping for an empty one.
+ */
+#define EXPECT_AT(col, msg) "t:5:" #col ": " msg "\n"
+/* program, exclude_program: execve rules reporting successful execs only. */
+START_TEST(test_program)
+{
+	expect_ok("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		  "    filter: { program: [curl, wget, curl], exclude_program: [sh] }\n");
+	ck_assert_uint_eq(r.rules[0].include.nprogram, 2);
+	ck_assert_str_eq(r.rules[0].include.program[0], "curl");
+	ck_assert_str_eq(r.rules[0].include.program[1], "wget");
+	ck_assert_uint_eq(r.rules[0].exclude.nprogram, 1);
+	ck_assert_str_eq(r.rules[0].exclude.program[0], "sh");
+	ck_assert_uint_eq(r.rules[0].include.ncomm, 0);
+	/* 15 bytes is a whole name; a 16th is one the kernel never gives. */
+	expect_ok("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		  "    filter: { program: [fifteen-bytes-x] }\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		     "    filter: { exclude_program: [sixteen-bytes-xx] }\n",
+		     "t:5:33: program 'sixteen-bytes-xx' is longer than 15 bytes\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: sys_enter\n"
+		     "    filter: { program: [curl] }\n",
+		     "t:5:24: 'program' applies only to probe execve: the program a "
+		     "successful exec runs\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		     "    filter: { result: any, exclude_program: [sh] }\n",
+		     "t:5:45: 'exclude_program' needs result: success (the default): a "
+		     "failed exec runs no program\n");
+	expect_error("version: 1\nrules:\n  - name: x\n    probe: execve\n"
+		     "    filter: { program: curl }\n",
+		     "t:5:24: 'program' must be a sequence\n");
+}
+END_TEST
+
+START_TEST(test_expect)
+{
+	static const struct {
+		const char *probe;	/* "execve": stream; "sys_enter": count */
+		const char *value;
+		const char *error;	/* NULL: accepted */
+		int measure;
+		uint64_t min, max;
+	} cases[] = {
+		{ "execve", "{ events: 0 }", NULL, RULES_MEASURE_EVENTS, 0, 0 },
+		{ "execve", "{ events: 3 }", NULL, RULES_MEASURE_EVENTS, 3, 3 },
+		{ "execve", "{ events: { max: 100 } }", NULL, RULES_MEASURE_EVENTS, 0, 100 },
+		{ "execve", "{ events: { min: 1 } }", NULL, RULES_MEASURE_EVENTS, 1, UINT64_MAX },
+		{ "execve", "{ events: { min: 2, max: 2 } }", NULL, RULES_MEASURE_EVENTS, 2, 2 },
+		{ "execve", "{ events: { max: 9, min: 0 } }", NULL, RULES_MEASURE_EVENTS, 0, 9 },
+		{ "execve", "{ events: 18446744073709551615 }", NULL, RULES_MEASURE_EVENTS,
+		  UINT64_MAX, UINT64_MAX },
+		{ "sys_enter", "{ counted: 500 }", NULL, RULES_MEASURE_COUNTED, 500, 500 },
+		{ "sys_enter", "{ counted: { min: 1 } }", NULL, RULES_MEASURE_COUNTED, 1,
+		  UINT64_MAX },
+		{ "sys_enter", "{ counted: { min: 10, max: 20 } }", NULL, RULES_MEASURE_COUNTED,
+		  10, 20 },
+		/* A measure the rule's mode does not have. */
+		{ "execve", "{ counted: 1 }", EXPECT_AT(15, "'counted' applies only to count "
+		  "rules: a stream rule's figure is 'events'"), 0, 0, 0 },
+		{ "sys_enter", "{ events: 0 }", EXPECT_AT(15, "'events' applies only to stream "
+		  "rules: a count rule's figure is 'counted'"), 0, 0, 0 },
+		/* Unknown, duplicate, none. */
+		{ "execve", "{ evnts: 0 }", EXPECT_AT(15, "unknown key 'evnts' in expect "
+		  "(expected one of: events, counted)"), 0, 0, 0 },
+		{ "execve", "{ events: 0, events: 1 }", EXPECT_AT(26, "duplicate key 'events'"),
+		  0, 0, 0 },
+		{ "execve", "{}", EXPECT_AT(13, "'expect' is empty: give events (stream rules) "
+		  "or counted (count rules)"), 0, 0, 0 },
+		{ "execve", "0", EXPECT_AT(13, "'expect' must be a mapping"), 0, 0, 0 },
+		{ "execve", "[events]", EXPECT_AT(13, "'expect' must be a mapping"), 0, 0, 0 },
+		/* Negative, not an integer, too large. */
+		{ "execve", "{ events: -1 }", EXPECT_AT(23, "'events' must be a whole number, 0 "
+		  "or more, or a mapping of min and max"), 0, 0, 0 },
+		{ "execve", "{ events: 1.5 }", EXPECT_AT(23, "'events' must be a whole number, 0 "
+		  "or more, or a mapping of min and max"), 0, 0, 0 },
+		{ "execve", "{ events: '3' }", EXPECT_AT(23, "'events' must be a whole number, 0 "
+		  "or more, or a mapping of min and max"), 0, 0, 0 },
+		{ "execve", "{ events: 01 }", EXPECT_AT(23, "'events' must be a whole number, 0 "
+		  "or more, or a mapping of min and max"), 0, 0, 0 },
+		{ "execve", "{ events: [0] }", EXPECT_AT(23, "'events' must be a whole number, 0 "
+		  "or more, or a mapping of min and max"), 0, 0, 0 },
+		{ "execve", "{ events: 18446744073709551616 }", EXPECT_AT(23, "'events' must be "
+		  "at most 18446744073709551615"), 0, 0, 0 },
+		{ "sys_enter", "{ counted: { min: -1 } }", EXPECT_AT(31, "'min' must be a whole "
+		  "number, 0 or more"), 0, 0, 0 },
+		{ "sys_enter", "{ counted: { max: x } }", EXPECT_AT(31, "'max' must be a whole "
+		  "number, 0 or more"), 0, 0, 0 },
+		/* min above max, at min; an empty range, at it; unknown and twice. */
+		{ "execve", "{ events: { min: 5, max: 3 } }", EXPECT_AT(30, "'min' 5 is more "
+		  "than 'max' 3"), 0, 0, 0 },
+		{ "execve", "{ events: {} }", EXPECT_AT(23, "'events' is empty: give min, max or "
+		  "both"), 0, 0, 0 },
+		{ "execve", "{ events: { least: 1 } }", EXPECT_AT(25, "unknown key 'least' in "
+		  "expect events (expected one of: min, max)"), 0, 0, 0 },
+		{ "execve", "{ events: { min: 1, min: 2 } }", EXPECT_AT(33, "duplicate key "
+		  "'min'"), 0, 0, 0 },
+	};
+	char yaml[256];
+	size_t i;
+	int m;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\nrules:\n  - name: x\n    probe: %s\n"
+			 "    expect: %s\n", cases[i].probe, cases[i].value);
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		for (m = 0; m < RULES_MEASURES; m++) {
+			const struct rules_expect *e = &r.rules[0].expect[m];
+
+			ck_assert_msg(e->set == (m == cases[i].measure), "%s: measure %d",
+				      cases[i].value, m);
+		}
+		m = cases[i].measure;
+		ck_assert_msg(r.rules[0].expect[m].min == cases[i].min &&
+			      r.rules[0].expect[m].max == cases[i].max, "%s: %llu to %llu",
+			      cases[i].value, (unsigned long long)r.rules[0].expect[m].min,
+			      (unsigned long long)r.rules[0].expect[m].max);
+		/* The measure's key: where a summary line would point. */
+		ck_assert_uint_eq(r.rules[0].expect[m].mark.line, 5);
+		ck_assert_uint_eq(r.rules[0].expect[m].mark.column, 15);
+	}
+	/* None by default; a sys_enter rule streams events with mode stream. */
+	expect_ok("version: 1\nrules:\n  - { name: a, probe: execve }\n"
+		  "  - { name: s, expect: { events: { max: 7 } }, probe: sys_enter,\n"
+		  "      mode: stream }\n");
+	ck_assert(!r.rules[0].expect[RULES_MEASURE_EVENTS].set);
+	ck_assert(!r.rules[0].expect[RULES_MEASURE_COUNTED].set);
+	ck_assert(r.rules[1].expect[RULES_MEASURE_EVENTS].set);
+	ck_assert_uint_eq(r.rules[1].expect[RULES_MEASURE_EVENTS].max, 7);
+	/* Block style: the marks of each line. */
+	expect_error("version: 1\nrules:\n"
+		     "  - name: a\n"
+		     "    probe: sys_enter\n"
+		     "    expect:\n"
+		     "      counted:\n"
+		     "        min: 3\n"
+		     "        max: 2\n"
+		     "  - name: b\n"
+		     "    probe: execve\n"
+		     "    expect:\n"
+		     "      events: 1\n"
+		     "      counted: 0\n",
+		     "t:7:14: 'min' 3 is more than 'max' 2\n"
+		     "t:13:7: 'counted' applies only to count rules: a stream rule's figure is "
+		     "'events'\n");
+	/* Errors accumulate with the others'. */
+	expect_error("version: 1\nrules:\n"
+		     "  - { name: a, probe: execve, expect: { events: x }, buffer_size: 3 }\n",
+		     "t:3:67: 'buffer_size' must be between 4096 and 1073741824 bytes (1024M)\n"
+		     "t:3:49: 'events' must be a whole number, 0 or more, or a mapping of min "
+		     "and max\n");
+	ck_assert_str_eq(rules_measure_name(RULES_MEASURE_EVENTS), "events");
+	ck_assert_str_eq(rules_measure_name(RULES_MEASURE_COUNTED), "counted");
+	ck_assert_str_eq(rules_measure_name(RULES_MEASURES), "?");
+}
+END_TEST
+
 /* The kernel's refill interval: per/events, rounded up to a whole nanosecond. */
 START_TEST(test_rate_interval)
 {
@@ -1054,7 +1223,7 @@ START_TEST(test_many_errors)
 		     "t:3:23: unknown probe 'nope' (expected execve or sys_enter)\n"
 		     "t:4:44: unknown key 'colour' in rule (expected one of: name, probe, attach, "
 		     "mode, filter, group_by, max_argv_bytes, rate_limit, buffer_size, "
-		     "outputs)\n"
+		     "outputs, expect)\n"
 		     "t:4:37: mode 'count' is not available for probe execve\n");
 }
 END_TEST
@@ -1792,6 +1961,8 @@ int main(void)
 	tcase_add_test(tc, test_max_message);
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_rate_interval);
+	tcase_add_test(tc, test_expect);
+	tcase_add_test(tc, test_program);
 	tcase_add_test(tc, test_buffer_size);
 	tcase_add_test(tc, test_format_duration);
 	tcase_add_test(tc, test_exec_key_errors);

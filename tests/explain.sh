@@ -116,12 +116,13 @@ none = {"include": [], "exclude": []}
 eq("execs filters", ex["filters"], {
     "comm": {"include": ["bash", "rt-explain"], "exclude": []},
     "pid": {"include": [], "exclude": [1], "follow": []},
-    "uid": none, "syscall": none, "cgroup": none, "unit": none, "container": none})
+    "uid": none, "syscall": none, "program": none, "cgroup": none, "unit": none,
+    "container": none})
 eq("sys filters: syscall names", [s["name"] for s in sy["filters"]["syscall"]["include"]],
    ["getppid", "openat"])
 eq("sys filters", {**sy["filters"], "syscall": None}, {
     "comm": none, "pid": {"include": [], "exclude": [], "follow": []}, "uid": none,
-    "syscall": None, "cgroup": none, "unit": none, "container": none})
+    "syscall": None, "program": none, "cgroup": none, "unit": none, "container": none})
 eq("execs outputs", ex["outputs"], [{"name": "stdout", "type": "stdout", "path": None},
    {"name": "audit", "type": "csv", "path": env["AUDIT"]}])
 eq("sys outputs", sy["outputs"], [{"name": "stdout", "type": "stdout", "path": None}])
