@@ -218,7 +218,7 @@ void escape_prom_label(struct strbuf *sb, const char *str, size_t n)
 			strbuf_adds(sb, "\\\"");
 		else if (c == '\n')
 			strbuf_adds(sb, "\\n");
-		else	/* other control bytes too: the format takes them, and so reads back the comm */
+		else	/* control bytes too: the format takes them, the value is the comm */
 			strbuf_add(sb, s + i - len, len);
 	}
 }

@@ -587,8 +587,8 @@ static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 		if (out->type == RULES_OUT_PROMETHEUS) {
 			char every[RULES_DURATION_LEN];
 
-			strbuf_addf(sb, ", every %s, max_series %u",
-				    rules_format_duration(out->interval_ms, every), out->max_series);
+			rules_format_duration(out->interval_ms, every);
+			strbuf_addf(sb, ", every %s, max_series %u", every, out->max_series);
 		}
 		strbuf_adds(sb, ")");
 	}

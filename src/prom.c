@@ -93,10 +93,18 @@ static bool prom_limited(const struct summary_rule *sr)
 	return prom_stream(sr) && sr->rule->rate.events;
 }
 
-/* The rules of output out that pick satisfies. */
-#define PROM_RULES(sum, out, sr, pick)							\
-	for ((sr) = (sum)->rules; (sr) < (sum)->rules + (sum)->nrules; (sr)++)		\
-		if (sink_rule_uses_output((sr), (out)) && pick(sr))
+static bool prom_any(const struct summary_rule *sr)
+{
+	(void)sr;
+	return true;
+}
+
+/* Whether output out shows rule sr in a family for the rules pick takes. */
+static bool prom_shows(const struct summary_rule *sr, unsigned out,
+		       bool (*pick)(const struct summary_rule *))
+{
+	return sink_rule_uses_output(sr, out) && pick(sr);
+}
 
 static void prom_run(struct strbuf *sb, const struct summary *sum)
 {
@@ -126,28 +134,28 @@ static void prom_events(struct strbuf *sb, const struct summary *sum, unsigned o
 
 	prom_family(sb, "ruletrace_events_matched_total", "counter",
 		    "Events a stream rule matched in the kernel.");
-	PROM_RULES(sum, out, sr, prom_stream)
-		prom_rule(sb, "ruletrace_events_matched_total", sr, NULL, sr->matched);
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_stream))
+			prom_rule(sb, "ruletrace_events_matched_total", sr, NULL, sr->matched);
 	prom_family(sb, "ruletrace_events_delivered_total", "counter",
 		    "Events of a stream rule handed to its outputs.");
-	PROM_RULES(sum, out, sr, prom_stream)
-		prom_rule(sb, "ruletrace_events_delivered_total", sr, NULL, sr->delivered);
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_stream))
+			prom_rule(sb, "ruletrace_events_delivered_total", sr, NULL, sr->delivered);
 	prom_family(sb, "ruletrace_events_suppressed_total", "counter",
 		    "Events over a stream rule's rate_limit, dropped in the kernel as asked "
 		    "(not a loss).");
-	PROM_RULES(sum, out, sr, prom_limited)
-		prom_rule(sb, "ruletrace_events_suppressed_total", sr, NULL, sr->suppressed);
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_limited))
+			prom_rule(sb, "ruletrace_events_suppressed_total", sr, NULL,
+				  sr->suppressed);
 	prom_family(sb, "ruletrace_events_not_delivered_total", "counter",
 		    "Events of a stream rule that came after --max-events was met: not "
 		    "delivered, not lost.");
-	PROM_RULES(sum, out, sr, prom_stream)
-		prom_rule(sb, "ruletrace_events_not_delivered_total", sr, NULL, sr->past_max);
-}
-
-static bool prom_any(const struct summary_rule *sr)
-{
-	(void)sr;
-	return true;
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_stream))
+			prom_rule(sb, "ruletrace_events_not_delivered_total", sr, NULL,
+				  sr->past_max);
 }
 
 /* Each rule's losses, by the stage that lost them, as --summary-json names them. */
@@ -160,7 +168,9 @@ static void prom_lost(struct strbuf *sb, const struct summary *sum, unsigned out
 		    "What a rule lost, by stage: events (event_buffer, unread_at_stop, "
 		    "outputs), syscalls not counted (count_map_full), descendants not "
 		    "followed (follow_map_full).");
-	PROM_RULES(sum, out, sr, prom_any) {
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++) {
+		if (!prom_shows(sr, out, prom_any))
+			continue;
 		if (prom_stream(sr)) {
 			prom_rule(sb, name, sr, "event_buffer", sr->lost);
 			prom_rule(sb, name, sr, "unread_at_stop", sr->unread);
@@ -287,23 +297,29 @@ static void prom_syscalls(struct strbuf *sb, const struct summary *sum, unsigned
 
 	prom_family(sb, "ruletrace_syscalls_counted_total", "counter",
 		    "Syscalls a count rule counted, all its counters together.");
-	PROM_RULES(sum, out, sr, prom_count)
-		prom_rule(sb, "ruletrace_syscalls_counted_total", sr, NULL, sr->counted);
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_count))
+			prom_rule(sb, "ruletrace_syscalls_counted_total", sr, NULL, sr->counted);
 	prom_family(sb, "ruletrace_syscalls_total", "counter",
 		    "Syscalls a count rule counted, by what it groups by: its max_series "
 		    "largest counters.");
-	PROM_RULES(sum, out, sr, prom_count)
-		prom_counts(sb, sr, max_series ? max_series : RULES_DEFAULT_MAX_SERIES,
-			    &cut[sr - sum->rules], &cut_series[sr - sum->rules]);
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_count))
+			prom_counts(sb, sr, max_series ? max_series : RULES_DEFAULT_MAX_SERIES,
+				    &cut[sr - sum->rules], &cut_series[sr - sum->rules]);
 	prom_family(sb, "ruletrace_syscalls_cut_total", "counter",
 		    "Syscalls a count rule counted in counters past max_series, not written "
 		    "as series.");
-	PROM_RULES(sum, out, sr, prom_count)
-		prom_rule(sb, "ruletrace_syscalls_cut_total", sr, NULL, cut[sr - sum->rules]);
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_count))
+			prom_rule(sb, "ruletrace_syscalls_cut_total", sr, NULL,
+				  cut[sr - sum->rules]);
 	prom_family(sb, "ruletrace_series_cut", "gauge",
 		    "Counters of a count rule past max_series, not written as series.");
-	PROM_RULES(sum, out, sr, prom_count)
-		prom_rule(sb, "ruletrace_series_cut", sr, NULL, cut_series[sr - sum->rules]);
+	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
+		if (prom_shows(sr, out, prom_count))
+			prom_rule(sb, "ruletrace_series_cut", sr, NULL,
+				  cut_series[sr - sum->rules]);
 	free(cut);
 	free(cut_series);
 }

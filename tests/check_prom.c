@@ -39,7 +39,10 @@ static void setup(void)
 		"    rate_limit: { events: 10, per: 1s }\n"
 		"    outputs: [prom, feed]\n"
 		"  - { name: plain, probe: sys_enter, mode: stream, outputs: [feed, prom] }\n"
-		"  - { name: counts, probe: sys_enter, group_by: [comm, syscall], outputs: [prom] }\n"
+		"  - name: counts\n"
+		"    probe: sys_enter\n"
+		"    group_by: [comm, syscall]\n"
+		"    outputs: [prom]\n"
 		"  - { name: bypid, probe: sys_enter, group_by: [pid], outputs: [prom] }\n"
 		"  - name: bycg\n"
 		"    probe: sys_enter\n"
@@ -299,7 +302,8 @@ START_TEST(test_group_by_labels)
 	summary_add_count_labelled(&sum.rules[R_BYCG], "bash", 42, SYS_getppid, labels, 8);
 	add(R_FOLLOWS, "bash", 42, SYS_getppid, 9);
 	format();
-	EXPECT_LINE("ruletrace_syscalls_total{rule=\"counts\",comm=\"bash\",syscall=\"getppid\"} 5");
+	EXPECT_LINE("ruletrace_syscalls_total{rule=\"counts\",comm=\"bash\","
+		    "syscall=\"getppid\"} 5");
 	EXPECT_LINE("ruletrace_syscalls_total{rule=\"bypid\",pid=\"42\"} 6");
 	/* None (no container) is the empty value, which Prometheus takes as no label. */
 	EXPECT_LINE("ruletrace_syscalls_total{rule=\"bycg\",cgroup=\"/system.slice/a.service\","

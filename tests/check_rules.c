@@ -594,7 +594,8 @@ START_TEST(test_prometheus_keys)
 		expect_ok(yaml);
 		ck_assert_int_eq(r.outputs[1].type, RULES_OUT_PROMETHEUS);
 		ck_assert_str_eq(r.outputs[1].path, "/tmp/r.prom");
-		ck_assert_msg(r.outputs[1].interval_ms == cases[i].interval_ms, "%s", cases[i].keys);
+		ck_assert_msg(r.outputs[1].interval_ms == cases[i].interval_ms, "%s",
+			      cases[i].keys);
 		ck_assert_msg(r.outputs[1].max_series == cases[i].max_series, "%s", cases[i].keys);
 	}
 	expect_error("version: 1\noutputs:\n  p: { type: prometheus }\n"
