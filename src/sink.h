@@ -144,7 +144,7 @@ struct sink {
 	struct sink_record *recs;	/* records of buf not yet wholly written */
 	size_t rec_head, nrecs, rec_cap;
 	uint64_t pending;	/* events in buf not yet wholly written */
-	uint64_t written;	/* events that reached the destination */
+	uint64_t written;	/* events that reached the destination (refresh: rewrites) */
 	uint64_t lost;		/* events that did not: dropped, or after a failure */
 	uint64_t dropped;	/* of those, dropped while the sink stayed up */
 	uint64_t lost_by_slot[RT_MAX_RULES];	/* lost, by the rule slot of the event */
