@@ -103,29 +103,44 @@ grep -qxF 'ruletrace_syscalls_counted_total{rule="counts"} 0' "$prom" ||
 echo "ok: written right after the start, zero series in it"
 
 # Rewritten while running: 40 getppid over 3 s show part-way; and each of the
-# reads meanwhile finds a whole file, never a torn or empty one.
+# reads meanwhile, as fast as they come (a file written in place would be caught
+# part-written), finds a whole file: as many TYPE lines as the first, from the
+# first family to the last line of the last.
 as_w --comm rt-prom-spread --getppid 40 --spread 3000 &
 spread=$!
-reads=0 midway=
-types=$(grep -c '^# TYPE ' "$prom")
-while kill -0 "$spread" 2>/dev/null; do
-	text=$(cat "$prom")
-	reads=$((reads + 1))
-	got=$(grep -c '^# TYPE ' <<<"$text")
-	[ "$got" = "$types" ] ||
-		{ printf '%s\n' "$text" >&2; fail "read $reads: $got TYPE lines, want $types"; }
-	[[ "$text" == "# HELP ruletrace_start_time_seconds "* ]] || fail "read $reads: a torn start"
-	[[ "$(tail -n 1 <<<"$text")" == 'ruletrace_prometheus_write_failures_total{output="prom"} '* ]] ||
-		fail "read $reads: a torn end"
-	n=$(sed -n 's/^ruletrace_syscalls_total{rule="counts",comm="rt-prom-spread",syscall="getppid"} //p' <<<"$text")
-	[ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -lt 40 ] && [ "${midway##* }" != "$n" ] &&
-		midway="$midway $n"
-	sleep 0.01
-done
+python3 - "$prom" "$spread" >"$TMP/reads" <<'PY' || { cat "$TMP/reads"; fail "a read found the file part-written"; }
+import os, re, sys
+path, pid = sys.argv[1], int(sys.argv[2])
+first = open(path, "rb").read()
+types = first.count(b"\n# TYPE ") + first.startswith(b"# TYPE ")
+count = re.compile(rb'^ruletrace_syscalls_total\{rule="counts",comm="rt-prom-spread",syscall="getppid"\} (\d+)$', re.M)
+def running():
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+reads, midway = 0, []
+while running():
+    text = open(path, "rb").read()
+    reads += 1
+    got = text.count(b"\n# TYPE ") + text.startswith(b"# TYPE ")
+    whole = (got == types and text.startswith(b"# HELP ruletrace_start_time_seconds ") and
+             re.search(rb'\nruletrace_prometheus_write_failures_total\{output="prom"\} \d+\n\Z', text))
+    if not whole:
+        print(f"read {reads}: {got} TYPE lines (want {types}), {len(text)} bytes:")
+        print(text.decode("utf-8", "replace"))
+        sys.exit(1)
+    m = count.search(text)
+    if m and 0 < int(m.group(1)) < 40 and (not midway or midway[-1] != int(m.group(1))):
+        midway.append(int(m.group(1)))
+print(reads, types, " ".join(map(str, midway)))
+PY
 wait "$spread" || fail "the spread workload failed"
-[ "$reads" -ge 20 ] || fail "only $reads reads while rewritten"
+read -r reads types midway <"$TMP/reads"
+[ "$reads" -ge 100 ] || fail "only $reads reads while rewritten"
 [ -n "$midway" ] || fail "no count seen part-way through the spread workload"
-echo "ok: $reads reads while rewritten every 200 ms, each whole ($types families); seen part-way:$midway"
+echo "ok: $reads reads while rewritten every 200 ms, each whole ($types families); seen part-way: $midway"
 
 as_w --comm rt-prom --getppid 11 --getuid 3 || fail "workload rt-prom"
 as_w --comm "$hostile" --getppid 7 || fail "workload (hostile comm)"
