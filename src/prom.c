@@ -16,6 +16,7 @@ struct prom_series {
 	size_t order;		/* the summary's order: largest first, then by key */
 };
 
+/* A family's HELP and TYPE lines: its series follow them, all together. */
 static void prom_family(struct strbuf *sb, const char *name, const char *type,
 			const char *help)
 {
@@ -33,7 +34,7 @@ static void prom_label(struct strbuf *sb, bool first, const char *name, const ch
 	strbuf_addc(sb, '"');
 }
 
-static void prom_labels_s(struct strbuf *sb, bool first, const char *name, const char *v)
+static void prom_label_str(struct strbuf *sb, bool first, const char *name, const char *v)
 {
 	prom_label(sb, first, name, v, strlen(v));
 }
@@ -58,9 +59,9 @@ static void prom_rule(struct strbuf *sb, const char *name, const struct summary_
 {
 	strbuf_adds(sb, name);
 	strbuf_addc(sb, '{');
-	prom_labels_s(sb, true, "rule", sr->rule->name);
+	prom_label_str(sb, true, "rule", sr->rule->name);
 	if (stage)
-		prom_labels_s(sb, false, "stage", stage);
+		prom_label_str(sb, false, "stage", stage);
 	strbuf_addc(sb, '}');
 	prom_value(sb, v);
 }
@@ -71,9 +72,9 @@ static void prom_output(struct strbuf *sb, const char *name, const struct summar
 {
 	strbuf_adds(sb, name);
 	strbuf_addc(sb, '{');
-	prom_labels_s(sb, true, "output", ss->output->name);
+	prom_label_str(sb, true, "output", ss->output->name);
 	if (type)
-		prom_labels_s(sb, false, "type", rules_output_type_name(ss->output->type));
+		prom_label_str(sb, false, "type", rules_output_type_name(ss->output->type));
 	strbuf_addc(sb, '}');
 	prom_value(sb, v);
 }
@@ -190,22 +191,22 @@ static void prom_count_labels(struct strbuf *sb, const struct summary_rule *sr,
 	unsigned by = sr->rule->group_by;
 	char num[SUMMARY_NR_LEN];
 
-	prom_labels_s(sb, true, "rule", sr->rule->name);
+	prom_label_str(sb, true, "rule", sr->rule->name);
 	if (by & RULES_GROUP_COMM)
 		prom_label(sb, false, "comm", c->comm, escape_comm_len(c->comm, RT_COMM_LEN));
 	if (by & RULES_GROUP_PID) {
 		snprintf(num, sizeof(num), "%u", c->pid);
-		prom_labels_s(sb, false, "pid", num);
+		prom_label_str(sb, false, "pid", num);
 	}
 	if (by & RULES_GROUP_SYSCALL)
-		prom_labels_s(sb, false, "syscall", summary_count_syscall(c, num));
+		prom_label_str(sb, false, "syscall", summary_count_syscall(c, num));
 	/* None (no unit, no container) is the empty value: Prometheus's absent label. */
 	if (by & RULES_GROUP_CGROUP)
-		prom_labels_s(sb, false, "cgroup", c->cgroup ? c->cgroup : "");
+		prom_label_str(sb, false, "cgroup", c->cgroup ? c->cgroup : "");
 	if (by & RULES_GROUP_UNIT)
-		prom_labels_s(sb, false, "unit", c->unit ? c->unit : "");
+		prom_label_str(sb, false, "unit", c->unit ? c->unit : "");
 	if (by & RULES_GROUP_CONTAINER)
-		prom_labels_s(sb, false, "container", c->container ? c->container : "");
+		prom_label_str(sb, false, "container", c->container ? c->container : "");
 }
 
 /* memcmp-like order of two series' labels: 0 when they are the same series. */
