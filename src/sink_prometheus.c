@@ -9,7 +9,6 @@
  * afresh through outfile.c at every write, so a directory replaced meanwhile
  * is found again, and checked as at start.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
