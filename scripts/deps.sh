@@ -7,10 +7,13 @@ set -eu
 
 pkgs="build-essential autoconf automake libtool pkg-config clang llvm bpftool
 libbpf-dev libelf-dev zlib1g-dev libyaml-dev check python3 mandoc man-db strace"
-# --test: the test suite's tools too; --bench: the peers bench/run.py measures
-# ruletrace against (it skips, with a note, any that is missing).
+# --test: the test suite's tools too (prometheus and prometheus-node-exporter
+# may start services of their own where systemd runs: the tests start their own,
+# on free loopback ports, and never use those); --bench: the peers bench/run.py
+# measures ruletrace against (it skips, with a note, any that is missing).
 case "${1:-}" in
---test) pkgs="$pkgs rsyslog jq valgrind qemu-system-x86 busybox-static cpio curl xz-utils libclang-rt-14-dev" ;;
+--test) pkgs="$pkgs rsyslog jq valgrind qemu-system-x86 busybox-static cpio curl xz-utils libclang-rt-14-dev
+	prometheus prometheus-node-exporter" ;;
 --bench) pkgs="$pkgs bpftrace libbpf-tools" ;;
 esac
 

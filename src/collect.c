@@ -66,6 +66,7 @@ void collect_summary(struct summary *s, const struct collect_run *run)
 	summary_free(s);
 	summary_init(s, r);
 	s->run_seconds = run->run_seconds;
+	s->start_time = (double)run->start.tv_sec + (double)run->start.tv_nsec / 1e9;
 	s->execs = run->events->execs;
 	s->count_map_full = run->kernel->count_map_full;
 	s->follow_map_full = run->kernel->follow_map_full;
@@ -81,6 +82,7 @@ void collect_summary(struct summary *s, const struct collect_run *run)
 		s->sinks[i].written = run->sinks[i]->written;
 		s->sinks[i].lost = run->sinks[i]->lost;
 		s->sinks[i].dropped = run->sinks[i]->dropped;
+		s->sinks[i].failed_writes = run->sinks[i]->failed_writes;
 		s->sinks[i].error = run->sinks[i]->error;
 	}
 	summary_sort(s);

@@ -25,6 +25,7 @@ struct collect_run {
 	unsigned reloads;
 	const double *reload_at;	/* seconds into the run of the first 8 */
 	double run_seconds;
+	struct timespec start;		/* CLOCK_REALTIME when the run started */
 };
 
 /* Replace what s holds with the summary of run, counters sorted. */

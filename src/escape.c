@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* escape.c - untrusted bytes to safe text for terminals, JSON, CSV and syslog. */
+/*
+ * escape.c - untrusted bytes to safe text for terminals, JSON, CSV, syslog and
+ * Prometheus labels.
+ */
 #include <stdbool.h>
 #include <string.h>
 
@@ -184,6 +187,39 @@ void escape_json(struct strbuf *sb, const char *str, size_t n)
 			else
 				strbuf_addc(sb, (char)c);
 		}
+	}
+}
+
+void escape_prom_label(struct strbuf *sb, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, len;
+	unsigned cp;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		len = plain_ascii_run(s + i, n - i);
+		if (len) {
+			strbuf_add(sb, s + i, len);
+			i += len;
+			continue;
+		}
+		len = utf8_seq(s + i, n - i, &cp);
+		if (len == 0 || c == '\0') {	/* NUL too: no reader of the file expects one */
+			add_hex(sb, "\\\\x", c);	/* the text \xNN, as in JSON */
+			i++;
+			continue;
+		}
+		i += len;
+		if (c == '\\')
+			strbuf_adds(sb, "\\\\");
+		else if (c == '"')
+			strbuf_adds(sb, "\\\"");
+		else if (c == '\n')
+			strbuf_adds(sb, "\\n");
+		else	/* control bytes too: the format takes them, the value is the comm */
+			strbuf_add(sb, s + i - len, len);
 	}
 }
 

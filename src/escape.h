@@ -2,7 +2,8 @@
 /*
  * escape.h - process names, filenames and arguments are attacker-controlled bytes.
  * These turn them into text that is safe where it goes: a terminal or log line, a
- * JSON string, a CSV field, a syslog key=value value. Each appends to a strbuf.
+ * JSON string, a CSV field, a syslog key=value value, a Prometheus label value.
+ * Each appends to a strbuf.
  */
 #ifndef ESCAPE_H
 #define ESCAPE_H
@@ -36,6 +37,15 @@ void escape_csv_field(struct strbuf *sb, const char *s, size_t n);
 
 /* A syslog value, always in double quotes: escape_text plus \" and \] (RFC 5424). */
 void escape_syslog_value(struct strbuf *sb, const char *s, size_t n);
+
+/*
+ * A Prometheus label value (no quotes), in the text exposition format: always
+ * valid UTF-8; backslash, double quote and newline as \\ \" \n, the format's only
+ * escapes; an invalid UTF-8 byte (and NUL) as the text \xNN (written \\xNN), as
+ * JSON strings show it; every other byte as it is. The value reads back as the
+ * JSON string of the same bytes decodes (a NUL aside).
+ */
+void escape_prom_label(struct strbuf *sb, const char *s, size_t n);
 
 /* Length of a kernel comm up to its NUL, at most max. */
 size_t escape_comm_len(const char *comm, size_t max);

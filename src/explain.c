@@ -609,6 +609,12 @@ static void text_rule(struct strbuf *sb, const struct plan *p, size_t i)
 			strbuf_adds(sb, " ");
 			escape_text(sb, out->path, strlen(out->path));
 		}
+		if (out->type == RULES_OUT_PROMETHEUS) {
+			char every[RULES_DURATION_LEN];
+
+			rules_format_duration(out->interval_ms, every);
+			strbuf_addf(sb, ", every %s, max_series %u", every, out->max_series);
+		}
 		strbuf_adds(sb, ")");
 	}
 	strbuf_addc(sb, '\n');
@@ -837,6 +843,9 @@ static void json_rule(struct strbuf *sb, const struct plan *p, size_t i)
 		json_cstr(sb, out->name);
 		strbuf_addf(sb, ", \"type\": \"%s\", \"path\": ", rules_output_type_name(out->type));
 		json_cstr(sb, out->path);
+		if (out->type == RULES_OUT_PROMETHEUS)
+			strbuf_addf(sb, ", \"interval_ms\": %llu, \"max_series\": %u",
+				    (unsigned long long)out->interval_ms, out->max_series);
 		strbuf_adds(sb, "}");
 	}
 	strbuf_adds(sb, "]\n    }");

@@ -429,6 +429,7 @@ struct file_id {
 	const struct rules_mark *mark;	/* where the rule file names it, or NULL */
 	dev_t dev;
 	ino_t ino;
+	const char *name;		/* a file not made yet: dev and ino are its directory's */
 };
 
 static void file_id_add(struct file_id *ids, size_t *n, const char *what,
@@ -438,7 +439,15 @@ static void file_id_add(struct file_id *ids, size_t *n, const char *what,
 	ids[*n].mark = mark;
 	ids[*n].dev = dev;
 	ids[*n].ino = ino;
+	ids[*n].name = NULL;
 	(*n)++;
+}
+
+static bool file_id_same(const struct file_id *a, const struct file_id *b)
+{
+	if (a->dev != b->dev || a->ino != b->ino)
+		return false;
+	return (!a->name && !b->name) || (a->name && b->name && !strcmp(a->name, b->name));
 }
 
 static void file_id_add_fd(struct file_id *ids, size_t *n, const char *what,
@@ -467,14 +476,19 @@ static int check_distinct_files(const struct run *run, const struct rules *r,
 		file_id_add(ids, &n, "the rule file", NULL, r->file_dev, r->file_ino);
 	file_id_add_fd(ids, &n, "--summary-json", NULL, run->summary_fd);
 	for (i = 0; i < r->noutputs; i++) {
-		if (!r->outputs[i].path)
+		dev_t dev;
+		ino_t ino;
+		const char *name;
+
+		if (!r->outputs[i].path || sink_file_id(sinks[i], &dev, &ino, &name))
 			continue;
 		snprintf(what, sizeof(what), "output '%s'", r->outputs[i].name);
-		file_id_add_fd(ids, &n, what, &r->outputs[i].mark, sinks[i]->fd);
+		file_id_add(ids, &n, what, &r->outputs[i].mark, dev, ino);
+		ids[n - 1].name = name;
 	}
 	for (i = 0; i < n && !ret; i++) {
 		for (j = 0; j < i; j++) {
-			if (ids[i].dev != ids[j].dev || ids[i].ino != ids[j].ino)
+			if (!file_id_same(&ids[i], &ids[j]))
 				continue;
 			if (ids[i].mark)
 				snprintf(err, errlen, "%s:%u:%u: %s is the same file as %s: refused",
@@ -506,6 +520,7 @@ static void collect(struct run *run)
 		.reloads = run->reloads,
 		.reload_at = run->reload_at,
 		.run_seconds = mono_seconds() - run->start,
+		.start = run->start_real,
 	};
 	int ret;
 
@@ -685,6 +700,7 @@ static void release_outputs(struct run *run, const struct plan *plan, struct sin
 		sinks[j]->written += old->written;
 		sinks[j]->lost += old->lost;
 		sinks[j]->dropped += old->dropped;
+		sinks[j]->failed_writes += old->failed_writes;
 		hand_on_lost_by_slot(plan, sinks[j], old);
 	}
 	sink_close_all(run->sinks, nrun, sinks, next->noutputs);
@@ -803,19 +819,41 @@ keep:
 	free(err);
 }
 
-/* Poll events until a signal, the deadline or max events; -errno on failure. */
+/*
+ * The outputs that rewrite their destination with the figures (prometheus) and
+ * are due: one summary, collected now, for them all.
+ */
+static void refresh_outputs(struct run *run)
+{
+	collect(run);
+	sink_refresh_all(run->sinks, run->plan.rules.noutputs, &run->sum, mono_seconds());
+}
+
+/*
+ * Poll events until a signal, the deadline or max events; -errno on failure.
+ * Outputs that are rewritten every interval are written first at once (at the
+ * start, and after a reload that opened one), then when due.
+ */
 static int run_loop(struct run *run, double deadline, double interval)
 {
 	double next_interval = interval > 0 ? run->start + interval : 0;
 	int ret;
 
 	while (!stop_count && !events_done(&run->ev)) {
-		double now = mono_seconds(), wake = deadline;
+		double now = mono_seconds(), wake = deadline, due;
 		int timeout = sink_backlog(run->sinks, run->plan.rules.noutputs) ?
 			      BACKLOG_POLL_MS : POLL_MS;
 
 		if (deadline > 0 && now >= deadline)
 			break;
+		if (sink_refresh_due(run->sinks, run->plan.rules.noutputs, &due)) {
+			if (due <= now) {
+				refresh_outputs(run);
+				continue;
+			}
+			if (wake == 0 || due < wake)
+				wake = due;
+		}
 		if (next_interval > 0 && (wake == 0 || next_interval < wake))
 			wake = next_interval;
 		if (wake > 0 && (wake - now) * 1000 < timeout)
@@ -1008,9 +1046,20 @@ static int finish(struct run *run)
 			  (unsigned long long)run->ev.perf_lost);
 	collect(run);
 	for (i = 0; i < nout; i++)
-		sink_finish(run->sinks[i], &run->sum, STOP_OUTPUT_MS);
-	/* The outputs' figures again: the summary records they wrote count too. */
+		if (!sink_refreshes(run->sinks[i]))
+			sink_finish(run->sinks[i], &run->sum, STOP_OUTPUT_MS);
+	/*
+	 * The outputs' figures again: the summary records they wrote count too. The
+	 * outputs that show the figures (prometheus) are written last, with these,
+	 * and then count their own write.
+	 */
 	collect(run);
+	for (i = 0; i < nout; i++) {
+		if (!sink_refreshes(run->sinks[i]))
+			continue;
+		sink_finish(run->sinks[i], &run->sum, STOP_OUTPUT_MS);
+		collect(run);
+	}
 	for (i = 0; i < nout; i++)
 		if (run->sinks[i]->error)
 			run->failed = true;

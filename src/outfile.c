@@ -265,34 +265,78 @@ fail:
 	return ret;
 }
 
+/*
+ * Walk to path's last directory (w->dfd) and name its last component (*last, in
+ * w->todo): neither empty nor a directory by its spelling ("x/", ".", "..").
+ */
+static int walk_to(struct walk *w, const char *path, const struct outfile_policy *p,
+		   char **last, char *err, size_t errlen)
+{
+	size_t len = strlen(path);
+	int ret;
+
+	if (!len || path[len - 1] == '/') {
+		snprintf(err, errlen, "open %s: %s", path, strerror(len ? EISDIR : ENOENT));
+		return len ? -EISDIR : -ENOENT;
+	}
+	if ((ret = walk(w, path, p, last, err, errlen)) != 0)
+		return ret;
+	if (!strcmp(*last, ".") || !strcmp(*last, "..")) {
+		snprintf(err, errlen, "open %s: %s", path, strerror(EISDIR));
+		return -EISDIR;
+	}
+	return 0;
+}
+
+static void walk_free(struct walk *w)
+{
+	if (w->dfd >= 0)
+		close(w->dfd);
+	free(w->todo);
+	strbuf_free(&w->shown);
+}
+
 int outfile_open(const char *path, unsigned flags, const struct outfile_policy *p,
 		 bool *empty, char *err, size_t errlen)
 {
 	struct walk w = { .dfd = -1 };
 	bool dummy;
 	char *last = NULL;
-	size_t len = strlen(path);
 	int ret;
 
 	strbuf_init(&w.shown);
-	if (!len || path[len - 1] == '/') {
-		snprintf(err, errlen, "open %s: %s", path, strerror(len ? EISDIR : ENOENT));
-		ret = len ? -EISDIR : -ENOENT;
-	} else if ((ret = walk(&w, path, p, &last, err, errlen)) == 0) {
-		if (!strcmp(last, ".") || !strcmp(last, "..")) {
-			snprintf(err, errlen, "open %s: %s", path, strerror(EISDIR));
-			ret = -EISDIR;
-		} else {
-			ret = open_final(&w, last, path, flags, p, empty ? empty : &dummy, err,
-					 errlen);
-		}
-	}
+	if ((ret = walk_to(&w, path, p, &last, err, errlen)) == 0)
+		ret = open_final(&w, last, path, flags, p, empty ? empty : &dummy, err, errlen);
 	/* --check: what does not exist yet is created at start, not a problem now. */
 	if ((flags & OUTFILE_CHECK_ONLY) && (ret == -ENOENT || ret == -EACCES))
 		ret = 0;
-	if (w.dfd >= 0)
-		close(w.dfd);
-	free(w.todo);
-	strbuf_free(&w.shown);
+	walk_free(&w);
+	return ret;
+}
+
+int outfile_open_dir(const char *path, const struct outfile_policy *p, char **name,
+		     char *err, size_t errlen)
+{
+	struct walk w = { .dfd = -1 };
+	struct stat st;
+	char *last = NULL;
+	int ret;
+
+	strbuf_init(&w.shown);
+	if ((ret = walk_to(&w, path, p, &last, err, errlen)) != 0)
+		goto out;
+	if (fstatat(w.dfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if ((ret = check_file(path, &st, p, err, errlen)) != 0)
+			goto out;
+	} else if (errno != ENOENT) {
+		ret = -errno;
+		snprintf(err, errlen, "open %s: %s", path, strerror(-ret));
+		goto out;
+	}
+	*name = xstrdup(last);
+	ret = w.dfd;
+	w.dfd = -1;
+out:
+	walk_free(&w);
 	return ret;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * outfile.h - open an output file (a csv or json output, --summary-json) the
- * careful way a root process must: regular files only, never waiting on the
- * open, no symbolic link on the way that an untrusted user owns, no existing
- * file that another user controls, created for the user the run becomes, and
- * truncated only once every check has passed.
+ * outfile.h - open an output file (a csv or json output, --summary-json, the
+ * directory of a prometheus output) the careful way a root process must:
+ * regular files only, never waiting on the open, no symbolic link on the way
+ * that an untrusted user owns, no existing file that another user controls,
+ * created for the user the run becomes, and truncated only once every check has
+ * passed.
  */
 #ifndef OUTFILE_H
 #define OUTFILE_H
@@ -37,5 +38,15 @@ struct outfile_policy {
  */
 int outfile_open(const char *path, unsigned flags, const struct outfile_policy *p,
 		 bool *empty, char *err, size_t errlen);
+
+/*
+ * For a file replaced whole, by renaming a new one over it: walk to path's
+ * directory as outfile_open does and look at what is there now under the last
+ * component: nothing, or a regular file that outfile_open would take under
+ * policy p. Returns an O_PATH descriptor of the directory, close-on-exec, and in
+ * *name (to free) the last component; or -errno with "open PATH: why" in err.
+ */
+int outfile_open_dir(const char *path, const struct outfile_policy *p, char **name,
+		     char *err, size_t errlen);
 
 #endif /* OUTFILE_H */

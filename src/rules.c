@@ -35,7 +35,7 @@
 static const char *const probe_names[] = { "execve", "sys_enter" };
 static const char *const attach_names[] = { "auto", "kprobe", "tracepoint" };
 static const char *const mode_names[] = { "stream", "count" };
-static const char *const type_names[] = { "stdout", "csv", "syslog", "json" };
+static const char *const type_names[] = { "stdout", "csv", "syslog", "json", "prometheus" };
 static const char *const format_names[] = { "text", "json" };
 static const char *const result_names[] = { "success", "failure", "any" };
 static const char *const measure_names[] = { "events", "counted" };
@@ -70,6 +70,10 @@ _Static_assert(RULES_UNIT_MAX < CGROUPS_UNIT_MAX && RULES_CONTAINER_MAX < CGROUP
 _Static_assert(RULES_MAX_BUFFER_SIZE % (1024 * 1024) == 0, "the most buffer_size is said in MiB");
 _Static_assert(RULES_MAX_ARGV_BYTES % 1024 == 0, "the most max_argv_bytes is said in KiB too");
 _Static_assert(RULES_MAX_MESSAGE % 1024 == 0, "the most max_message is said in KiB too");
+_Static_assert(RULES_DEFAULT_PROM_INTERVAL_MS >= RULES_MIN_PROM_INTERVAL_MS &&
+	       RULES_DEFAULT_PROM_INTERVAL_MS <= RULES_MAX_PROM_INTERVAL_MS &&
+	       RULES_DEFAULT_MAX_SERIES <= RULES_MAX_SERIES,
+	       "a prometheus output's defaults are values a rule file may give");
 _Static_assert(RULES_DEFAULT_MESSAGE >= RULES_MIN_MESSAGE &&
 	       RULES_DEFAULT_MESSAGE <= RULES_MAX_MESSAGE,
 	       "the default max_message is one a rule file may give");
@@ -92,7 +96,7 @@ const char *rules_mode_name(enum rules_mode m)
 	return (unsigned)m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
 }
 
-/* "stdout", "csv", "syslog" or "json"; "?" for anything else. */
+/* "stdout", "csv", "syslog", "json" or "prometheus"; "?" for anything else. */
 const char *rules_output_type_name(enum rules_output_type t)
 {
 	return (unsigned)t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
@@ -255,6 +259,28 @@ static void parse_syslog_keys(struct ytree_ctx *c, const struct ytree_node *map,
 		o->socket = xstrdup("/dev/log");
 }
 
+/* A prometheus output's interval: and max_series:, or their defaults. */
+static void parse_prometheus_keys(struct ytree_ctx *c, const struct ytree_node *map,
+				  struct rules_output *o)
+{
+	const struct ytree_node *n;
+	unsigned long long v;
+	uint64_t ms = 0;
+
+	o->interval_ms = RULES_DEFAULT_PROM_INTERVAL_MS;
+	o->max_series = RULES_DEFAULT_MAX_SERIES;
+	if ((n = ytree_map_get(map, "interval"))) {
+		ytree_get_duration(c, n, "interval", &ms);
+		if (ms && (ms < RULES_MIN_PROM_INTERVAL_MS || ms > RULES_MAX_PROM_INTERVAL_MS))
+			ytree_error(c, &n->mark, "'interval' must be between 100ms and 1h");
+		else if (ms)
+			o->interval_ms = ms;
+	}
+	if ((n = ytree_map_get(map, "max_series")) &&
+	    ytree_get_uint(c, n, "max_series", false, 1, RULES_MAX_SERIES, &v))
+		o->max_series = (uint32_t)v;
+}
+
 static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 			 const struct ytree_node *map, struct rules_output *o)
 {
@@ -262,7 +288,10 @@ static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 	static const char *const file_keys[] = { "type", "path", "append", NULL };
 	static const char *const syslog_keys[] = { "type", "ident", "facility", "priority",
 						   "socket", "max_message", NULL };
-	static const char *const *keys_of[] = { stdout_keys, file_keys, syslog_keys, file_keys };
+	static const char *const prometheus_keys[] = { "type", "path", "interval",
+						       "max_series", NULL };
+	static const char *const *keys_of[] = { stdout_keys, file_keys, syslog_keys, file_keys,
+						prometheus_keys };
 	const struct ytree_node *n;
 	char context[RULES_NAME_MAX + 64];
 	const char *s;
@@ -285,7 +314,7 @@ static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 		return;
 	}
 	if (!ytree_get_choice(c, n, "type", "output type", type_names, ARRAY_SIZE(type_names),
-			      "stdout, csv, syslog or json", &v))
+			      "stdout, csv, syslog, json or prometheus", &v))
 		return;
 	o->type = (enum rules_output_type)v;
 	snprintf(context, sizeof(context), "output '%s' of type %s", o->name, type_names[v]);
@@ -298,7 +327,8 @@ static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 	/* Text lines are narrow by default: the cgroup column is asked for. */
 	if ((n = ytree_map_get(map, "cgroup")))
 		ytree_get_bool(c, n, "cgroup", &o->cgroup_column);
-	if (o->type == RULES_OUT_CSV || o->type == RULES_OUT_JSON) {
+	if (o->type == RULES_OUT_CSV || o->type == RULES_OUT_JSON ||
+	    o->type == RULES_OUT_PROMETHEUS) {
 		n = ytree_map_get(map, "path");
 		if (!n)
 			ytree_error(c, &map->mark, "output '%s' is missing 'path'", o->name);
@@ -309,6 +339,8 @@ static void parse_output(struct ytree_ctx *c, const struct ytree_node *key,
 	}
 	if (o->type == RULES_OUT_SYSLOG)
 		parse_syslog_keys(c, map, o);
+	if (o->type == RULES_OUT_PROMETHEUS)
+		parse_prometheus_keys(c, map, o);
 }
 
 static void parse_outputs(struct ytree_ctx *c, const struct ytree_node *map, struct rules *r)

@@ -42,6 +42,7 @@ enum rules_output_type {
 	RULES_OUT_CSV,
 	RULES_OUT_SYSLOG,
 	RULES_OUT_JSON,
+	RULES_OUT_PROMETHEUS,
 };
 
 enum rules_format {
@@ -60,13 +61,15 @@ struct rules_output {
 	enum rules_output_type type;
 	enum rules_format format;	/* stdout only */
 	bool cgroup_column;		/* stdout text: a CGROUP column after COMM */
-	char *path;			/* csv, json */
+	char *path;			/* csv, json, prometheus */
 	bool append;			/* csv, json */
 	char *ident;			/* syslog; default "ruletrace" */
 	int facility;			/* syslog; LOG_* value, default LOG_USER */
 	int priority;			/* syslog; LOG_* level, default LOG_INFO */
 	char *socket;			/* syslog; default "/dev/log" */
 	uint32_t max_message;		/* syslog; bytes of a message, header included */
+	uint64_t interval_ms;		/* prometheus; how often the file is rewritten */
+	uint32_t max_series;		/* prometheus; counter series per count rule */
 	struct rules_mark mark;
 };
 
@@ -78,6 +81,17 @@ struct rules_output {
 #define RULES_DEFAULT_MESSAGE	8096
 #define RULES_MIN_MESSAGE	1024
 #define RULES_MAX_MESSAGE	(256 * 1024)
+
+/*
+ * A prometheus output's interval: and max_series:. Rewriting the file more often
+ * than node_exporter is scraped buys nothing; an hour keeps a stale file honest.
+ * max_series bounds what one count rule adds to a scrape.
+ */
+#define RULES_DEFAULT_PROM_INTERVAL_MS	15000
+#define RULES_MIN_PROM_INTERVAL_MS	100
+#define RULES_MAX_PROM_INTERVAL_MS	(3600 * 1000)
+#define RULES_DEFAULT_MAX_SERIES	1000
+#define RULES_MAX_SERIES		1000000
 
 /* filter: result: which execs an execve rule reports. */
 enum rules_result {

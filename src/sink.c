@@ -24,6 +24,8 @@ static const struct sink_ops *sink_ops_for(enum rules_output_type type)
 		return &sink_syslog_ops;
 	case RULES_OUT_JSON:
 		return &sink_json_ops;
+	case RULES_OUT_PROMETHEUS:
+		return &sink_prometheus_ops;
 	}
 	return NULL;
 }
@@ -36,8 +38,9 @@ static bool same_str(const char *a, const char *b)
 /*
  * Whether running sink s can carry on as output o of a new rule file: the same
  * definition (appending or not only matters at the start of a run), not failed,
- * and for a file, its path still naming the file s writes: a file renamed away
- * (logrotate) is reopened under its name.
+ * and for a file kept open, its path still naming the file s writes: a file
+ * renamed away (logrotate) is reopened under its name. A file rewritten whole
+ * (prometheus) is found by its path at each rewrite.
  */
 static bool sink_keeps(const struct sink *s, const struct rules_output *o)
 {
@@ -47,11 +50,12 @@ static bool sink_keeps(const struct sink *s, const struct rules_output *o)
 	if (strcmp(c->name, o->name) || c->type != o->type || c->format != o->format ||
 	    !same_str(c->path, o->path) || !same_str(c->ident, o->ident) ||
 	    !same_str(c->socket, o->socket) || c->facility != o->facility ||
-	    c->priority != o->priority)
+	    c->priority != o->priority || c->interval_ms != o->interval_ms ||
+	    c->max_series != o->max_series)
 		return false;
 	if (s->error && o->type != RULES_OUT_STDOUT)
 		return false;
-	if (!o->path)
+	if (!o->path || s->fd < 0)
 		return true;
 	/* lstat: a path that became a symbolic link is opened again, and refused. */
 	return lstat(o->path, &now) == 0 && fstat(s->fd, &open) == 0 &&
@@ -345,6 +349,9 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 	size_t before;
 	int ret;
 
+	/* Its events are in the figures it writes (prometheus): nothing to do, or lose. */
+	if (!s->ops->write_event)
+		return;
 	/* A destination that does not take what it has: drop rather than wait. */
 	if (!s->error && s->buf.len - s->off >= SINK_BACKLOG_MAX)
 		sink_flush(s);
@@ -378,6 +385,88 @@ void sink_write(struct sink *s, const struct sink_event *ev)
 	}
 	if (s->buf.len - s->off >= SINK_FLUSH_AT)
 		sink_flush(s);
+}
+
+bool sink_refreshes(const struct sink *s)
+{
+	return s->ops->refresh != NULL;
+}
+
+bool sink_refresh_due(struct sink *const *sinks, size_t n, double *at)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!sink_refreshes(sinks[i]) || sinks[i]->error)
+			continue;
+		if (!any || sinks[i]->refresh_at < *at)
+			*at = sinks[i]->refresh_at;
+		any = true;
+	}
+	return any;
+}
+
+/*
+ * One rewrite while running. A failure leaves the last file in place (nothing
+ * of this one is left: the type's promise) and is said when a run of them
+ * begins; the next rewrite carries every figure this one had.
+ */
+static void sink_refresh(struct sink *s, const struct summary *sum)
+{
+	char err[512];
+	int ret;
+
+	err[0] = '\0';
+	if ((ret = s->ops->refresh(s, sum, err, sizeof(err))) == 0) {
+		if (s->refresh_error)
+			log_error("output '%s' (%s): written again, after %llu failed writes",
+				  s->cfg->name, s->ops->type,
+				  (unsigned long long)s->failed_writes);
+		s->refresh_error = 0;
+		s->written++;
+		return;
+	}
+	if (!s->refresh_error)
+		log_error("output '%s' (%s): %s; counted, and tried again every interval",
+			  s->cfg->name, s->ops->type, err[0] ? err : strerror(-ret));
+	s->refresh_error = ret;
+	s->failed_writes++;
+}
+
+void sink_refresh_all(struct sink **sinks, size_t n, const struct summary *sum, double now)
+{
+	double every;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct sink *s = sinks[i];
+
+		if (!sink_refreshes(s) || s->error || s->refresh_at > now)
+			continue;
+		sink_refresh(s, sum);
+		/* On the interval's beat; one that fell behind starts again from now. */
+		every = (double)s->cfg->interval_ms / 1000.0;
+		s->refresh_at = s->refresh_at ? s->refresh_at + every : now + every;
+		if (s->refresh_at <= now)
+			s->refresh_at = now + every;
+	}
+}
+
+int sink_file_id(struct sink *s, dev_t *dev, ino_t *ino, const char **name)
+{
+	struct stat st;
+
+	if (s->ops->file_id)
+		return s->ops->file_id(s, dev, ino, name);
+	if (s->fd < 0 || !s->cfg->path)
+		return -ENOENT;
+	if (fstat(s->fd, &st))
+		return -errno;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	*name = NULL;
+	return 0;
 }
 
 void sink_flush_all(struct sink **sinks, size_t n)
@@ -426,6 +515,20 @@ void sink_finish(struct sink *s, const struct summary *sum, int timeout_ms)
 		ret = s->ops->write_summary(s, sum);
 		if (ret)
 			sink_fail(s, ret);
+	}
+	/* The last figures: a file left behind with older ones fails the run. */
+	if (!s->error && sink_refreshes(s)) {
+		char err[512];
+
+		err[0] = '\0';
+		if ((ret = s->ops->refresh(s, sum, err, sizeof(err))) != 0) {
+			s->failed_writes++;
+			s->error = ret;
+			log_error("output '%s' (%s): %s; the last figures are not written",
+				  s->cfg->name, s->ops->type, err[0] ? err : strerror(-ret));
+		} else {
+			s->written++;
+		}
 	}
 	sink_settle(s, timeout_ms);
 	if (!s->error && s->ops->sync && (ret = s->ops->sync(s)) != 0)

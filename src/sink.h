@@ -6,6 +6,10 @@
  * then counts what it could not write, and never stops the others; a sink whose
  * destination does not keep up never blocks the run loop: past a backlog it drops
  * and counts. "written" counts whole records that reached the destination.
+ * A type with a refresh operation (prometheus) takes no events: it rewrites its
+ * destination whole with the figures every interval, and "written" counts those
+ * rewrites; one that fails while running is said once, counted and retried at
+ * the next interval, and only the last, at exit, fails the sink.
  */
 #ifndef SINK_H
 #define SINK_H
@@ -13,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 
 #include "ostream.h"
 #include "outfile.h"
@@ -97,6 +102,20 @@ struct sink_ops {
 	int (*write_reload)(struct sink *s, const struct sink_reload *r);
 	/* Write this sink's part of the exit summary; 0 or -errno. NULL: none. */
 	int (*write_summary)(struct sink *s, const struct summary *sum);
+	/*
+	 * Replace the destination's content with sum's figures, all or nothing (also
+	 * the last time, at exit); 0, or -errno with the reason in err, and then
+	 * nothing of this write is left anywhere. NULL: the type writes events
+	 * (write_event) instead.
+	 */
+	int (*refresh)(struct sink *s, const struct summary *sum, char *err, size_t errlen);
+	/*
+	 * Which file it writes, to tell outputs apart: 0 with *dev and *ino the
+	 * file's, or for one not made yet its directory's and *name (the sink's)
+	 * its name there; -errno when there is none to tell. NULL: the file open on
+	 * s->fd.
+	 */
+	int (*file_id)(struct sink *s, dev_t *dev, ino_t *ino, const char **name);
 	/* Make written data durable (fsync and the like); 0 or -errno. NULL: nothing to do. */
 	int (*sync)(struct sink *s);
 	/* Release what open took; s->fd is closed by sink.c. */
@@ -125,11 +144,15 @@ struct sink {
 	struct sink_record *recs;	/* records of buf not yet wholly written */
 	size_t rec_head, nrecs, rec_cap;
 	uint64_t pending;	/* events in buf not yet wholly written */
-	uint64_t written;	/* events that reached the destination */
+	uint64_t written;	/* events that reached the destination (refresh: rewrites) */
 	uint64_t lost;		/* events that did not: dropped, or after a failure */
 	uint64_t dropped;	/* of those, dropped while the sink stayed up */
 	uint64_t lost_by_slot[RT_MAX_RULES];	/* lost, by the rule slot of the event */
 	int error;		/* first -errno while running, 0 if none */
+	/* Types with refresh: */
+	double refresh_at;	/* next rewrite, mono_seconds(); 0: at once */
+	uint64_t failed_writes;	/* rewrites that failed, retried at the next */
+	int refresh_error;	/* the failure of the last rewrite (said when it began), or 0 */
 };
 
 /*
@@ -167,12 +190,36 @@ int sink_add_text(struct sink *s, const char *text, size_t n);
 /* Record a reload's change report in s, in order with its events, never waiting. */
 void sink_add_reload(struct sink *s, const struct sink_reload *r);
 
-/* Write ev to s, applying the failure policy. */
+/* Write ev to s, applying the failure policy; a type that takes no events is left alone. */
 void sink_write(struct sink *s, const struct sink_event *ev);
+
+/* Whether s rewrites its destination with the figures (refresh) rather than take events. */
+bool sink_refreshes(const struct sink *s);
+
+/*
+ * The soonest a sink of sinks[0..n) is due to rewrite its destination, in
+ * mono_seconds() (0: at once, as one just opened is) into *at; false when none
+ * has one to rewrite.
+ */
+bool sink_refresh_due(struct sink *const *sinks, size_t n, double *at);
+
+/*
+ * Rewrite the destination of each sink due by now with sum's figures, and set
+ * when it is due next: its output's interval later. A rewrite that fails is
+ * said once (until one succeeds again), counted, and retried then.
+ */
+void sink_refresh_all(struct sink **sinks, size_t n, const struct summary *sum, double now);
+
+/*
+ * Which file s writes (see file_id in struct sink_ops): 0, or -ENOENT when it
+ * writes none.
+ */
+int sink_file_id(struct sink *s, dev_t *dev, ino_t *ino, const char **name);
 
 /*
  * Write the exit summary to s (when its type has one) and flush it, waiting at
  * most timeout_ms for a slow destination; what it has not taken by then is lost.
+ * A type with refresh rewrites its destination a last time: failing that fails s.
  */
 void sink_finish(struct sink *s, const struct summary *sum, int timeout_ms);
 
@@ -198,5 +245,6 @@ extern const struct sink_ops sink_stdout_ops;
 extern const struct sink_ops sink_csv_ops;
 extern const struct sink_ops sink_json_ops;
 extern const struct sink_ops sink_syslog_ops;
+extern const struct sink_ops sink_prometheus_ops;
 
 #endif /* SINK_H */

@@ -332,6 +332,18 @@ static void format_rule(const struct summary *s, const struct summary_rule *sr,
 		format_counters(s, sr, out);
 }
 
+/* An output that rewrites its file with the figures: how often, and what failed. */
+static void format_rewritten(const struct summary_sink *ss, struct strbuf *out)
+{
+	strbuf_addf(out, "output %s: file written %llu times", ss->output->name,
+		    (unsigned long long)ss->written);
+	if (ss->failed_writes)
+		strbuf_addf(out, ", %llu writes failed", (unsigned long long)ss->failed_writes);
+	if (ss->error)
+		strbuf_addf(out, ", the last failed: %s", strerror(-ss->error));
+	strbuf_addc(out, '\n');
+}
+
 void summary_format_text(const struct summary *s, struct strbuf *out)
 {
 	size_t i;
@@ -342,6 +354,10 @@ void summary_format_text(const struct summary *s, struct strbuf *out)
 	for (i = 0; i < s->nsinks; i++) {
 		const struct summary_sink *ss = &s->sinks[i];
 
+		if (ss->output->type == RULES_OUT_PROMETHEUS) {
+			format_rewritten(ss, out);
+			continue;
+		}
 		if (!ss->written && !ss->lost)
 			continue;
 		strbuf_addf(out, "output %s: %llu events written", ss->output->name,

@@ -49,16 +49,23 @@ struct summary_rule {
 	size_t ncounts;
 };
 
+/*
+ * One output's figures. A prometheus output takes no events (its counters show
+ * them): its written counts the times its file was written, failed_writes those
+ * that failed while it went on (each retried at its next interval).
+ */
 struct summary_sink {
 	const struct rules_output *output;
 	uint64_t written;
 	uint64_t lost;			/* events it could not write */
 	uint64_t dropped;		/* of those, dropped while it stayed up */
+	uint64_t failed_writes;		/* prometheus: file writes that failed, retried */
 	int error;			/* -errno of that failure, 0 if none */
 };
 
 struct summary {
 	double run_seconds;
+	double start_time;		/* when the run started: seconds since the epoch */
 	unsigned top;			/* rows of counts to show per rule */
 	uint64_t execs;			/* exec events delivered */
 	uint64_t count_map_full;	/* kernel: counts not kept, map full (rules' count_full) */

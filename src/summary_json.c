@@ -251,10 +251,14 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		strbuf_addf(out, "%s{\"name\":", i ? "," : "");
 		escape_json_string(out, ss->output->name, strlen(ss->output->name));
 		strbuf_addf(out, ",\"type\":\"%s\",\"written\":%llu,\"lost\":%llu,"
-			    "\"dropped\":%llu,\"error\":",
-			    rules_output_type_name(ss->output->type),
+			    "\"dropped\":%llu,", rules_output_type_name(ss->output->type),
 			    (unsigned long long)ss->written, (unsigned long long)ss->lost,
 			    (unsigned long long)ss->dropped);
+		/* Its written counts file writes: it takes no events. */
+		if (ss->output->type == RULES_OUT_PROMETHEUS)
+			strbuf_addf(out, "\"failed_writes\":%llu,",
+				    (unsigned long long)ss->failed_writes);
+		strbuf_adds(out, "\"error\":");
 		if (ss->error) {
 			const char *e = strerror(-ss->error);
 

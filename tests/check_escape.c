@@ -61,6 +61,28 @@ START_TEST(test_json)
 }
 END_TEST
 
+/*
+ * A Prometheus label value: only \\ \" \n escaped, as the text format has it;
+ * an invalid byte as the text \xNN, the value JSON's string decodes to.
+ */
+START_TEST(test_prom)
+{
+	T(escape_prom_label, "plain", "plain");
+	T(escape_prom_label, "q\"b\\", "q\\\"b\\\\");
+	T(escape_prom_label, "a\nb", "a\\nb");
+	T(escape_prom_label, "p\"q\\r\ns\xff", "p\\\"q\\\\r\\ns\\\\xff");
+	T(escape_prom_label, "\xff\xfe", "\\\\xff\\\\xfe");
+	T(escape_prom_label, "\xe2\x82", "\\\\xe2\\\\x82");		/* truncated */
+	T(escape_prom_label, "\xc0\xaf", "\\\\xc0\\\\xaf");		/* overlong */
+	T(escape_prom_label, "\xed\xa0\x80", "\\\\xed\\\\xa0\\\\x80");	/* surrogate */
+	/* The format takes any other UTF-8, controls included: the value is the comm. */
+	T(escape_prom_label, "\t\r\x1b\x7f", "\t\r\x1b\x7f");
+	T(escape_prom_label, "nul\0", "nul\\\\x00");
+	T(escape_prom_label, "caf\xc3\xa9\xf0\x9f\x98\x80", "caf\xc3\xa9\xf0\x9f\x98\x80");
+	T(escape_prom_label, "0123456789abcdef", "0123456789abcdef");
+}
+END_TEST
+
 START_TEST(test_csv)
 {
 	T(escape_csv_field, "plain", "plain");
@@ -124,6 +146,7 @@ int main(void)
 
 	tcase_add_test(tc, test_text);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_prom);
 	tcase_add_test(tc, test_csv);
 	tcase_add_test(tc, test_syslog);
 	tcase_add_test(tc, test_long);

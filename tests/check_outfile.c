@@ -164,6 +164,55 @@ START_TEST(test_fifo_refused)
 }
 END_TEST
 
+/*
+ * The directory of a file replaced by rename: its descriptor and the last name;
+ * what is there under the name now, refused as outfile_open refuses it; nothing made.
+ */
+START_TEST(test_open_dir)
+{
+	struct outfile_policy p = own_policy();
+	struct stat a, b;
+	char *name = NULL, want[512];
+	int dfd;
+
+	ck_assert_int_eq(mkdir(at("real"), 0755), 0);
+	ck_assert_int_eq(symlink("real", at("link")), 0);
+	dfd = outfile_open_dir(at("link/r.prom"), &p, &name, err, sizeof(err));
+	ck_assert_msg(dfd >= 0, "%s", err);
+	ck_assert_str_eq(name, "r.prom");
+	ck_assert_int_eq(fstat(dfd, &a), 0);
+	ck_assert_int_eq(stat(at("real"), &b), 0);
+	ck_assert(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	ck_assert_int_eq(fcntl(dfd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	close(dfd);
+	free(name);
+	ck_assert_int_eq(access(at("real/r.prom"), F_OK), -1);
+	/* An existing regular file is fine. */
+	write_file("real/r.prom", "x\n", 0644);
+	name = NULL;
+	dfd = outfile_open_dir(at("real/r.prom"), &p, &name, err, sizeof(err));
+	ck_assert_msg(dfd >= 0, "%s", err);
+	close(dfd);
+	free(name);
+	/* Refused: a directory, a FIFO, a link, a missing directory. */
+	ck_assert_int_eq(outfile_open_dir(at("real"), &p, &name, err, sizeof(err)), -EISDIR);
+	snprintf(want, sizeof(want), "open %s: is a directory, not a regular file", at("real"));
+	ck_assert_msg(!strncmp(err, want, strlen(want)), "got '%s'", err);
+	ck_assert_int_eq(mkfifo(at("fifo"), 0600), 0);
+	ck_assert_int_eq(outfile_open_dir(at("fifo"), &p, &name, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "open %s: is a FIFO, not a regular file", at("fifo"));
+	ck_assert_msg(!strncmp(err, want, strlen(want)), "got '%s'", err);
+	ck_assert_int_eq(symlink("real/r.prom", at("l.prom")), 0);
+	ck_assert_int_eq(outfile_open_dir(at("l.prom"), &p, &name, err, sizeof(err)), -ELOOP);
+	ck_assert_int_eq(outfile_open_dir(at("none/r.prom"), &p, &name, err, sizeof(err)),
+			 -ENOENT);
+	snprintf(want, sizeof(want), "open %s: No such file or directory", at("none/r.prom"));
+	ck_assert_str_eq(err, want);
+	ck_assert_int_eq(outfile_open_dir(at("x/"), &p, &name, err, sizeof(err)), -EISDIR);
+	ck_assert_int_eq(outfile_open_dir("/dev/null", &p, &name, err, sizeof(err)), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_foreign_file_refused_untruncated)
 {
 	struct outfile_policy p;
@@ -268,6 +317,7 @@ static Suite *outfile_suite(void)
 	tcase_add_test(tc, test_foreign_symlink_refused);
 	tcase_add_test(tc, test_final_symlink_and_loop_refused);
 	tcase_add_test(tc, test_fifo_refused);
+	tcase_add_test(tc, test_open_dir);
 	tcase_add_test(tc, test_foreign_file_refused_untruncated);
 	tcase_add_test(tc, test_writable_and_linked_refused);
 	tcase_add_test(tc, test_truncate_after_checks);

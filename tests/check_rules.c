@@ -191,6 +191,10 @@ static const struct {
 	{ "bad-pid-string.yaml", "bad-pid-string.yaml:5:21: 'pid' entries must be integers\n" },
 	{ "bad-pid-zero.yaml", "bad-pid-zero.yaml:5:24: 'pid' entries must be between 1 and "
 	  "4194304\n" },
+	{ "bad-prometheus-interval.yaml", "bad-prometheus-interval.yaml:3:98: bad interval '0' "
+	  "(use e.g. 500ms, 30s, 2m, 1h)\n" },
+	{ "bad-prometheus-max-series.yaml", "bad-prometheus-max-series.yaml:6:17: 'max_series' "
+	  "must be between 1 and 1000000\n" },
 	{ "bad-priority.yaml", "bad-priority.yaml:3:34: unknown priority 'verbose' (expected "
 	  "emerg, alert, crit, err, warning, notice, info or debug)\n" },
 	{ "bad-rule-name.yaml", "bad-rule-name.yaml:3:11: rule name 'has space' must be 1 to "
@@ -232,7 +236,7 @@ static const struct {
 	  "(expected one of: name, probe, attach, mode, filter, group_by, max_argv_bytes, "
 	  "rate_limit, buffer_size, outputs, expect)\n" },
 	{ "bad-unknown-output-type.yaml", "bad-unknown-output-type.yaml:3:16: unknown output "
-	  "type 'file' (expected stdout, csv, syslog or json)\n" },
+	  "type 'file' (expected stdout, csv, syslog, json or prometheus)\n" },
 	{ "bad-unknown-output.yaml", "bad-unknown-output.yaml:5:23: unknown output 'nowhere'\n" },
 	{ "bad-unknown-probe.yaml", "bad-unknown-probe.yaml:4:12: unknown probe "
 	  "'kprobe_everything' (expected execve or sys_enter)\n" },
@@ -550,6 +554,59 @@ START_TEST(test_max_message)
 		     "t:5:22: unknown key 'max_message' in output 's' of type stdout (expected one "
 		     "of: type, format, cgroup)\n"
 		     "t:6:71: 'max_argv_bytes' must be between 256 and 131072 bytes (128K)\n");
+}
+END_TEST
+
+/*
+ * A prometheus output: path required; interval 100ms to 1h (default 15s),
+ * max_series 1 to 1000000 (default 1000); the keys of other types refused.
+ */
+START_TEST(test_prometheus_keys)
+{
+	static const struct {
+		const char *keys;
+		const char *error;	/* NULL: accepted */
+		uint64_t interval_ms;
+		uint32_t max_series;
+	} cases[] = {
+		{ "", NULL, 15000, 1000 },
+		{ ", interval: 100ms", NULL, 100, 1000 },
+		{ ", interval: 1h", NULL, 3600000, 1000 },
+		{ ", interval: '30s', max_series: 1", NULL, 30000, 1 },
+		{ ", max_series: 1000000", NULL, 15000, 1000000 },
+		{ ", interval: 99ms", "t:3:55: 'interval' must be between 100ms and 1h\n", 0, 0 },
+		{ ", interval: 61m", "t:3:55: 'interval' must be between 100ms and 1h\n", 0, 0 },
+		{ ", interval: 0", "t:3:55: bad interval '0' (use e.g. 500ms, 30s, 2m, 1h)\n",
+		  0, 0 },
+		{ ", max_series: 0", "t:3:57: 'max_series' must be between 1 and 1000000\n", 0, 0 },
+		{ ", max_series: 1000001", "t:3:57: 'max_series' must be between 1 and "
+		  "1000000\n", 0, 0 },
+		{ ", max_series: many", "t:3:57: 'max_series' must be an integer\n", 0, 0 },
+		{ ", append: true", "t:3:45: unknown key 'append' in output 'p' of type prometheus "
+		  "(expected one of: type, path, interval, max_series)\n", 0, 0 },
+	};
+	char yaml[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "version: 1\noutputs:\n"
+			 "  p: { type: prometheus, path: /tmp/r.prom%s }\n"
+			 "rules: [{ name: a, probe: sys_enter, outputs: [p] }]\n", cases[i].keys);
+		if (cases[i].error) {
+			expect_error(yaml, cases[i].error);
+			continue;
+		}
+		expect_ok(yaml);
+		ck_assert_int_eq(r.outputs[1].type, RULES_OUT_PROMETHEUS);
+		ck_assert_str_eq(r.outputs[1].path, "/tmp/r.prom");
+		ck_assert_msg(r.outputs[1].interval_ms == cases[i].interval_ms, "%s",
+			      cases[i].keys);
+		ck_assert_msg(r.outputs[1].max_series == cases[i].max_series, "%s", cases[i].keys);
+	}
+	expect_error("version: 1\noutputs:\n  p: { type: prometheus }\n"
+		     "rules: [{ name: a, probe: sys_enter, outputs: [p] }]\n",
+		     "t:3:6: output 'p' is missing 'path'\n");
+	ck_assert_str_eq(rules_output_type_name(RULES_OUT_PROMETHEUS), "prometheus");
 }
 END_TEST
 
@@ -1959,6 +2016,7 @@ int main(void)
 	tcase_add_test(tc, test_result);
 	tcase_add_test(tc, test_max_argv_bytes);
 	tcase_add_test(tc, test_max_message);
+	tcase_add_test(tc, test_prometheus_keys);
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_rate_interval);
 	tcase_add_test(tc, test_expect);

@@ -4,6 +4,7 @@
  * each rule's figures (suppressed, lost by where) and syscall naming.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -248,6 +249,52 @@ START_TEST(test_json_rate_limit)
 }
 END_TEST
 
+/*
+ * A prometheus output takes no events: the text says how often it wrote its
+ * file and what failed, JSON adds failed_writes for it alone, and neither is a loss.
+ */
+START_TEST(test_prometheus_output)
+{
+	static const char yaml[] =
+		"version: 1\n"
+		"outputs:\n"
+		"  metrics: { type: prometheus, path: /tmp/r.prom }\n"
+		"  last: { type: prometheus, path: /tmp/s.prom }\n"
+		"rules:\n"
+		"  - { name: counts, probe: sys_enter, outputs: [metrics, last] }\n";
+	struct summary_json_run run = { .rules_path = "t.yaml", .exit_status = 1 };
+	struct strbuf sb;
+	char err[512];
+
+	teardown();
+	ck_assert_msg(rules_load_buffer("t.yaml", yaml, sizeof(yaml) - 1, &r, err,
+					sizeof(err)) == 0, "%s", err);
+	summary_init(&sum, &r);
+	sum.sinks[1].written = 40;
+	sum.sinks[1].failed_writes = 2;
+	sum.sinks[2].written = 3;
+	sum.sinks[2].failed_writes = 1;
+	sum.sinks[2].error = -ENOSPC;
+	strbuf_init(&sb);
+	summary_format_text(&sum, &sb);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\noutput metrics: file written 40 times, "
+				     "2 writes failed\noutput last: file written 3 times, 1 writes "
+				     "failed, the last failed: No space left on device\nexecs: 0\n"
+				     "events lost: 0\n"));
+	strbuf_reset(&sb);
+	summary_json_format(&sb, &sum, &run);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"name\":\"stdout\",\"type\":\"stdout\","
+				     "\"written\":0,\"lost\":0,\"dropped\":0,\"error\":null}"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "{\"name\":\"metrics\",\"type\":\"prometheus\","
+				     "\"written\":40,\"lost\":0,\"dropped\":0,\"failed_writes\":2,"
+				     "\"error\":null}"));
+	ck_assert_ptr_nonnull(strstr(sb.buf, "\"failed_writes\":1,\"error\":\"No space left "
+				     "on device\"}"));
+	ck_assert_uint_eq(summary_lost(&sum), 0);
+	strbuf_free(&sb);
+}
+END_TEST
+
 /* A syscall without a name here is named by its number, in every width a number has. */
 START_TEST(test_syscall_label)
 {
@@ -318,6 +365,7 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_lost);
 	tcase_add_test(tc, test_text_rate_limit);
 	tcase_add_test(tc, test_json_rate_limit);
+	tcase_add_test(tc, test_prometheus_output);
 	tcase_add_test(tc, test_syscall_label);
 	tcase_add_test(tc, test_text_unknown_syscall);
 	tcase_add_test(tc, test_text_comm);
