@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* prom.c - struct summary -> the Prometheus text exposition format. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,35 +129,40 @@ static void prom_run(struct strbuf *sb, const struct summary *sum)
 	prom_plain(sb, "ruletrace_removed_rules_lost_total", sum->removed_lost);
 }
 
-/* Stream rules: matched = delivered + suppressed + lost (buffer, unread) + not delivered. */
-static void prom_events(struct strbuf *sb, const struct summary *sum, unsigned out)
+/*
+ * A family of one series per rule that output out shows and pick takes, its value
+ * the summary_rule's uint64_t at offset field.
+ */
+static void prom_rule_family(struct strbuf *sb, const struct summary *sum, unsigned out,
+			     const char *name, const char *help,
+			     bool (*pick)(const struct summary_rule *), size_t field)
 {
 	const struct summary_rule *sr;
 
-	prom_family(sb, "ruletrace_events_matched_total", "counter",
-		    "Events a stream rule matched in the kernel.");
+	prom_family(sb, name, "counter", help);
 	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
-		if (prom_shows(sr, out, prom_stream))
-			prom_rule(sb, "ruletrace_events_matched_total", sr, NULL, sr->matched);
-	prom_family(sb, "ruletrace_events_delivered_total", "counter",
-		    "Events of a stream rule handed to its outputs.");
-	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
-		if (prom_shows(sr, out, prom_stream))
-			prom_rule(sb, "ruletrace_events_delivered_total", sr, NULL, sr->delivered);
-	prom_family(sb, "ruletrace_events_suppressed_total", "counter",
-		    "Events over a stream rule's rate_limit, dropped in the kernel as asked "
-		    "(not a loss).");
-	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
-		if (prom_shows(sr, out, prom_limited))
-			prom_rule(sb, "ruletrace_events_suppressed_total", sr, NULL,
-				  sr->suppressed);
-	prom_family(sb, "ruletrace_events_not_delivered_total", "counter",
-		    "Events of a stream rule that came after --max-events was met: not "
-		    "delivered, not lost.");
-	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
-		if (prom_shows(sr, out, prom_stream))
-			prom_rule(sb, "ruletrace_events_not_delivered_total", sr, NULL,
-				  sr->past_max);
+		if (prom_shows(sr, out, pick))
+			prom_rule(sb, name, sr, NULL,
+				  *(const uint64_t *)((const char *)sr + field));
+}
+
+/* Stream rules: matched = delivered + suppressed + lost (buffer, unread) + not delivered. */
+static void prom_events(struct strbuf *sb, const struct summary *sum, unsigned out)
+{
+	prom_rule_family(sb, sum, out, "ruletrace_events_matched_total",
+			 "Events a stream rule matched in the kernel.", prom_stream,
+			 offsetof(struct summary_rule, matched));
+	prom_rule_family(sb, sum, out, "ruletrace_events_delivered_total",
+			 "Events of a stream rule handed to its outputs.", prom_stream,
+			 offsetof(struct summary_rule, delivered));
+	prom_rule_family(sb, sum, out, "ruletrace_events_suppressed_total",
+			 "Events over a stream rule's rate_limit, dropped in the kernel as "
+			 "asked (not a loss).", prom_limited,
+			 offsetof(struct summary_rule, suppressed));
+	prom_rule_family(sb, sum, out, "ruletrace_events_not_delivered_total",
+			 "Events of a stream rule that came after --max-events was met: not "
+			 "delivered, not lost.", prom_stream,
+			 offsetof(struct summary_rule, past_max));
 }
 
 /* Each rule's losses, by the stage that lost them, as --summary-json names them. */
@@ -296,11 +302,9 @@ static void prom_syscalls(struct strbuf *sb, const struct summary *sum, unsigned
 	uint64_t *cut_series = xcalloc(sum->nrules + 1, sizeof(*cut_series));
 	const struct summary_rule *sr;
 
-	prom_family(sb, "ruletrace_syscalls_counted_total", "counter",
-		    "Syscalls a count rule counted, all its counters together.");
-	for (sr = sum->rules; sr < sum->rules + sum->nrules; sr++)
-		if (prom_shows(sr, out, prom_count))
-			prom_rule(sb, "ruletrace_syscalls_counted_total", sr, NULL, sr->counted);
+	prom_rule_family(sb, sum, out, "ruletrace_syscalls_counted_total",
+			 "Syscalls a count rule counted, all its counters together.", prom_count,
+			 offsetof(struct summary_rule, counted));
 	prom_family(sb, "ruletrace_syscalls_total", "counter",
 		    "Syscalls a count rule counted, by what it groups by: its max_series "
 		    "largest counters.");
