@@ -152,6 +152,17 @@ start_rsyslog() {
 	fail "rsyslogd did not create $TMP/rs/log"
 }
 
+# free_port [PORT...]: a TCP port on 127.0.0.1 that nothing listens on now, and
+# not one of PORT... (for services a test starts on loopback).
+free_port() {
+	local p
+	while :; do
+		p=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		[[ " $* " == *" $p "* ]] || break
+	done
+	echo "$p"
+}
+
 # rings_of SIZE: how many of ruletrace's ($RT_PID) descriptors and mappings are
 # ring buffers of SIZE bytes (a mapping of one spans a page and the data twice).
 rings_of() {

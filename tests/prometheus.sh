@@ -28,16 +28,6 @@ cleanup() {
 	lib_cleanup
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on now, and not one of $@.
-free_port() {
-	local p
-	while :; do
-		p=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-		[[ " $* " == *" $p "* ]] || break
-	done
-	echo "$p"
-}
-
 # wait_http URL WHAT LOG: until URL answers 200 (20 s at most), else fail showing LOG.
 wait_http() {
 	for _ in $(seq 1 200); do

@@ -21,11 +21,6 @@ EXECS=200
 COMM=$'rt"r\\l\ny\xc3\xa9'
 COMM_YAML='rt\"r\\l\ny\u00e9'
 
-# free_port: a TCP port on 127.0.0.1 nobody listens on now.
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # rsyslog_up NAME CONF: start a private rsyslogd (its pid stopped at exit).
 RS_PIDS=
 rsyslog_up() {
