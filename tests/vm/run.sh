@@ -24,7 +24,7 @@ case $arch in
 amd64)
 	releases=${RULETRACE_VM_RELEASES:-bookworm bullseye}
 	qemu=qemu-system-x86_64 qemu_pkg=qemu-system-x86
-	machine=() console=ttyS0 vm_timeout=900
+	machine=() console=ttyS0
 	# The guest's busybox, bash and setpriv are this machine's own.
 	[ "$(uname -m)" = x86_64 ] || { echo "check-vm: x86_64 hosts only" >&2; exit 77; }
 	userland=
@@ -36,7 +36,7 @@ arm64)
 	# authentication) in every function: with QEMU's own cheap signature rather
 	# than the architected QARMA, which TCG computes slowly, the guest runs 3 times
 	# faster (77 s, not 236 s, on the CI machine); the CPU still has the feature.
-	machine=(-M virt -cpu max,pauth-impdef=on) console=ttyAMA0 vm_timeout=900
+	machine=(-M virt -cpu max,pauth-impdef=on) console=ttyAMA0
 	userland=$(sh "$srcdir/tests/vm/fetch-userland.sh" "$cache" arm64)
 	;;
 *)
@@ -59,7 +59,7 @@ for release in $releases; do
 	kernel=$(sh "$srcdir/tests/vm/fetch-kernel.sh" "$cache" "$release" "$arch")
 	echo "check-vm: booting $(basename "$kernel") ($release, $arch) under qemu ($accel)"
 	start=$(date +%s)
-	timeout $vm_timeout $qemu "${machine[@]}" -accel "$accel" -m 1024 -smp 2 -nographic \
+	timeout 900 $qemu "${machine[@]}" -accel "$accel" -m 1024 -smp 2 -nographic \
 		-no-reboot -kernel "$kernel" -initrd "$work/initramfs.gz" -net none \
 		-append "console=$console quiet panic=-1 oops=panic" </dev/null \
 		>"$work/console" 2>&1 || true
