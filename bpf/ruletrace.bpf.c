@@ -1482,9 +1482,10 @@ static __always_inline int rt_on_execve_return(void *ctx, long ret, int loop)
 extern _Bool LINUX_HAS_SYSCALL_WRAPPER __kconfig;	/* libbpf knows it */
 
 /*
- * execve through a kprobe on the syscall (libbpf finds the arch's symbol). Where
- * syscalls go through a wrapper (x86 4.17+, arm64 4.19+) the probed function's
- * one argument is the user's register frame, in kernel memory.
+ * execve through a kprobe on the syscall (libbpf finds the arch's symbol:
+ * __x64_sys_execve, __arm64_sys_execve). Where syscalls go through a wrapper (x86
+ * 4.17+, arm64 4.19+) the probed function's one argument is the user's register
+ * frame, in kernel memory; before, the arguments are the function's own.
  */
 static __always_inline int rt_on_execve_kprobe(struct pt_regs *ctx, int loop)
 {
@@ -1492,8 +1493,8 @@ static __always_inline int rt_on_execve_kprobe(struct pt_regs *ctx, int loop)
 	unsigned long filename = 0, argv = 0;
 
 	if (!LINUX_HAS_SYSCALL_WRAPPER) {
-		filename = RT_SYSCALL_ARG1(ctx);
-		argv = RT_SYSCALL_ARG2(ctx);
+		filename = PT_REGS_PARM1(ctx);
+		argv = PT_REGS_PARM2(ctx);
 	} else if (bpf_probe_read_kernel(&filename, sizeof(filename), &RT_SYSCALL_ARG1(regs)) ||
 		   bpf_probe_read_kernel(&argv, sizeof(argv), &RT_SYSCALL_ARG2(regs))) {
 		return 0;
@@ -1511,9 +1512,9 @@ static __always_inline int rt_on_execveat_kprobe(struct pt_regs *ctx, int loop)
 	unsigned long dirfd = 0, filename = 0, argv = 0;
 
 	if (!LINUX_HAS_SYSCALL_WRAPPER) {
-		dirfd = RT_SYSCALL_ARG1(ctx);
-		filename = RT_SYSCALL_ARG2(ctx);
-		argv = RT_SYSCALL_ARG3(ctx);
+		dirfd = PT_REGS_PARM1(ctx);
+		filename = PT_REGS_PARM2(ctx);
+		argv = PT_REGS_PARM3(ctx);
 	} else if (bpf_probe_read_kernel(&dirfd, sizeof(dirfd), &RT_SYSCALL_ARG1(regs)) ||
 		   bpf_probe_read_kernel(&filename, sizeof(filename), &RT_SYSCALL_ARG2(regs)) ||
 		   bpf_probe_read_kernel(&argv, sizeof(argv), &RT_SYSCALL_ARG3(regs))) {

@@ -22,11 +22,16 @@ struct pt_regs {
 	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
 	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 };
-/* A syscall's first three arguments in the registers it was entered with. */
-#define RT_SYSCALL_ARG1(regs) ((regs)->di)
-#define RT_SYSCALL_ARG2(regs) ((regs)->si)
-#define RT_SYSCALL_ARG3(regs) ((regs)->dx)
+/* A syscall's first three arguments in the register frame it was entered with. */
+#define RT_SYSCALL_ARG1(r) ((r)->di)
+#define RT_SYSCALL_ARG2(r) ((r)->si)
+#define RT_SYSCALL_ARG3(r) ((r)->dx)
 #elif defined(__TARGET_ARCH_arm64)
+/*
+ * arm64's frame up to orig_x0, as arch/arm64/include/asm/ptrace.h has it since
+ * 3.7 (the fields after it are not read). bpf_tracing.h reads a function's
+ * arguments through struct user_pt_regs.
+ */
 struct user_pt_regs {
 	__u64 regs[31];
 	__u64 sp;
@@ -46,9 +51,13 @@ struct pt_regs {
 	};
 	__u64 orig_x0;
 };
-#define RT_SYSCALL_ARG1(regs) ((regs)->orig_x0)
-#define RT_SYSCALL_ARG2(regs) ((regs)->regs[1])
-#define RT_SYSCALL_ARG3(regs) ((regs)->regs[2])
+/*
+ * The first argument is orig_x0: x0 is also where the result goes, and the kernel
+ * keeps the argument aside for syscall restart.
+ */
+#define RT_SYSCALL_ARG1(r) ((r)->orig_x0)
+#define RT_SYSCALL_ARG2(r) ((r)->regs[1])
+#define RT_SYSCALL_ARG3(r) ((r)->regs[2])
 #else
 #error "ruletrace: add this architecture's struct pt_regs to bpf/vmlinux_min.h"
 #endif

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* check_syscalls.c - the generated table against the C library's own numbers. */
+/*
+ * check_syscalls.c - the generated table against the C library's own numbers, and
+ * each supported architecture's table against numbers known to differ.
+ */
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -8,6 +11,23 @@
 
 #include "syscalls.h"
 #include "check_run.h"
+
+/* Generated from each architecture's kernel headers, for this test only. */
+extern const struct syscall_entry syscalls_table_x86_64[];
+extern const size_t syscalls_table_x86_64_len;
+extern const struct syscall_entry syscalls_table_aarch64[];
+extern const size_t syscalls_table_aarch64_len;
+
+/* The number of name in table, or -1. */
+static long table_number(const struct syscall_entry *t, size_t len, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!strcmp(t[i].name, name))
+			return t[i].nr;
+	return -1;
+}
 
 START_TEST(test_both_ways)
 {
@@ -25,6 +45,63 @@ START_TEST(test_both_ways)
 	ck_assert_str_eq(syscalls_name(110), "getppid");
 	ck_assert_str_eq(syscalls_name(257), "openat");
 #endif
+}
+END_TEST
+
+/* openat, getppid, execve and more: numbered apart on x86-64 and arm64 (asm-generic). */
+START_TEST(test_each_arch)
+{
+	static const struct {
+		const char *name;
+		long x86_64, aarch64;
+	} want[] = {
+		{ "openat", 257, 56 },
+		{ "getppid", 110, 173 },
+		{ "execve", 59, 221 },
+		{ "read", 0, 63 },
+		/* asm-generic names these through __NR3264_ macros. */
+		{ "fstat", 5, 80 },
+		{ "mmap", 9, 222 },
+		{ "lseek", 8, 62 },
+		{ "newfstatat", 262, 79 },
+		/* asm-generic's count and marker, not calls. */
+		{ "syscalls", -1, -1 },
+		{ "arch_specific_syscall", -1, -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ck_assert_int_eq(table_number(syscalls_table_x86_64, syscalls_table_x86_64_len,
+					      want[i].name), want[i].x86_64);
+		ck_assert_int_eq(table_number(syscalls_table_aarch64, syscalls_table_aarch64_len,
+					      want[i].name), want[i].aarch64);
+	}
+	/* arm64 has no open, only openat: asm-generic dropped the old calls. */
+	ck_assert_int_eq(table_number(syscalls_table_x86_64, syscalls_table_x86_64_len, "open"), 2);
+	ck_assert_int_eq(table_number(syscalls_table_aarch64, syscalls_table_aarch64_len, "open"),
+			 -1);
+}
+END_TEST
+
+/* The program's table is its own architecture's, entry for entry. */
+START_TEST(test_own_arch)
+{
+#if defined(__x86_64__)
+	const struct syscall_entry *t = syscalls_table_x86_64;
+	size_t len = syscalls_table_x86_64_len;
+#elif defined(__aarch64__)
+	const struct syscall_entry *t = syscalls_table_aarch64;
+	size_t len = syscalls_table_aarch64_len;
+#else
+#error "check_syscalls: add this architecture's table"
+#endif
+	size_t i;
+
+	ck_assert_uint_eq(syscalls_table_len, len);
+	for (i = 0; i < len; i++) {
+		ck_assert_uint_eq(syscalls_table[i].nr, t[i].nr);
+		ck_assert_str_eq(syscalls_table[i].name, t[i].name);
+	}
 }
 END_TEST
 
@@ -56,6 +133,8 @@ int main(void)
 	TCase *tc = tcase_create("syscalls");
 
 	tcase_add_test(tc, test_both_ways);
+	tcase_add_test(tc, test_each_arch);
+	tcase_add_test(tc, test_own_arch);
 	tcase_add_test(tc, test_unknown);
 	tcase_add_test(tc, test_sorted);
 	suite_add_tcase(su, tc);

@@ -1,13 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# fetch-kernel.sh CACHE [RELEASE]: a Debian kernel (which has kprobes) unpacked into
-# CACHE without installing it; prints the path of its vmlinuz. RELEASE bookworm
-# (the default) is this system's linux-image-amd64, through apt; bullseye is
-# Debian 11's 5.10 kernel (before bpf_loop, before memcg accounting of BPF memory),
-# its package found in bullseye's own index on deb.debian.org. Only the package is
-# downloaded; nothing on the host changes.
+# fetch-kernel.sh CACHE [RELEASE [ARCH]]: a Debian kernel (which has kprobes)
+# unpacked into CACHE without installing it; prints the path of the image to boot.
+# RELEASE bookworm (the default) is Debian 12's linux-image-ARCH, through apt (ARCH
+# amd64, the default, or arm64: apt needs that architecture added, dpkg
+# --add-architecture arm64); bullseye is Debian 11's 5.10 amd64 kernel (before
+# bpf_loop, before memcg accounting of BPF memory), its package found in bullseye's
+# own index on deb.debian.org. Only the package is downloaded; nothing on the host
+# changes. An arm64 vmlinuz that is a gzip'd Image is unpacked beside it (Debian 12's
+# is not; qemu-system-aarch64 boots only an uncompressed one).
 set -eu
-cache=$1 release=${2:-bookworm}
+cache=$1 release=${2:-bookworm} arch=${3:-amd64}
 mkdir -p "$cache"
 cd "$cache"
 
@@ -25,22 +28,25 @@ fetch() {	# fetch URL FILE
 
 case $release in
 bookworm)
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	# The dependency is named with its architecture (":arm64") when it is foreign.
+	pkg=$(apt-cache depends "linux-image-$arch:$arch" 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { sub(/:.*/, "", $2); print $2; exit }')
 	if [ -z "$pkg" ]; then
 		apt-get update -qq >&2
-		pkg=$(apt-cache depends linux-image-amd64 |
-			awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+		pkg=$(apt-cache depends "linux-image-$arch:$arch" |
+			awk '/Depends: linux-image-[0-9]/ { sub(/:.*/, "", $2); print $2; exit }')
 	fi
-	[ -n "$pkg" ] || { echo "fetch-kernel: no linux-image-amd64 in apt" >&2; exit 1; }
+	[ -n "$pkg" ] || { echo "fetch-kernel: no linux-image-$arch:$arch in apt" >&2; exit 1; }
 	if ! ls "$cache/$pkg"/boot/vmlinuz-* >/dev/null 2>&1; then
 		rm -f "$pkg"_*.deb
 		# apt's sandbox user cannot write here; the download itself is the same.
-		apt-get download -q "$pkg" >&2 2>/dev/null || apt-get download "$pkg" >&2
+		apt-get download -q "$pkg:$arch" >&2 2>/dev/null ||
+			apt-get download "$pkg:$arch" >&2
 		unpack "$pkg" "$pkg"_*.deb
 	fi
 	;;
 bullseye)
+	[ "$arch" = amd64 ] || { echo "fetch-kernel: bullseye is amd64 only here" >&2; exit 1; }
 	pkg=$(ls -d linux-image-5.10.0-*-amd64 2>/dev/null | tail -1)
 	if [ -z "$pkg" ] || ! ls "$pkg"/boot/vmlinuz-* >/dev/null 2>&1; then
 		mirror=http://deb.debian.org/debian-security
@@ -62,4 +68,10 @@ bullseye)
 	exit 1
 	;;
 esac
-ls "$cache/$pkg"/boot/vmlinuz-*
+kernel=$(ls "$cache/$pkg"/boot/vmlinuz-*)
+if [ "$arch" = arm64 ] && [ "$(od -An -tx1 -N2 "$kernel" | tr -d ' ')" = 1f8b ]; then
+	[ -e "$kernel.Image" ] || gzip -dc "$kernel" >"$kernel.Image.tmp"
+	[ -e "$kernel.Image" ] || mv "$kernel.Image.tmp" "$kernel.Image"
+	kernel=$kernel.Image
+fi
+echo "$kernel"
