@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "outfile.h"
+#include "privilege.h"
 #include "prom.h"
 #include "sink.h"
 
@@ -50,11 +51,19 @@ static int prom_open(struct sink *s, char *err, size_t errlen)
 {
 	struct prom_state *st;
 	char *name = NULL;
-	int dfd;
+	int dfd, ret;
 
 	if ((dfd = outfile_open_dir(s->cfg->path, s->policy, &name, err, errlen)) < 0)
 		return dfd;
+	/* Every write makes a file there, as --user once running: refused now, not at each. */
 	close(dfd);
+	if ((ret = privilege_dir_writable(s->policy, s->cfg->path)) < 0) {
+		snprintf(err, errlen, "open %s: %s cannot make files in its directory: %s",
+			 s->cfg->path, s->policy && s->policy->has_user ? "the --user user" :
+			 "this run", strerror(-ret));
+		free(name);
+		return ret;
+	}
 	if (!prom_has_suffix(s->cfg->path))
 		log_warn("output '%s': %s does not end in .prom: node_exporter's textfile "
 			 "collector reads only *.prom files", s->cfg->name, s->cfg->path);
