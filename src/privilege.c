@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE	/* setresuid, setresgid */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -88,6 +90,30 @@ void privilege_outfile_policy(const struct privilege_user *u, struct outfile_pol
 	p->has_user = u && u->name;
 	p->user_uid = p->has_user ? u->uid : (uid_t)-1;
 	p->user_gid = p->has_user ? u->gid : (gid_t)-1;
+}
+
+int privilege_dir_writable(const struct outfile_policy *p, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) :
+			    xstrdup(".");
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int ret = 0;
+
+	/* Under the user's fs ids the kernel also sets aside the DAC capabilities. */
+	if (p && p->has_user) {
+		gid = (gid_t)setfsgid(p->user_gid);
+		uid = (uid_t)setfsuid(p->user_uid);
+	}
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS))
+		ret = -errno;
+	if (p && p->has_user) {
+		setfsuid(uid);
+		setfsgid(gid);
+	}
+	free(dir);
+	return ret;
 }
 
 /* Who may change st besides its owner, or NULL when nobody may. */

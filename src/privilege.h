@@ -49,6 +49,14 @@ uid_t privilege_trusted_uid(void);
 void privilege_outfile_policy(const struct privilege_user *u, struct outfile_policy *p);
 
 /*
+ * Whether the --user of policy p (none: the run itself) may reach the directory
+ * of path and make files in it, by the kernel's own check (modes and ACLs of it
+ * and of every directory above) under that user's file-system ids: 0, or -errno
+ * (-EACCES, -EROFS).
+ */
+int privilege_dir_writable(const struct outfile_policy *p, const char *path);
+
+/*
  * Become u: its uid and gid, no supplementary groups, no effective capabilities.
  * The capabilities a reload needs to attach probes (CAP_BPF, CAP_PERFMON,
  * CAP_DAC_READ_SEARCH; CAP_SYS_ADMIN on kernels without CAP_BPF) stay in the

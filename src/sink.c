@@ -436,7 +436,7 @@ static void sink_refresh(struct sink *s, const struct summary *sum)
 
 void sink_refresh_all(struct sink **sinks, size_t n, const struct summary *sum, double now)
 {
-	double every;
+	double every, done;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -445,11 +445,16 @@ void sink_refresh_all(struct sink **sinks, size_t n, const struct summary *sum, 
 		if (!sink_refreshes(s) || s->error || s->refresh_at > now)
 			continue;
 		sink_refresh(s, sum);
-		/* On the interval's beat; one that fell behind starts again from now. */
+		/*
+		 * On the interval's beat. One that fell behind, as a write that took
+		 * longer than the interval does, starts again from when it ended:
+		 * never due at once, so the events are read in between.
+		 */
 		every = (double)s->cfg->interval_ms / 1000.0;
 		s->refresh_at = s->refresh_at ? s->refresh_at + every : now + every;
-		if (s->refresh_at <= now)
-			s->refresh_at = now + every;
+		done = mono_seconds();
+		if (s->refresh_at <= done)
+			s->refresh_at = done + every;
 	}
 }
 

@@ -205,7 +205,9 @@ bool sink_refresh_due(struct sink *const *sinks, size_t n, double *at);
 
 /*
  * Rewrite the destination of each sink due by now with sum's figures, and set
- * when it is due next: its output's interval later. A rewrite that fails is
+ * when it is due next: its output's interval later, and never sooner than an
+ * interval after the rewrite ended (one slower than its interval does not
+ * starve the event loop). A rewrite that fails is
  * said once (until one succeeds again), counted, and retried then.
  */
 void sink_refresh_all(struct sink **sinks, size_t n, const struct summary *sum, double now);

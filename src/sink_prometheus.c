@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "outfile.h"
+#include "privilege.h"
 #include "prom.h"
 #include "sink.h"
 
@@ -28,6 +29,10 @@ struct prom_state {
 	char *name;		/* the path's last component */
 	unsigned seq;		/* temporary files made: each one's name is new */
 	struct strbuf text;	/* the figures, kept to reuse the buffer */
+	dev_t dev;		/* the file this run last renamed in, once it has */
+	ino_t ino;
+	bool wrote;
+	bool foreign_said;	/* another writer's file found there: said once */
 };
 
 static bool prom_has_suffix(const char *path)
@@ -46,11 +51,19 @@ static int prom_open(struct sink *s, char *err, size_t errlen)
 {
 	struct prom_state *st;
 	char *name = NULL;
-	int dfd;
+	int dfd, ret;
 
 	if ((dfd = outfile_open_dir(s->cfg->path, s->policy, &name, err, errlen)) < 0)
 		return dfd;
+	/* Every write makes a file there, as --user once running: refused now, not at each. */
 	close(dfd);
+	if ((ret = privilege_dir_writable(s->policy, s->cfg->path)) < 0) {
+		snprintf(err, errlen, "open %s: %s cannot make files in its directory: %s",
+			 s->cfg->path, s->policy && s->policy->has_user ? "the --user user" :
+			 "this run", strerror(-ret));
+		free(name);
+		return ret;
+	}
 	if (!prom_has_suffix(s->cfg->path))
 		log_warn("output '%s': %s does not end in .prom: node_exporter's textfile "
 			 "collector reads only *.prom files", s->cfg->name, s->cfg->path);
@@ -94,10 +107,33 @@ static int prom_create(struct prom_state *st, int dfd, char *tmp, size_t tmplen)
 	return -EEXIST;
 }
 
-/* The text into a new file in dfd, then renamed over name; nothing left behind on failure. */
-static int prom_replace(struct prom_state *st, int dfd, const char *path, char *err,
-			size_t errlen)
+/*
+ * Whether the file at the path is still the one this run last wrote. Another is
+ * there when something else replaced it: most often a second run writing the
+ * same path, whose figures and ours then take turns in the file, each turn a
+ * counter reset to a scraper. Said once; the write goes on (the path is ours to
+ * write), and a file removed meanwhile is no one's.
+ */
+static void prom_check_foreign(struct prom_state *st, int dfd, const char *output,
+			       const char *path)
 {
+	struct stat sb;
+
+	if (!st->wrote || st->foreign_said ||
+	    fstatat(dfd, st->name, &sb, AT_SYMLINK_NOFOLLOW) ||
+	    (sb.st_dev == st->dev && sb.st_ino == st->ino))
+		return;
+	st->foreign_said = true;
+	log_warn("output '%s' (prometheus): %s was replaced since this run wrote it, by "
+		 "another writer (another ruletrace writing the same file?): the figures "
+		 "of both take turns in it", output, path);
+}
+
+/* The text into a new file in dfd, then renamed over name; nothing left behind on failure. */
+static int prom_replace(struct prom_state *st, int dfd, const char *output, const char *path,
+			char *err, size_t errlen)
+{
+	struct stat mine;
 	char tmp[64];
 	int fd, ret;
 
@@ -111,12 +147,20 @@ static int prom_replace(struct prom_state *st, int dfd, const char *path, char *
 		ret = -errno;
 	else if ((ret = prom_write_all(fd, st->text.buf, st->text.len)) == 0 && fsync(fd))
 		ret = -errno;
+	else if (fstat(fd, &mine))
+		ret = -errno;
 	if (close(fd) && !ret)
 		ret = -errno;
+	if (!ret)
+		prom_check_foreign(st, dfd, output, path);
 	if (!ret && renameat(dfd, tmp, dfd, st->name))
 		ret = -errno;
-	if (!ret)
+	if (!ret) {
+		st->dev = mine.st_dev;
+		st->ino = mine.st_ino;
+		st->wrote = true;
 		return 0;
+	}
 	unlinkat(dfd, tmp, 0);
 	snprintf(err, errlen, "write %s: %s", path, strerror(-ret));
 	return ret;
@@ -133,7 +177,7 @@ static int prom_refresh(struct sink *s, const struct summary *sum, char *err, si
 	if ((dfd = outfile_open_dir(s->cfg->path, s->policy, &name, err, errlen)) < 0)
 		return dfd;
 	free(name);	/* the same last component as at open */
-	ret = prom_replace(st, dfd, s->cfg->path, err, errlen);
+	ret = prom_replace(st, dfd, s->cfg->name, s->cfg->path, err, errlen);
 	close(dfd);
 	return ret;
 }
