@@ -211,6 +211,11 @@ static void sink_claim_tail(struct sink *s)
 		sink_push_record(s, false, 0);
 }
 
+void sink_end_record(struct sink *s)
+{
+	sink_claim_tail(s);
+}
+
 /* Bytes off..len of buf went out: count the records they completed. */
 static void sink_advance(struct sink *s, size_t n)
 {
@@ -253,6 +258,31 @@ static size_t sink_chunk(const struct sink *s)
 	return fit ? fit : n;
 }
 
+/*
+ * A datagram type's first record as one message: 0 sent or dropped (counted),
+ * -EAGAIN not now, or -errno when the sink failed.
+ */
+static int sink_send_record(struct sink *s)
+{
+	struct sink_record *rec = &s->recs[s->rec_head];
+	size_t n = rec->end - s->off;
+	int ret = s->ops->send_record(s, s->buf.buf + s->off, n);
+
+	if (ret == SINK_REFUSED) {
+		if (rec->event) {	/* lost, not written: the type said why */
+			rec->event = false;
+			s->pending--;
+			s->dropped++;
+			s->lost++;
+			s->lost_by_slot[rec->slot % RT_MAX_RULES]++;
+		}
+		ret = 0;
+	}
+	if (ret == 0)
+		sink_advance(s, n);
+	return ret;
+}
+
 /* Write what the destination takes now; 0, or -errno when the sink failed. */
 static int sink_flush(struct sink *s)
 {
@@ -265,6 +295,17 @@ static int sink_flush(struct sink *s)
 		if (s->fd < 0) {	/* nowhere to write: taken as written */
 			sink_advance(s, s->buf.len - s->off);
 			break;
+		}
+		if (s->ops->send_record) {
+			int ret = sink_send_record(s);
+
+			if (ret == -EAGAIN)
+				break;
+			if (ret < 0) {
+				sink_fail(s, ret);
+				return ret;
+			}
+			continue;
 		}
 		w = ostream_write(&s->out, s->buf.buf + s->off, sink_chunk(s));
 		if (w == -EAGAIN)

@@ -98,6 +98,14 @@ struct sink_ops {
 	 * now (counted, the sink stays up), or -errno when the sink has failed.
 	 */
 	int (*write_event)(struct sink *s, const struct sink_event *ev);
+	/*
+	 * Datagram types (buffered too): send one whole record of s->buf, p and n,
+	 * as one message. 0 sent, -EAGAIN when the destination cannot take it now
+	 * (kept, sent again later), SINK_REFUSED when it never will (dropped and
+	 * counted; the type said why), or -errno when the sink has failed. NULL:
+	 * s->buf is a byte stream to s->fd.
+	 */
+	int (*send_record)(struct sink *s, const char *p, size_t n);
 	/* Record a reload's change report (as write_event does an event); 0 or -errno. */
 	int (*write_reload)(struct sink *s, const struct sink_reload *r);
 	/* Write this sink's part of the exit summary; 0 or -errno. NULL: none. */
@@ -186,6 +194,12 @@ void sink_commit_all(struct sink **sinks, size_t n, bool start);
  * the sink's -errno.
  */
 int sink_add_text(struct sink *s, const char *text, size_t n);
+
+/*
+ * Datagram types: the bytes of s->buf past its last record are one record (a
+ * message that is not an event), so that the next is sent as a message of its own.
+ */
+void sink_end_record(struct sink *s);
 
 /* Record a reload's change report in s, in order with its events, never waiting. */
 void sink_add_reload(struct sink *s, const struct sink_reload *r);

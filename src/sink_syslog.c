@@ -12,6 +12,13 @@
  * maxMessageSize is 8 KiB), so none is longer than the output's max_message: an
  * exec's argument list is shown only as far as it fits, and the message's figures
  * say what it does not show.
+ *
+ * A Unix datagram socket holds few messages the daemon has not read yet
+ * (net.unix.max_dgram_qlen: 10 outside systemd's hosts, in every new network
+ * namespace): a burst of execs outruns it while the daemon is busy. So messages
+ * wait in the output's buffer, each a record of its own, and go out one
+ * datagram each as the socket takes them (sink.c: send_record); only a backlog
+ * past the buffer's limit drops, counted.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ostream.h"
 #include "sink_format.h"
 
 struct syslog_state {
@@ -127,28 +135,28 @@ static void syslog_head(struct sink *s)
 }
 
 /*
- * Send st->msg; a daemon that restarted gets one reconnect. A message the socket
- * will never take (EMSGSIZE: larger than its send buffer) is dropped and counted,
- * as one it cannot take now is: the output goes on with the next.
+ * Send one message, p and n, as one datagram (sink.c's send_record); a daemon that
+ * restarted gets one reconnect. A message the socket will never take (EMSGSIZE:
+ * larger than its send buffer) is refused, counted; one it cannot take now waits.
  */
-static int syslog_send(struct sink *s)
+static int syslog_send_record(struct sink *s, const char *p, size_t n)
 {
 	struct syslog_state *st = s->priv;
-	int tries, ret;
+	int tries, ret = 0;
 
 	for (tries = 0; tries < 2; tries++) {
-		if (send(s->fd, st->msg.buf, st->msg.len, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
+		if (send(s->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
 			return 0;
 		ret = -errno;
 		if (ret == -EAGAIN || ret == -ENOBUFS)
-			return SINK_DROPPED;
+			return -EAGAIN;
 		if (ret == -EMSGSIZE) {
 			if (!st->too_long)
 				log_error("output '%s' (syslog): socket %s refused a message of %zu "
 					  "bytes as too long (max_message %zu); such messages are "
 					  "counted as lost: lower max_message, or raise "
-					  "net.core.wmem_max", s->cfg->name, st->addr.sun_path,
-					  st->msg.len, syslog_max(s->cfg));
+					  "net.core.wmem_max", s->cfg->name, st->addr.sun_path, n,
+					  syslog_max(s->cfg));
 			st->too_long = true;
 			return SINK_REFUSED;
 		}
@@ -158,8 +166,20 @@ static int syslog_send(struct sink *s)
 			return ret;
 		if (tries == 0 && syslog_connect(s))
 			return ret;
+		/* The sink waits for the new socket, not the one that went away. */
+		ostream_close(&s->out);
+		if (ostream_open(&s->out, s->fd))
+			return ret;
 	}
 	return ret;
+}
+
+/* st->msg, a whole message, as one record of the output's buffer. */
+static void syslog_queue(struct sink *s)
+{
+	struct syslog_state *st = s->priv;
+
+	strbuf_add(&s->buf, st->msg.buf, st->msg.len);
 }
 
 static int syslog_write_event(struct sink *s, const struct sink_event *ev)
@@ -171,34 +191,32 @@ static int syslog_write_event(struct sink *s, const struct sink_event *ev)
 		syslog_size(s);
 	syslog_head(s);
 	sink_format_kv_event_fit(&st->msg, ev, max);
-	return syslog_send(s);
+	syslog_queue(s);
+	return 0;
 }
 
 static int syslog_write_reload(struct sink *s, const struct sink_reload *r)
 {
 	struct syslog_state *st = s->priv;
-	int ret;
 
 	syslog_head(s);
 	sink_format_kv_reload(&st->msg, r);
-	ret = syslog_send(s);
-	return ret < 0 ? ret : 0;
+	syslog_queue(s);
+	return 0;
 }
 
 static int syslog_write_summary(struct sink *s, const struct summary *sum)
 {
 	struct syslog_state *st = s->priv;
 	size_t i;
-	int ret;
 
 	for (i = 0; i < sum->nrules; i++) {
 		if (!sink_rule_uses_output(&sum->rules[i], s->index))
 			continue;
 		syslog_head(s);
 		sink_format_kv_summary(&st->msg, sum, &sum->rules[i]);
-		ret = syslog_send(s);
-		if (ret < 0)
-			return ret;
+		syslog_queue(s);
+		sink_end_record(s);	/* a message of its own */
 	}
 	return 0;
 }
@@ -216,7 +234,9 @@ static void syslog_close(struct sink *s)
 
 const struct sink_ops sink_syslog_ops = {
 	.type = "syslog",
+	.buffered = true,
 	.open = syslog_open,
+	.send_record = syslog_send_record,
 	.write_event = syslog_write_event,
 	.write_reload = syslog_write_reload,
 	.write_summary = syslog_write_summary,

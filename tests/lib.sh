@@ -9,7 +9,9 @@ TMP=$(mktemp -d /tmp/ruletrace-test.XXXXXX)
 RT_PID=
 cleanup() {
 	[ -n "$RT_PID" ] && kill -KILL "$RT_PID" 2>/dev/null
-	[ -f "$TMP/rs/pid" ] && kill "$(cat "$TMP/rs/pid")" 2>/dev/null
+	# A daemon a test stopped (SIGSTOP) takes SIGTERM only once it runs again.
+	[ -f "$TMP/rs/pid" ] && kill -CONT "$(cat "$TMP/rs/pid")" 2>/dev/null &&
+		kill "$(cat "$TMP/rs/pid")" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -103,8 +103,8 @@ assert counts["rt-soak-a"] == tally["a"], (counts, tally)
 assert counts["rt-soak-b"] == tally["b"] + tally["b"] // 50000, (counts, tally)
 # The exec audit never goes blind while the streams flood: its own ring buffer,
 # read in turn with theirs, loses nothing, and every exec reaches ruletrace. (An
-# output may still drop some: a syslog socket holds 10 datagrams while rsyslogd
-# is slow. Those are counted, against this rule and that output.)
+# output may still drop some: the syslog output holds 4 MiB of messages while
+# rsyslogd is slow. Those are counted, against this rule and that output.)
 assert r["execs"]["events"] == tally["x"], (r["execs"], tally)
 assert r["execs"]["lost"]["event_buffer"] == 0 and r["execs"]["lost"]["unread_at_stop"] == 0, r["execs"]
 out_lost = r["execs"]["lost"]["outputs"]
