@@ -1113,7 +1113,7 @@ START_TEST(test_syslog_sink)
 	struct rules_output out = { .name = "ops", .type = RULES_OUT_SYSLOG, .ident = "rt",
 				    .facility = LOG_USER, .priority = LOG_INFO,
 				    .max_message = 0 /* the default */ };
-	struct sink s = { .ops = &sink_syslog_ops, .cfg = &out, .fd = -1 };
+	struct sink s = { .ops = &sink_syslog_ops, .cfg = &out, .fd = -1 }, *sp = &s;
 	char err[256], log[sizeof(log_dir) + 8], said[512];
 	int fd = log_socket(), one = 1, saved, logfd;
 	size_t n;
@@ -1126,6 +1126,7 @@ START_TEST(test_syslog_sink)
 	max_shown = RT_ARGS_MAX;
 	show();
 	sink_write(&s, &ev);
+	sink_flush_all(&sp, 1);	/* each message waits in the buffer until then */
 	n = log_recv(fd, msg, sizeof(msg) - 1);
 	ck_assert_uint_le(n, RULES_DEFAULT_MESSAGE);
 	ck_assert_uint_ge(n, RULES_DEFAULT_MESSAGE - 3);
@@ -1145,6 +1146,7 @@ START_TEST(test_syslog_sink)
 	ck_assert_int_eq(setsockopt(s.fd, SOL_SOCKET, SO_SNDBUF, &one, sizeof(one)), 0);
 	sink_write(&s, &ev);
 	sink_write(&s, &ev);
+	sink_flush_all(&sp, 1);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	close(logfd);
@@ -1166,6 +1168,7 @@ START_TEST(test_syslog_sink)
 	make_exec("c", "/bin/ls", ARGS("ls\0-l"), 2);
 	show();
 	sink_write(&s, &ev);
+	sink_flush_all(&sp, 1);
 	ck_assert_uint_eq(s.written, 2);
 	n = log_recv(fd, msg, sizeof(msg) - 1);
 	ck_assert_ptr_nonnull(strstr(msg, " argv=\"ls -l\" truncated=0 "));
@@ -1178,6 +1181,7 @@ START_TEST(test_syslog_sink)
 	show();
 	out.max_message = 64 * 1024;
 	sink_write(&s, &ev);
+	sink_flush_all(&sp, 1);
 	ck_assert_uint_eq(s.written, 3);
 	n = log_recv(fd, msg, sizeof(msg) - 1);
 	ck_assert_uint_gt(n, sizeof(args));
@@ -1187,6 +1191,7 @@ START_TEST(test_syslog_sink)
 	sink_syslog_ops.close(&s);
 	close(s.fd);
 	strbuf_free(&s.buf);
+	free(s.recs);
 	close(fd);
 	unlink(log_path);
 	unlink(log);
