@@ -29,14 +29,15 @@ rules:
     filter: { container: [5eed], syscalls: [getppid] }
 YAML
 rt_start "$TMP/rules.yaml"
-in_cgroup $CG/vm/a "$WORKLOAD" --comm rt-vm-a --getppid 300
-in_cgroup $CG/vm/a/b "$WORKLOAD" --comm rt-vm-b --getppid 500
+in_cgroup $CG/vm/a "$WORKLOAD" --comm rt-vm-a --getppid 300 || fail "in /vm/a"
+in_cgroup $CG/vm/a/b "$WORKLOAD" --comm rt-vm-b --getppid 500 || fail "in /vm/a/b"
 mkdir -p $CG/vm/late $CG/vm/docker-$ID.scope
 in_cgroup $CG/vm/late "$WORKLOAD" --comm rt-vm-l --getppid 700
 in_cgroup $CG/vm/docker-$ID.scope "$WORKLOAD" --comm rt-vm-c --getppid 130
 rt_stop INT
 rmdir $CG/vm/a/b $CG/vm/a $CG/vm/late $CG/vm/docker-$ID.scope $CG/vm
 expect_eq "exit status" "$RT_STATUS" 0
+cat "$TMP/out" "$TMP/err"
 counted() {	# counted RULE: "syscalls counted" of RULE in the text summary
 	awk -v r="$1:" '$1 == "rule" && $2 == r { getline; print $3; exit }' "$TMP/out"
 }
