@@ -46,6 +46,18 @@ static void teardown(void)
 	rules_free(&r);
 }
 
+/* A kernel comm (16 bytes, NUL-padded) holding s, as the counters keep them. */
+static const char *comm(const char *s)
+{
+	static char buf[8][RT_COMM_LEN];
+	static unsigned next;
+	char *c = buf[next++ % 8];
+
+	memset(c, 0, RT_COMM_LEN);
+	memcpy(c, s, strnlen(s, RT_COMM_LEN));
+	return c;
+}
+
 static const char *text(void)
 {
 	strbuf_reset(&sb);
@@ -155,8 +167,8 @@ START_TEST(test_figures)
 	sum.rules[0].delivered = 1;
 	sum.rules[0].lost = 1;
 	sum.rules[0].suppressed = 1;
-	summary_add_count(&sum.rules[2], "w", 0, 0, 499);
-	summary_add_count(&sum.rules[2], "x", 0, 0, 1);
+	summary_add_count(&sum.rules[2], comm("w"), 0, 0, 499);
+	summary_add_count(&sum.rules[2], comm("x"), 0, 0, 1);
 	sum.rules[3].matched = 101;
 	sum.rules[3].delivered = 100;
 	sum.rules[4].matched = 5;
@@ -195,7 +207,7 @@ START_TEST(test_all_met)
 	load("version: 1\nrules:\n"
 	     "  - { name: a, probe: execve, expect: { events: 0 } }\n"
 	     "  - { name: b, probe: sys_enter, expect: { counted: { min: 1, max: 9 } } }\n");
-	summary_add_count(&sum.rules[1], "w", 0, 0, 9);
+	summary_add_count(&sum.rules[1], comm("w"), 0, 0, 9);
 	expect_evaluate(&sum, &rep);
 	ck_assert_uint_eq(rep.met, 2);
 	ck_assert_uint_eq(rep.failed, 0);
@@ -213,13 +225,13 @@ START_TEST(test_count_full)
 	     "  - { name: exactly, probe: sys_enter, expect: { counted: 10 } }\n"
 	     "  - { name: at-most, probe: sys_enter, expect: { counted: { max: 5 } } }\n"
 	     "  - { name: open, probe: sys_enter, expect: { counted: { min: 1 } } }\n");
-	summary_add_count(&sum.rules[0], "w", 0, 0, 12);
+	summary_add_count(&sum.rules[0], comm("w"), 0, 0, 12);
 	sum.rules[0].count_full = 4;
-	summary_add_count(&sum.rules[1], "w", 0, 0, 10);
+	summary_add_count(&sum.rules[1], comm("w"), 0, 0, 10);
 	sum.rules[1].count_full = 1;
-	summary_add_count(&sum.rules[2], "w", 0, 0, 6);
+	summary_add_count(&sum.rules[2], comm("w"), 0, 0, 6);
 	sum.rules[2].count_full = 2;
-	summary_add_count(&sum.rules[3], "w", 0, 0, 0);
+	summary_add_count(&sum.rules[3], comm("w"), 0, 0, 0);
 	sum.rules[3].count_full = 3;
 	expect_evaluate(&sum, &rep);
 	ck_assert_int_eq(rep.results[0].bound, EXPECT_LOWER);
@@ -254,7 +266,7 @@ START_TEST(test_follow_full)
 	     "      expect: { counted: { min: 1 } } }\n"
 	     "  - { name: other, probe: execve, expect: { events: 0 } }\n");
 	sum.rules[0].follow_full = 2;
-	summary_add_count(&sum.rules[1], "w", 0, 0, 7);
+	summary_add_count(&sum.rules[1], comm("w"), 0, 0, 7);
 	sum.rules[1].follow_full = 3;
 	sum.rules[1].count_full = 1;
 	sum.follow_map_full = 5;
@@ -292,8 +304,8 @@ START_TEST(test_cgroup_full)
 	sum.cgroup_filter_full = 6;
 	sum.rules[0].matched = 0;
 	sum.rules[1].matched = 4;
-	summary_add_count(&sum.rules[2], "w", 0, 0, 3);
-	summary_add_count(&sum.rules[3], "w", 0, 0, 3);
+	summary_add_count(&sum.rules[2], comm("w"), 0, 0, 3);
+	summary_add_count(&sum.rules[3], comm("w"), 0, 0, 3);
 	expect_evaluate(&sum, &rep);
 	ck_assert_int_eq(rep.results[0].bound, EXPECT_LOWER);
 	ck_assert_int_eq(rep.results[0].verdict, EXPECT_UNDECIDED);
@@ -366,7 +378,7 @@ START_TEST(test_json)
 	     "  - { name: calls, probe: sys_enter, filter: { pid: [1], follow: true },\n"
 	     "      expect: { counted: { min: 2 } } }\n");
 	sum.rules[0].matched = 3;
-	summary_add_count(&sum.rules[2], "w", 0, 0, 1);
+	summary_add_count(&sum.rules[2], comm("w"), 0, 0, 1);
 	sum.rules[2].follow_full = 1;
 	expect_evaluate(&sum, &rep);
 	run.expect = &rep;

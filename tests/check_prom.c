@@ -299,7 +299,11 @@ START_TEST(test_group_by_labels)
 
 	add(R_COUNTS, "bash", 42, SYS_getppid, 5);
 	add(R_BYPID, "bash", 42, SYS_getppid, 6);
-	summary_add_count_labelled(&sum.rules[R_BYCG], "bash", 42, SYS_getppid, labels, 8);
+	{
+		char key[RT_COMM_LEN] = "bash";
+
+		summary_add_count_labelled(&sum.rules[R_BYCG], key, 42, SYS_getppid, labels, 8);
+	}
 	add(R_FOLLOWS, "bash", 42, SYS_getppid, 9);
 	format();
 	EXPECT_LINE("ruletrace_syscalls_total{rule=\"counts\",comm=\"bash\","

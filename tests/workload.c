@@ -121,7 +121,12 @@ static int children(unsigned long n, unsigned long k)
 			return 1;
 		printf("%d\n", (int)pid);
 	}
-	return fflush(stdout) ? 1 : 0;
+	if (fflush(stdout))
+		return 1;
+	/* Straight to exit_group: no atexit syscalls (a sanitizer's leak check forks a
+	 * tracer that calls getppid under this comm) to count. */
+	syscall(SYS_exit_group, 0);
+	return 0;
 }
 
 static void exec_child(void *arg, unsigned long i)
