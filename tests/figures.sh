@@ -64,7 +64,9 @@ exec 7<>"$TMP/pipe"	# held open, read only at the end
 	2>"$TMP/err" 9>"$TMP/ready-pipe" &
 RT_PID=$!
 rt_wait_ready "$RT_PID" "$TMP/ready-pipe"
-"$WORKLOAD" --comm rt-fig-c --getppid 200000
+# Spread over 2 s, so that even a slow (sanitizer) build delivers them all and
+# the output holds more than its 4 MiB behind the pipe before an interval is due.
+"$WORKLOAD" --comm rt-fig-c --getppid 200000 --spread 2000
 sleep 0.5
 rt_stop TERM
 expect_eq "--interval, blocked stdout: said once" \
