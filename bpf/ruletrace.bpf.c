@@ -216,12 +216,14 @@ struct {
  * task_lock of that thread, so one sequence count is enough: odd while a rename
  * rewrites the name in place. The record is rewritten in place, never replaced: the
  * hash map reuses a replaced element at once, and a reader still copying it would
- * see the next name over the last one.
+ * see the next name over the last one. Only the thread itself (its rename, its
+ * exit) or its creation deletes its record, never while it reads it, so the
+ * elements can be preallocated: kernels before 6.1 warn, once and with a backtrace
+ * that taints them, when a tracing program allocates map elements as it runs.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RT_RENAMED_ENTRIES);
-	__uint(map_flags, 1u << 0 /* BPF_F_NO_PREALLOC */);
 	__type(key, __u32);
 	__type(value, struct rt_renamed_val);
 } rt_renamed SEC(".maps");

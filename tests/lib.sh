@@ -40,9 +40,10 @@ need_root() {
 # rt_wait_ready PID READY [ERR]: wait until ruletrace PID (started with
 # "--ready-fd 9 9>READY": through wrappers too, which pass fd 9 on) has written
 # its ready line, "READY=1 MAINPID=<pid>", to READY: its probes are attached and
-# counting. Fails, showing ERR (default $TMP/err), if it exits first or takes 10 s.
+# counting. Fails, showing ERR (default $TMP/err), if it exits first or takes
+# RT_READY_SECONDS (default 10; the emulated guests of tests/vm set more).
 rt_wait_ready() {
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 $(( ${RT_READY_SECONDS:-10} * 20 ))); do
 		grep -q "^READY=1 MAINPID=[0-9]*$" "$2" 2>/dev/null && return 0
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05

@@ -67,7 +67,8 @@ install_elf "$userland/usr/bin/setpriv" /usr/bin/setpriv
 cp "$srcdir/tests/lib.sh" "$srcdir/tests/trace-count.sh" "$srcdir/tests/trace-exec.sh" \
 	"$srcdir/tests/trace-filter.sh" "$srcdir/tests/follow.sh" "$srcdir/tests/memlock.sh" \
 	"$srcdir/tests/vm/guest-execve.sh" "$srcdir/tests/vm/guest-explain.sh" \
-	"$srcdir/tests/vm/guest-exec-truth.sh" "$srcdir/tests/vm/guest-cgroup.sh" "$root/rt/"
+	"$srcdir/tests/vm/guest-exec-truth.sh" "$srcdir/tests/vm/guest-cgroup.sh" \
+	"$srcdir/tests/vm/guest-taint.sh" "$root/rt/"
 cp "$srcdir/tests/vm/init" "$root/init"
 chmod +x "$root/init" "$root"/rt/*.sh
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
