@@ -440,21 +440,32 @@ static __always_inline void rt_get_comm(char *comm)
 /*
  * Copy a rename record. The writer's copy is two stores under a spin lock, so the
  * first or second try settles; only a storm of interrupts on the writer's CPU could
- * outlast them all, and then the last copy is taken. Volatile accesses keep the
- * loads in order; x86 keeps loads in order with loads, and the writer's sequence
- * adds are full barriers.
+ * outlast them all, and then the last copy is taken.
+ *
+ * The loads must happen in order: the count, the name, the count again. x86 keeps
+ * loads in order; arm64 does not, and BPF has no read barrier, but a CPU does not
+ * issue a load before the load its address depends on. So each address is made to
+ * depend on the value read before it, through rt_depend's "and 0" that neither the
+ * compiler nor the verifier folds away.
  */
+static __always_inline __u64 rt_depend(__u64 v)
+{
+	asm volatile("%[v] &= 0" : [v] "+r"(v));
+	return v;
+}
+
 static __always_inline void rt_read_renamed(const struct rt_renamed_val *v, char *comm)
 {
 	__u64 lo = 0, hi = 0;
 
 	for (int i = 0; i < 16; i++) {
-		__u32 before = *(volatile const __u32 *)&v->seq;
-		__u32 after;
+		__u64 before = *(volatile const __u64 *)&v->seq;
+		const char *name = (const char *)v->comm + rt_depend(before);
+		__u64 after;
 
-		lo = *(volatile const __u64 *)&v->comm[0];
-		hi = *(volatile const __u64 *)&v->comm[1];
-		after = *(volatile const __u32 *)&v->seq;
+		lo = *(volatile const __u64 *)name;
+		hi = *(volatile const __u64 *)(name + 8);
+		after = *(volatile const __u64 *)((const char *)&v->seq + rt_depend(lo ^ hi));
 		if (!(before & 1) && before == after)
 			break;
 	}
@@ -1632,14 +1643,29 @@ RT_BOTH_BUILDS("raw_tracepoint/sys_enter", rt_sys_enter, struct bpf_raw_tracepoi
 	       rt_on_sys_enter)
 
 /*
+ * The sequence count's add, a full barrier in the bpf_loop build: the value it
+ * returns makes it an atomic with fetch (5.12+), which every JIT orders both ways
+ * (arm64's ldaddal); the unrolled build's plain add is only ordered on x86.
+ */
+static __always_inline void rt_seq_bump(__u64 *seq, const int ordered)
+{
+	if (ordered) {
+		__u64 old = __sync_fetch_and_add(seq, 1);
+
+		asm volatile("" : : "r"(old));
+	} else {
+		__sync_fetch_and_add(seq, 1);
+	}
+}
+
+/*
  * A comm changed (prctl, exec, /proc/PID/comm): every CPU's cached verdicts for
  * that task may be wrong now, so they all go stale. One add per rename or exec.
  * Runs before the kernel copies the new name (args: the task, the name). A thread
  * renaming itself cannot be refilled for elsewhere meanwhile; one renamed by
  * another task can, so its new name is recorded first, for rt_task_comm.
  */
-SEC("raw_tracepoint/task_rename")
-int rt_rename(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int rt_on_rename(struct bpf_raw_tracepoint_args *ctx, const int ordered)
 {
 	const void *task = (const void *)ctx->args[0];
 	__u32 tid = 0;
@@ -1653,10 +1679,10 @@ int rt_rename(struct bpf_raw_tracepoint_args *ctx)
 					      (const void *)ctx->args[1]) <= 0)
 			return 0;
 		if (v) {	/* in place, inside an odd sequence count */
-			__sync_fetch_and_add(&v->seq, 1);
+			rt_seq_bump(&v->seq, ordered);
 			*(volatile __u64 *)&v->comm[0] = nv.comm[0];
 			*(volatile __u64 *)&v->comm[1] = nv.comm[1];
-			__sync_fetch_and_add(&v->seq, 1);
+			rt_seq_bump(&v->seq, ordered);
 		} else {
 			bpf_map_update_elem(&rt_renamed, &tid, &nv, BPF_NOEXIST);
 		}
@@ -1666,6 +1692,9 @@ int rt_rename(struct bpf_raw_tracepoint_args *ctx)
 	__sync_fetch_and_add(&rt_generation, 1);
 	return 0;
 }
+
+RT_BOTH_BUILDS("raw_tracepoint/task_rename", rt_rename, struct bpf_raw_tracepoint_args,
+	       rt_on_rename)
 
 /* A descendant that rules would follow found the pid map full: counted per rule. */
 __noinline int rt_follow_full(__u64 rules)

@@ -156,6 +156,7 @@ int loader_open(struct loader *l, const struct probe_features *f, const struct p
 							  f->execve_tp);
 	l->prog_exec_done = CHOOSE_BUILD(l, p->loop, rt_exec_done, true);
 	l->prog_sys_enter = CHOOSE_BUILD(l, p->loop, rt_sys_enter, true);
+	l->prog_rename = CHOOSE_BUILD(l, p->loop, rt_rename, true);
 
 	/* 4. Load and verify. */
 	if ((ret = ruletrace_bpf__load(skel)) != 0) {
@@ -765,7 +766,7 @@ static int attach_needed(struct loader *l, const struct settings *s,
 		l->sys_enter = true;
 	}
 	/* Renames and exits empty the per-CPU task caches: always attached. */
-	if ((ret = attach_one(skel->progs.rt_rename, &skel->links.rt_rename)) ||
+	if ((ret = attach_one(l->prog_rename.prog, l->prog_rename.link)) ||
 	    (ret = attach_one(skel->progs.rt_exit, &skel->links.rt_exit))) {
 		snprintf(err, errlen, "attach task_rename/sched_process_exit: %s", strerror(-ret));
 		return ret;

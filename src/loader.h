@@ -39,7 +39,7 @@ struct loader {
 	 * LOADER_EXEC_* index); and where a successful exec is reported.
 	 */
 	struct loader_prog exec_kprobe[LOADER_EXEC_PROGS], exec_tp[LOADER_EXEC_PROGS];
-	struct loader_prog prog_exec_done, prog_sys_enter;
+	struct loader_prog prog_exec_done, prog_sys_enter, prog_rename;
 	const struct probe_features *feat;
 	enum probe_execve_mode execve;	/* how execve is attached now */
 	char execve_how[PROBE_REASON_LEN + 96];	/* for the user: what and why */

@@ -54,8 +54,7 @@ enum rt_probe {
 /* An rt_renamed value: a name another task gave a thread; seq is odd mid-rewrite. */
 struct rt_renamed_val {
 	__u64 comm[RT_COMM_LEN / 8];
-	__u32 seq;
-	__u32 pad;
+	__u64 seq;	/* 64 bits: clang 14 drops the fetch of a 32-bit atomic add */
 };
 
 /* rt_event_hdr.type */
