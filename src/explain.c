@@ -476,7 +476,8 @@ static void text_kernel(struct strbuf *sb, const struct explain *e)
 
 	strbuf_addf(sb, TOP, "rules file:");
 	escape_text(sb, e->plan.rules.path, strlen(e->plan.rules.path));
-	strbuf_addf(sb, "\n" TOP "%s, %d possible CPUs\n", "kernel:", e->uts.release, e->ncpus);
+	strbuf_addf(sb, "\n" TOP "%s, " SYSCALLS_ARCH ", %d possible CPUs\n", "kernel:",
+		    e->uts.release, e->ncpus);
 	strbuf_addf(sb, "  " LABEL "%s\n", "probed:", e->load ? "yes" : e->o->check ?
 		    "without privileges (--check)" : "without privileges (neither root nor CAP_BPF)");
 	strbuf_addf(sb, "  " LABEL "%s\n", "BTF:", e->btf ? "yes" :
@@ -703,6 +704,7 @@ static void json_kernel(struct strbuf *sb, const struct explain *e)
 
 	strbuf_adds(sb, "  \"kernel\": {\n    \"release\": ");
 	json_cstr(sb, e->uts.release);
+	strbuf_adds(sb, ",\n    \"arch\": \"" SYSCALLS_ARCH "\"");
 	strbuf_addf(sb, ",\n    \"possible_cpus\": %d,\n    \"probed\": %s,\n    \"btf\": %s,\n"
 		    "    \"ringbuf\": %s,\n    \"kprobes\": %s,\n    \"kprobe_reason\": ",
 		    e->ncpus, json_bool(e->load), json_bool(e->btf), json_bool(f->ringbuf),

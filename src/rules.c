@@ -24,13 +24,6 @@
 #define PID_MAX_LIMIT		4194304		/* the kernel's highest possible pid */
 #define IDENT_MAX		48
 
-#if defined(__x86_64__)
-#define RULES_ARCH "x86_64"
-#elif defined(__aarch64__)
-#define RULES_ARCH "aarch64"
-#else
-#define RULES_ARCH "this architecture"
-#endif
 
 static const char *const probe_names[] = { "execve", "sys_enter" };
 static const char *const attach_names[] = { "auto", "kprobe", "tracepoint" };
@@ -480,9 +473,14 @@ static void parse_syscalls(struct ytree_ctx *c, const struct ytree_node *seq, co
 
 		if (!ytree_get_string(c, n, what, true, &s))
 			continue;
+		if (syscalls_number(s, &nr) && syscalls_instead(s)) {
+			ytree_error(c, &n->mark, "no syscall '%s' on %s, which has %s instead",
+				    ytree_show(c, s), SYSCALLS_ARCH, syscalls_instead(s));
+			continue;
+		}
 		if (syscalls_number(s, &nr)) {
 			ytree_error(c, &n->mark, "unknown syscall '%s' on %s", ytree_show(c, s),
-				    RULES_ARCH);
+				    SYSCALLS_ARCH);
 			continue;
 		}
 		if (nr >= RT_MAX_SYSCALLS) {

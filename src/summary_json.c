@@ -224,7 +224,7 @@ void summary_json_format(struct strbuf *out, const struct summary *sum,
 		strcpy(u.release, "unknown");
 	strbuf_adds(out, "{\"ruletrace\":\"" PACKAGE_VERSION "\",\"kernel\":");
 	escape_json_string(out, u.release, strlen(u.release));
-	strbuf_adds(out, ",\"rules_file\":");
+	strbuf_adds(out, ",\"arch\":\"" SYSCALLS_ARCH "\",\"rules_file\":");
 	escape_json_string(out, run->rules_path, strlen(run->rules_path));
 	strbuf_addc(out, ',');
 	json_time(out, "start", &run->start);

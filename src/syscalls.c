@@ -43,3 +43,41 @@ int syscalls_number(const char *name, unsigned long *nr)
 	}
 	return -ENOENT;
 }
+
+/*
+ * The syscalls older architectures kept and the generic table (arm64's, among
+ * others) dropped for their general forms; x86-64 has both.
+ */
+const struct syscall_dropped syscalls_dropped[] = {
+	{ "access", "faccessat" },	{ "alarm", "setitimer" },
+	{ "chmod", "fchmodat" },	{ "chown", "fchownat" },
+	{ "creat", "openat" },		{ "dup2", "dup3" },
+	{ "epoll_create", "epoll_create1" }, { "epoll_wait", "epoll_pwait" },
+	{ "eventfd", "eventfd2" },	{ "fork", "clone" },
+	{ "futimesat", "utimensat" },	{ "getdents", "getdents64" },
+	{ "getpgrp", "getpgid" },	{ "inotify_init", "inotify_init1" },
+	{ "lchown", "fchownat" },	{ "link", "linkat" },
+	{ "lstat", "newfstatat" },	{ "mkdir", "mkdirat" },
+	{ "mknod", "mknodat" },		{ "open", "openat" },
+	{ "pause", "ppoll" },		{ "pipe", "pipe2" },
+	{ "poll", "ppoll" },		{ "readlink", "readlinkat" },
+	{ "rename", "renameat" },	{ "rmdir", "unlinkat" },
+	{ "select", "pselect6" },	{ "signalfd", "signalfd4" },
+	{ "stat", "newfstatat" },	{ "symlink", "symlinkat" },
+	{ "time", "clock_gettime" },	{ "unlink", "unlinkat" },
+	{ "utime", "utimensat" },	{ "utimes", "utimensat" },
+	{ "vfork", "clone" },
+};
+const size_t syscalls_dropped_len = sizeof(syscalls_dropped) / sizeof(syscalls_dropped[0]);
+
+const char *syscalls_instead(const char *name)
+{
+	unsigned long nr;
+	size_t i;
+
+	for (i = 0; i < syscalls_dropped_len; i++)
+		if (!strcmp(syscalls_dropped[i].name, name))
+			return syscalls_number(syscalls_dropped[i].instead, &nr) ? NULL :
+				syscalls_dropped[i].instead;
+	return NULL;
+}

@@ -8,6 +8,15 @@
 
 #include <stddef.h>
 
+/* The architecture the table is for, as uname -m names it. */
+#if defined(__x86_64__)
+#define SYSCALLS_ARCH "x86_64"
+#elif defined(__aarch64__)
+#define SYSCALLS_ARCH "aarch64"
+#else
+#define SYSCALLS_ARCH "this architecture"
+#endif
+
 struct syscall_entry {
 	unsigned nr;
 	const char *name;
@@ -22,5 +31,18 @@ const char *syscalls_name(unsigned long nr);
 
 /* The number of the syscall called name: 0 and *nr set, or -ENOENT. */
 int syscalls_number(const char *name, unsigned long *nr);
+
+/* The old syscalls the generic table (arm64's) dropped, and what replaced each. */
+struct syscall_dropped {
+	const char *name, *instead;
+};
+extern const struct syscall_dropped syscalls_dropped[];
+extern const size_t syscalls_dropped_len;
+
+/*
+ * For a name this architecture lacks that others have (open on arm64): the
+ * syscall here that does its work (openat); else NULL.
+ */
+const char *syscalls_instead(const char *name);
 
 #endif /* SYSCALLS_H */

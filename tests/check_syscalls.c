@@ -105,6 +105,36 @@ START_TEST(test_own_arch)
 }
 END_TEST
 
+/*
+ * Each old call named in the errors of arm64's rules: x86-64 has it, arm64 has not,
+ * and both have what it names instead.
+ */
+START_TEST(test_dropped)
+{
+	size_t i;
+
+	ck_assert_uint_gt(syscalls_dropped_len, 30);
+	for (i = 0; i < syscalls_dropped_len; i++) {
+		const char *name = syscalls_dropped[i].name, *instead = syscalls_dropped[i].instead;
+
+		ck_assert_int_ge(table_number(syscalls_table_x86_64, syscalls_table_x86_64_len,
+					      name), 0);
+		ck_assert_int_eq(table_number(syscalls_table_aarch64, syscalls_table_aarch64_len,
+					      name), -1);
+		ck_assert_int_ge(table_number(syscalls_table_x86_64, syscalls_table_x86_64_len,
+					      instead), 0);
+		ck_assert_int_ge(table_number(syscalls_table_aarch64, syscalls_table_aarch64_len,
+					      instead), 0);
+		ck_assert_str_eq(syscalls_instead(name), instead);
+	}
+	ck_assert_str_eq(syscalls_instead("open"), "openat");
+	ck_assert_str_eq(syscalls_instead("stat"), "newfstatat");
+	ck_assert_str_eq(syscalls_instead("fork"), "clone");
+	ck_assert_ptr_null(syscalls_instead("opne"));
+	ck_assert_ptr_null(syscalls_instead("openat"));
+}
+END_TEST
+
 START_TEST(test_unknown)
 {
 	unsigned long nr = 7;
@@ -135,6 +165,7 @@ int main(void)
 	tcase_add_test(tc, test_both_ways);
 	tcase_add_test(tc, test_each_arch);
 	tcase_add_test(tc, test_own_arch);
+	tcase_add_test(tc, test_dropped);
 	tcase_add_test(tc, test_unknown);
 	tcase_add_test(tc, test_sorted);
 	suite_add_tcase(su, tc);

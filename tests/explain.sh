@@ -71,6 +71,7 @@ eq("rules_file", j["rules_file"], env["RULES"])
 eq("check", j["check"], not load)
 k = j["kernel"]
 eq("kernel.release", k["release"], env["RELEASE"])
+eq("kernel.arch", k["arch"], os.uname().machine)
 eq("kernel.possible_cpus", k["possible_cpus"], ncpus)
 eq("kernel.probed", k["probed"], load)
 eq("kernel.btf", k["btf"], True)

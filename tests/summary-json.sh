@@ -40,6 +40,8 @@ for k in ("ruletrace", "kernel", "start", "end", "duration_s", "exit_status", "r
           "outputs", "lost", "reloads", "reload_count", "execs"):
     assert k in s, k
 assert s["exit_status"] == 0 and s["lost"]["total"] == 0 and s["reload_count"] == 0
+import os
+assert s["arch"] == os.uname().machine, s["arch"]
 r = {x["name"]: x for x in s["rules"]}
 split = {(c["comm"], c["syscall"]): c["count"] for c in r["by-syscall"]["counts"]}
 assert split == {("rt-json-a", "getppid"): 3000, ("rt-json-a", "getuid"): 700,

@@ -14,12 +14,19 @@ cache=$1 release=${2:-bookworm} arch=${3:-amd64}
 mkdir -p "$cache"
 cd "$cache"
 
+# What was unpacked is checksummed, and a directory whose files no longer match (a
+# kernel cut short, a half-unpacked package) is fetched again, not booted.
 unpack() {	# unpack DIR DEB: keep only /boot of the package
-	rm -rf "$1.tmp"
+	rm -rf "$1.tmp" "$1"
 	dpkg-deb -x "$2" "$1.tmp"
 	mkdir -p "$1"
 	mv "$1.tmp/boot" "$1/boot"
+	(cd "$1" && find boot -type f -exec sha256sum {} + >.sha256.tmp && mv .sha256.tmp .sha256)
 	rm -rf "$1.tmp" "$2"
+}
+
+intact() {	# intact DIR: its files are still those unpacked there
+	[ -s "$1/.sha256" ] && (cd "$1" && sha256sum --check --quiet --status .sha256)
 }
 
 fetch() {	# fetch URL FILE
@@ -37,7 +44,7 @@ bookworm)
 			awk '/Depends: linux-image-[0-9]/ { sub(/:.*/, "", $2); print $2; exit }')
 	fi
 	[ -n "$pkg" ] || { echo "fetch-kernel: no linux-image-$arch:$arch in apt" >&2; exit 1; }
-	if ! ls "$cache/$pkg"/boot/vmlinuz-* >/dev/null 2>&1; then
+	if ! intact "$cache/$pkg"; then
 		rm -f "$pkg"_*.deb
 		# apt's sandbox user cannot write here; the download itself is the same.
 		apt-get download -q "$pkg:$arch" >&2 2>/dev/null ||
@@ -48,7 +55,7 @@ bookworm)
 bullseye)
 	[ "$arch" = amd64 ] || { echo "fetch-kernel: bullseye is amd64 only here" >&2; exit 1; }
 	pkg=$(ls -d linux-image-5.10.0-*-amd64 2>/dev/null | tail -1)
-	if [ -z "$pkg" ] || ! ls "$pkg"/boot/vmlinuz-* >/dev/null 2>&1; then
+	if [ -z "$pkg" ] || ! intact "$pkg"; then
 		mirror=http://deb.debian.org/debian-security
 		fetch "$mirror/dists/bullseye-security/main/binary-amd64/Packages.xz" Packages.xz
 		file=$(xz -dc Packages.xz | awk '
@@ -68,7 +75,10 @@ bullseye)
 	exit 1
 	;;
 esac
-kernel=$(ls "$cache/$pkg"/boot/vmlinuz-*)
+kernel=
+for f in "$cache/$pkg"/boot/vmlinuz-*; do
+	case $f in *.Image | *.tmp) ;; *) kernel=$f ;; esac	# not an image unpacked below
+done
 if [ "$arch" = arm64 ] && [ "$(od -An -tx1 -N2 "$kernel" | tr -d ' ')" = 1f8b ]; then
 	[ -e "$kernel.Image" ] || gzip -dc "$kernel" >"$kernel.Image.tmp"
 	[ -e "$kernel.Image" ] || mv "$kernel.Image.tmp" "$kernel.Image"

@@ -10,7 +10,10 @@ cache=$1 arch=$2
 pkgs="busybox-static bash libtinfo6 util-linux libcap-ng0"
 dir=$cache/userland-$arch
 mkdir -p "$cache"
-if [ "$(cat "$dir/.packages" 2>/dev/null)" != "$pkgs" ]; then
+# A directory whose files no longer match their checksums (a program cut short) is
+# fetched again.
+if [ "$(cat "$dir/.packages" 2>/dev/null)" != "$pkgs" ] || [ ! -s "$dir/.sha256" ] ||
+	! (cd "$dir" && sha256sum --check --quiet --status .sha256); then
 	rm -rf "$dir" "$dir.tmp" "$dir.debs"
 	mkdir -p "$dir.tmp" "$dir.debs"
 	for p in $pkgs; do
@@ -22,6 +25,7 @@ if [ "$(cat "$dir/.packages" 2>/dev/null)" != "$pkgs" ]; then
 		dpkg-deb -x "$deb" "$dir.tmp"
 	done
 	echo "$pkgs" >"$dir.tmp/.packages"
+	(cd "$dir.tmp" && find . -type f ! -name .sha256 -exec sha256sum {} + >.sha256)
 	rm -rf "$dir.debs"
 	mv "$dir.tmp" "$dir"
 fi
