@@ -128,15 +128,21 @@ static size_t plain_ascii_run(const unsigned char *s, size_t n)
 	return i;
 }
 
-void escape_json(struct strbuf *sb, const char *str, size_t n)
+/*
+ * How a quoting format (JSON, Prometheus labels) writes one character that is not
+ * plain ASCII: the len bytes at s, code point cp. False: as the text \xNN instead,
+ * a byte at a time, as every byte that is not UTF-8 is written.
+ */
+typedef bool (*escape_char_fn)(struct strbuf *sb, const unsigned char *s, size_t len,
+			       unsigned cp);
+
+static void escape_quoted(struct strbuf *sb, const char *str, size_t n, escape_char_fn one)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, len;
 	unsigned cp;
 
 	while (i < n) {
-		unsigned char c = s[i];
-
 		/* Plain bytes in one copy: the byte-by-byte path below is for the rest. */
 		len = plain_ascii_run(s + i, n - i);
 		if (len) {
@@ -145,82 +151,79 @@ void escape_json(struct strbuf *sb, const char *str, size_t n)
 			continue;
 		}
 		len = utf8_seq(s + i, n - i, &cp);
-		if (len == 0) {
-			add_hex(sb, "\\\\x", c);	/* decodes to the text \xNN */
-			i++;
-			continue;
-		}
-		if (len > 1) {
-			if (cp <= 0x9f || cp == 0x2028 || cp == 0x2029)
-				strbuf_addf(sb, "\\u%04x", cp);
-			else
-				strbuf_add(sb, s + i, len);
-			i += len;
-			continue;
-		}
-		i++;
-		switch (c) {
-		case '"':
-			strbuf_adds(sb, "\\\"");
-			break;
-		case '\\':
-			strbuf_adds(sb, "\\\\");
-			break;
-		case '\n':
-			strbuf_adds(sb, "\\n");
-			break;
-		case '\r':
-			strbuf_adds(sb, "\\r");
-			break;
-		case '\t':
-			strbuf_adds(sb, "\\t");
-			break;
-		case '\b':
-			strbuf_adds(sb, "\\b");
-			break;
-		case '\f':
-			strbuf_adds(sb, "\\f");
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				strbuf_addf(sb, "\\u%04x", c);
-			else
-				strbuf_addc(sb, (char)c);
-		}
-	}
-}
-
-void escape_prom_label(struct strbuf *sb, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, len;
-	unsigned cp;
-
-	while (i < n) {
-		unsigned char c = s[i];
-
-		len = plain_ascii_run(s + i, n - i);
-		if (len) {
-			strbuf_add(sb, s + i, len);
-			i += len;
-			continue;
-		}
-		len = utf8_seq(s + i, n - i, &cp);
-		if (len == 0 || c == '\0') {	/* NUL too: no reader of the file expects one */
-			add_hex(sb, "\\\\x", c);	/* the text \xNN, as in JSON */
+		if (len == 0 || !one(sb, s + i, len, cp)) {
+			add_hex(sb, "\\\\x", s[i]);	/* decodes to the text \xNN */
 			i++;
 			continue;
 		}
 		i += len;
-		if (c == '\\')
-			strbuf_adds(sb, "\\\\");
-		else if (c == '"')
-			strbuf_adds(sb, "\\\"");
-		else if (c == '\n')
-			strbuf_adds(sb, "\\n");
-		else	/* control bytes too: the format takes them, the value is the comm */
-			strbuf_add(sb, s + i - len, len);
 	}
+}
+
+static bool json_char(struct strbuf *sb, const unsigned char *s, size_t len, unsigned cp)
+{
+	if (len > 1) {
+		if (cp <= 0x9f || cp == 0x2028 || cp == 0x2029)
+			strbuf_addf(sb, "\\u%04x", cp);
+		else
+			strbuf_add(sb, s, len);
+		return true;
+	}
+	switch (s[0]) {
+	case '"':
+		strbuf_adds(sb, "\\\"");
+		break;
+	case '\\':
+		strbuf_adds(sb, "\\\\");
+		break;
+	case '\n':
+		strbuf_adds(sb, "\\n");
+		break;
+	case '\r':
+		strbuf_adds(sb, "\\r");
+		break;
+	case '\t':
+		strbuf_adds(sb, "\\t");
+		break;
+	case '\b':
+		strbuf_adds(sb, "\\b");
+		break;
+	case '\f':
+		strbuf_adds(sb, "\\f");
+		break;
+	default:
+		if (s[0] < 0x20 || s[0] == 0x7f)
+			strbuf_addf(sb, "\\u%04x", s[0]);
+		else
+			strbuf_addc(sb, (char)s[0]);
+	}
+	return true;
+}
+
+void escape_json(struct strbuf *sb, const char *str, size_t n)
+{
+	escape_quoted(sb, str, n, json_char);
+}
+
+static bool prom_char(struct strbuf *sb, const unsigned char *s, size_t len, unsigned cp)
+{
+	(void)cp;
+	if (s[0] == '\0')	/* as \x00: no reader of the file expects a NUL */
+		return false;
+	if (s[0] == '\\')
+		strbuf_adds(sb, "\\\\");
+	else if (s[0] == '"')
+		strbuf_adds(sb, "\\\"");
+	else if (s[0] == '\n')
+		strbuf_adds(sb, "\\n");
+	else	/* control bytes too: the format takes them, the value is the comm */
+		strbuf_add(sb, s, len);
+	return true;
+}
+
+void escape_prom_label(struct strbuf *sb, const char *str, size_t n)
+{
+	escape_quoted(sb, str, n, prom_char);
 }
 
 /*
