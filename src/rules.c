@@ -473,14 +473,15 @@ static void parse_syscalls(struct ytree_ctx *c, const struct ytree_node *seq, co
 
 		if (!ytree_get_string(c, n, what, true, &s))
 			continue;
-		if (syscalls_number(s, &nr) && syscalls_instead(s)) {
-			ytree_error(c, &n->mark, "no syscall '%s' on %s, which has %s instead",
-				    ytree_show(c, s), SYSCALLS_ARCH, syscalls_instead(s));
-			continue;
-		}
 		if (syscalls_number(s, &nr)) {
-			ytree_error(c, &n->mark, "unknown syscall '%s' on %s", ytree_show(c, s),
-				    SYSCALLS_ARCH);
+			const char *instead = syscalls_instead(s);
+
+			if (instead)
+				ytree_error(c, &n->mark, "no syscall '%s' on %s, which has %s "
+					    "instead", ytree_show(c, s), SYSCALLS_ARCH, instead);
+			else
+				ytree_error(c, &n->mark, "unknown syscall '%s' on %s",
+					    ytree_show(c, s), SYSCALLS_ARCH);
 			continue;
 		}
 		if (nr >= RT_MAX_SYSCALLS) {

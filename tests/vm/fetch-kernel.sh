@@ -10,23 +10,18 @@
 # changes. An arm64 vmlinuz that is a gzip'd Image is unpacked beside it (Debian 12's
 # is not; qemu-system-aarch64 boots only an uncompressed one).
 set -eu
+. "$(dirname "$0")/cache.sh"
 cache=$1 release=${2:-bookworm} arch=${3:-amd64}
 mkdir -p "$cache"
 cd "$cache"
 
-# What was unpacked is checksummed, and a directory whose files no longer match (a
-# kernel cut short, a half-unpacked package) is fetched again, not booted.
 unpack() {	# unpack DIR DEB: keep only /boot of the package
 	rm -rf "$1.tmp" "$1"
 	dpkg-deb -x "$2" "$1.tmp"
 	mkdir -p "$1"
 	mv "$1.tmp/boot" "$1/boot"
-	(cd "$1" && find boot -type f -exec sha256sum {} + >.sha256.tmp && mv .sha256.tmp .sha256)
+	stamp "$1"
 	rm -rf "$1.tmp" "$2"
-}
-
-intact() {	# intact DIR: its files are still those unpacked there
-	[ -s "$1/.sha256" ] && (cd "$1" && sha256sum --check --quiet --status .sha256)
 }
 
 fetch() {	# fetch URL FILE

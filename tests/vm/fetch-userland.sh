@@ -6,14 +6,12 @@
 # co-installable across architectures); prints that directory. The guest's C
 # library and ruletrace's own libraries are the ARCH packages the cross build uses.
 set -eu
+. "$(dirname "$0")/cache.sh"
 cache=$1 arch=$2
 pkgs="busybox-static bash libtinfo6 util-linux libcap-ng0"
 dir=$cache/userland-$arch
 mkdir -p "$cache"
-# A directory whose files no longer match their checksums (a program cut short) is
-# fetched again.
-if [ "$(cat "$dir/.packages" 2>/dev/null)" != "$pkgs" ] || [ ! -s "$dir/.sha256" ] ||
-	! (cd "$dir" && sha256sum --check --quiet --status .sha256); then
+if [ "$(cat "$dir/.packages" 2>/dev/null)" != "$pkgs" ] || ! intact "$dir"; then
 	rm -rf "$dir" "$dir.tmp" "$dir.debs"
 	mkdir -p "$dir.tmp" "$dir.debs"
 	for p in $pkgs; do
@@ -25,7 +23,7 @@ if [ "$(cat "$dir/.packages" 2>/dev/null)" != "$pkgs" ] || [ ! -s "$dir/.sha256"
 		dpkg-deb -x "$deb" "$dir.tmp"
 	done
 	echo "$pkgs" >"$dir.tmp/.packages"
-	(cd "$dir.tmp" && find . -type f ! -name .sha256 -exec sha256sum {} + >.sha256)
+	stamp "$dir.tmp"
 	rm -rf "$dir.debs"
 	mv "$dir.tmp" "$dir"
 fi
