@@ -68,7 +68,7 @@ cp "$srcdir/tests/lib.sh" "$srcdir/tests/trace-count.sh" "$srcdir/tests/trace-ex
 	"$srcdir/tests/trace-filter.sh" "$srcdir/tests/follow.sh" "$srcdir/tests/memlock.sh" \
 	"$srcdir/tests/vm/guest-execve.sh" "$srcdir/tests/vm/guest-explain.sh" \
 	"$srcdir/tests/vm/guest-exec-truth.sh" "$srcdir/tests/vm/guest-cgroup.sh" \
-	"$srcdir/tests/vm/guest-taint.sh" "$root/rt/"
+	"$srcdir/tests/vm/guest-reattach.sh" "$srcdir/tests/vm/guest-taint.sh" "$root/rt/"
 cp "$srcdir/tests/vm/init" "$root/init"
 chmod +x "$root/init" "$root"/rt/*.sh
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
