@@ -19,13 +19,16 @@ version: 1
 rules:
   - { name: calls, probe: sys_enter, mode: count, filter: { comm: [rt-reattach], syscalls: [getppid] } }
   - { name: execs, probe: execve, filter: { comm: [rt-reattach] } }
+  - { name: neighbour, probe: sys_enter, mode: count, filter: { comm: [rt-neighbour], syscalls: [getppid] } }
 YAML
-# The neighbour: syscalls on the other CPU while each run attaches and detaches.
-( while :; do "$WORKLOAD" --comm rt-neighbour --getppid 20000; done ) &
+# The neighbour: syscalls on the other CPU while each run attaches and detaches
+# (counted too: a neighbour that stopped would leave the test without its point).
+( while "$WORKLOAD" --comm rt-neighbour --getppid 20000; do :; done ) &
 neighbour=$!
 trap 'kill $neighbour 2>/dev/null; cleanup' EXIT
 
 for i in $(seq 1 "$cycles"); do
+	echo "run $i: starting"	# a run stopped by the guest's time limit is named
 	rt_start "$TMP/rules.yaml"
 	"$WORKLOAD" --comm rt-reattach --getppid 100 --exec 1 -- /bin/true ||
 		fail "run $i: workload"
@@ -35,5 +38,7 @@ for i in $(seq 1 "$cycles"); do
 	[ "$(summary_count calls rt-reattach)" = 100 ] || cat "$TMP/out" "$TMP/err"
 	expect_eq "run $i: getppid counted" "$(summary_count calls rt-reattach)" 100
 	expect_eq "run $i: execs" "$(sed -n 's/^execs: //p' "$TMP/out")" 1
+	[ "$(summary_count neighbour rt-neighbour)" -gt 0 ] ||
+		fail "run $i: the neighbour made no syscalls"
 done
 echo "ok: $cycles runs on $(uname -r), each exact"

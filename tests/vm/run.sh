@@ -71,7 +71,32 @@ bash "$srcdir/tests/vm/mkinitramfs.sh" "$builddir" "$srcdir" "$work/initramfs.gz
 # A guest kernel stuck on a CPU for 20 s (a soft lockup) panics at once, with every
 # CPU's backtrace on the console (loglevel 5 shows them), rather than sit out the
 # timeout.
-failed=0
+#
+# failed_tests RESULTS: the guest's failed tests, a line each, from whole status
+# lines only ("RT-VM: NAME N", N not 0; a kernel message can land inside a console
+# line), and the test it was in when it ended without its "done" line (a crash, or
+# the timeout).
+failed_tests() {
+	awk '$1 != "RT-VM:" || NF != 3 { next }
+		$2 == "start" { running = $3; next }
+		$2 == "done" { done = 1; next }
+		$2 ~ /^[a-z0-9-]+$/ && $3 ~ /^[0-9]+$/ {
+			if ($2 == running) running = ""
+			if ($3 != 0) print $2
+		}
+		END {
+			if (done) exit
+			if (running != "") print running " (unfinished: the guest ended inside it)"
+			else print "(the guest ended before its tests did)"
+		}' "$1"
+}
+
+# test_log RESULTS NAME: what test NAME printed, indented.
+test_log() {
+	awk -v p="RT-VM-LOG: $2: " 'index($0, p) == 1 { print "  " substr($0, length(p) + 1) }' "$1"
+}
+
+failed=0 summary=
 for release in $releases; do
 	kernel=$(sh "$srcdir/tests/vm/fetch-kernel.sh" "$cache" "$release" "$arch")
 	echo "check-vm: booting $(basename "$kernel") ($release, $arch) under qemu ($accel_opts)"
@@ -84,22 +109,28 @@ for release in $releases; do
 		>"$work/console" 2>&1 || status=$?
 	# No result line at all (a kernel or init that never ran the tests) is a
 	# failure to show, not a reason for grep to end the script unexplained.
-	tr -d '\r' <"$work/console" | { grep '^RT-VM' || true; } | tee "$work/results"
+	tr -d '\r' <"$work/console" | { grep -a '^RT-VM' || true; } | tee "$work/results"
 	[ "$status" != 124 ] || echo "check-vm: $release guest timed out after 900 s" >&2
 	echo "check-vm: $release guest ran $(( $(date +%s) - start )) s"
-	if ! grep -q '^RT-VM: done 0$' "$work/results"; then
-		echo "check-vm: $release FAILED (console tail follows)" >&2
-		tr -d '\r' <"$work/console" | grep -v '^RT-VM' | tail -40 >&2
-		# The failed tests' own logs come last, where a CI page that keeps only
-		# the end of the output still shows them.
-		for t in $(sed -n 's/^RT-VM: failed://p' "$work/results"); do
-			echo "check-vm: $release ($arch) $t FAILED, its log:" >&2
-			sed -n "s/^RT-VM-LOG: $t: /  /p" "$work/results" | tail -30 >&2
-		done
-		echo "check-vm: $release ($arch) FAILED:" \
-			"$(sed -n 's/^RT-VM: failed://p' "$work/results")" >&2
-		failed=1
-	fi
+	grep -q '^RT-VM: done 0$' "$work/results" && continue
+	echo "check-vm: $release FAILED (console tail follows)" >&2
+	tr -d '\r' <"$work/console" | { grep -av '^RT-VM' || true; } | tail -60 >&2
+	# Each failed test's own log comes last, its FAIL lines first, where a CI page
+	# that keeps only the end of the output still shows them; and after every
+	# kernel, one line each for those that failed.
+	tests=$(failed_tests "$work/results")
+	while read -r t rest; do
+		[ -n "$t" ] && [ -z "$rest" ] || continue	# unfinished: its log never came
+		echo "check-vm: $release ($arch) $t FAILED:" >&2
+		test_log "$work/results" "$t" | { grep -a '^  \(FAIL\|SKIP\)' || true; } | tail -5 >&2
+		echo "check-vm: $release ($arch) $t: the end of its log:" >&2
+		test_log "$work/results" "$t" | tail -30 >&2
+	done <<<"$tests"
+	summary+="check-vm: $release ($arch) FAILED: $(echo "$tests" | paste -sd, - | sed 's/,/, /g')"$'\n'
+	failed=1
 done
-[ "$failed" = 0 ] || exit 1
+if [ "$failed" != 0 ]; then
+	printf '%s' "$summary" >&2
+	exit 1
+fi
 echo "check-vm: all guest tests passed on $arch: $releases"
