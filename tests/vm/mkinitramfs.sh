@@ -64,11 +64,10 @@ install_elf "$builddir/tests/workload" /rt/workload
 install_elf "$userland/bin/bash" /bin/bash
 # util-linux's setpriv (busybox's cannot change uids), ahead of busybox on PATH.
 install_elf "$userland/usr/bin/setpriv" /usr/bin/setpriv
+# Every guest-only test goes in: init's list alone says which run, and in what order.
 cp "$srcdir/tests/lib.sh" "$srcdir/tests/trace-count.sh" "$srcdir/tests/trace-exec.sh" \
 	"$srcdir/tests/trace-filter.sh" "$srcdir/tests/follow.sh" "$srcdir/tests/memlock.sh" \
-	"$srcdir/tests/vm/guest-execve.sh" "$srcdir/tests/vm/guest-explain.sh" \
-	"$srcdir/tests/vm/guest-exec-truth.sh" "$srcdir/tests/vm/guest-cgroup.sh" \
-	"$srcdir/tests/vm/guest-reattach.sh" "$srcdir/tests/vm/guest-taint.sh" "$root/rt/"
+	"$srcdir"/tests/vm/guest-*.sh "$root/rt/"
 cp "$srcdir/tests/vm/init" "$root/init"
 chmod +x "$root/init" "$root"/rt/*.sh
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
